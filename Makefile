@@ -1,0 +1,44 @@
+# Sampo — the two commands are `make demo` and `make test`.
+SWIFT     ?= swift
+SAMPO     := .build/release/sampo
+DEMO_SEED ?= 1
+
+.PHONY: setup build demo test bench clean
+
+# Installs GSL and pkg-config with apt-get when they are missing; silent when present.
+setup:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl; then \
+	  echo "make setup: installing libgsl-dev and pkg-config with apt-get"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libgsl-dev pkg-config >/dev/null; \
+	fi
+
+build: setup
+	$(SWIFT) build -c release
+
+# A default comparison: ULA, MALA and RWM on lau-gmm, 4 chains each; draws go to results/.
+demo: build
+	@mkdir -p results
+	@for s in ula mala rwm; do \
+	  $(SAMPO) sample --target lau-gmm --sampler $$s --chains 4 --steps 50000 --warmup 2000 \
+	    --seed $(DEMO_SEED) --draws results/demo-$$s.csv --report results/demo-$$s.json || exit $$?; \
+	  echo; \
+	done
+	@echo "draws and run reports are in results/"
+
+# The whole test suite, in release mode (statistical tests are too slow in debug builds).
+test: setup
+	$(SWIFT) build -c release
+	$(SWIFT) test -c release
+
+# Holds `sampo bench` against the plain C loop of ../shared/perf when it is there.
+bench: build
+	@if [ -x ../shared/perf/compare.sh ] || [ -f ../shared/perf/compare.sh ]; then \
+	  bash ../shared/perf/compare.sh $(SAMPO); \
+	else \
+	  $(SAMPO) bench; \
+	fi
+
+clean:
+	rm -rf .build results

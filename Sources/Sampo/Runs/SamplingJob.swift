@@ -1,0 +1,51 @@
+/// A sampler run as the command line describes it: a target, a named sampler with its step
+/// size and parameters, and run settings. Validates everything before any chain starts.
+public struct SamplingJob: Sendable {
+    public let target: LoadedTarget
+    public let sampler: SamplerInfo
+    public let stepSize: Double
+    public let parameters: [String: Double]
+    public let settings: RunSettings
+
+    public init(target: LoadedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: Double],
+                settings: RunSettings) throws(SampoError) {
+        let h = stepSize ?? sampler.defaultStepSize
+        try sampler.validate(stepSize: h, settings: parameters)
+        try settings.validate(dimension: target.dimension)
+        self.target = target
+        self.sampler = sampler
+        self.stepSize = h
+        self.parameters = parameters
+        self.settings = settings
+    }
+
+    public func run() throws(SampoError) -> ChainRun {
+        let density = target.density, sampler = self.sampler, h = stepSize, params = parameters
+        return try Chains.run(settings: settings, dimension: target.dimension) {
+            sampler.makeKernel(target: density, stepSize: h, settings: params)
+        }
+    }
+
+    /// Metadata for output files: everything that determines the draws (and nothing that
+    /// does not, such as `--jobs` or timings, so outputs are byte-identical across job counts).
+    public var metadata: [(String, String)] {
+        var m: [(String, String)] = [
+            ("sampo", "draws"), ("target", target.name), ("target_file", target.path),
+            ("sampler", sampler.name), ("step_size", "\(stepSize)"), ("seed", "\(settings.seed)"),
+            ("chains", "\(settings.chains)"), ("steps", "\(settings.steps)"), ("warmup", "\(settings.warmup)"),
+            ("thin", "\(settings.thin)"), ("init", settings.initialization.label),
+        ]
+        for (k, v) in parameters.sorted(by: { $0.key < $1.key }) { m.append(("set." + k, "\(v)")) }
+        return m
+    }
+}
+
+extension Initialization {
+    public var label: String {
+        switch self {
+        case .normal: return "normal"
+        case .zero: return "zero"
+        case .point(let x): return x.map { "\($0)" }.joined(separator: " ")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Random-walk Metropolis: y = x + s ξ, accepted with log α = log π(y) − log π(x).
+/// `stepSize` is the proposal standard deviation s. One density evaluation per step.
+public final class RWM<Target: LogDensity>: MarkovKernel {
+    public let target: Target
+    public let stepSize: Double
+    public let dimension: Int
+    public private(set) var counts = OracleCounts()
+    private let x, y: UnsafeMutablePointer<Double>
+    private var logP = -Double.infinity
+
+    public init(target: Target, stepSize: Double) {
+        self.target = target
+        self.stepSize = stepSize
+        dimension = target.dimension
+        x = .allocate(capacity: dimension); x.initialize(repeating: 0, count: dimension)
+        y = .allocate(capacity: dimension); y.initialize(repeating: 0, count: dimension)
+    }
+
+    deinit { x.deallocate(); y.deallocate() }
+
+    public var position: UnsafePointer<Double> { UnsafePointer(x) }
+
+    public func reset(to start: UnsafePointer<Double>) {
+        x.update(from: start, count: dimension)
+        logP = target.logDensity(at: x)
+        counts.densityEvaluations += 1
+    }
+
+    public func step(rng: RandomStream) -> Bool {
+        for j in 0..<dimension { y[j] = x[j] + stepSize * rng.normal() }
+        let logPY = target.logDensity(at: y)
+        counts.densityEvaluations += 1
+        guard log(rng.uniformPositive()) < logPY - logP else { return false }
+        x.update(from: y, count: dimension)
+        logP = logPY
+        return true
+    }
+}

@@ -1,0 +1,283 @@
+import Foundation
+
+/// π(x) = Σ_k w_k N(x; μ_k, Σ_k), evaluated with log-sum-exp so it never underflows far from
+/// the modes. Σ_k may be full, diagonal or isotropic; precisions and Cholesky factors are
+/// computed once at construction and kept in flat storage for allocation-free evaluation.
+public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, @unchecked Sendable {
+    /// How the component covariances are given.
+    public enum Covariances: Sendable, Equatable {
+        /// One d × d matrix per component (row-major nested arrays).
+        case full([[[Double]]])
+        /// One vector of d variances per component.
+        case diagonal([[Double]])
+        /// One variance per component (Σ_k = v_k I).
+        case isotropic([Double])
+    }
+
+    private enum Shape { case full, diagonal, isotropic }
+
+    public let dimension: Int
+    public let componentCount: Int
+    public let weights: [Double]
+    public let means: [[Double]]
+    public let knownMoments: KnownMoments
+
+    private let shape: Shape
+    // Flat read-only storage (freed in deinit). Shared by all threads; never written after init.
+    private let mu: UnsafeMutablePointer<Double>        // K·d means
+    private let precision: UnsafeMutablePointer<Double> // full: K·d·d; diagonal: K·d; isotropic: K
+    private let factor: UnsafeMutablePointer<Double>    // full: K·d·d lower Cholesky; diagonal: K·d sd; isotropic: K sd
+    private let logConstant: UnsafeMutablePointer<Double> // K: log w_k − ½ log det(2πΣ_k)
+    private let cumulativeWeights: UnsafeMutablePointer<Double> // K
+
+    /// Builds a validated mixture. Weights must be positive and finite; they are normalised to
+    /// sum to 1. Errors name the offending field (`weights[2]`, `covariances[3]`, …).
+    public init(weights rawWeights: [Double], means: [[Double]], covariances: Covariances) throws(SampoError) {
+        let k = rawWeights.count
+        guard k > 0 else { throw .usage("field 'weights': expected at least one component") }
+        guard means.count == k else {
+            throw .usage("field 'means': expected \(k) means (one per weight), found \(means.count)")
+        }
+        let d = means[0].count
+        guard d > 0 else { throw .usage("field 'means[1]': expected at least one coordinate") }
+        for (i, w) in rawWeights.enumerated() {
+            guard w.isFinite else { throw .usage("field 'weights[\(i + 1)]': expected a finite number, found \(w)") }
+            guard w > 0 else { throw .usage("field 'weights[\(i + 1)]': expected a positive weight, found \(w)") }
+        }
+        for (i, m) in means.enumerated() {
+            guard m.count == d else {
+                throw .usage("field 'means[\(i + 1)]': expected \(d) coordinates (the dimension), found \(m.count)")
+            }
+            if let bad = m.firstIndex(where: { !$0.isFinite }) {
+                throw .usage("field 'means[\(i + 1)][\(bad + 1)]': expected a finite number, found \(m[bad])")
+            }
+        }
+        let total = rawWeights.reduce(0, +)
+        let w = rawWeights.map { $0 / total }
+
+        var precisionFlat: [Double] = []
+        var factorFlat: [Double] = []
+        var logDets: [Double] = []
+        var componentCovariances: [[Double]] = []  // row-major d×d, for exact moments
+        let shape: Shape
+        switch covariances {
+        case .full(let mats):
+            shape = .full
+            guard mats.count == k else {
+                throw .usage("field 'covariances': expected \(k) matrices (one per weight), found \(mats.count)")
+            }
+            for (i, m) in mats.enumerated() {
+                let field = "covariances[\(i + 1)]"
+                guard m.count == d, m.allSatisfy({ $0.count == d }) else {
+                    throw .usage("field '\(field)': expected a \(d) × \(d) matrix")
+                }
+                let flat = m.flatMap { $0 }
+                let l: [Double]
+                do { l = try Cholesky.factor(flat, dimension: d) } catch {
+                    switch error {
+                    case .notSymmetric(let r, let c):
+                        throw .usage("field '\(field)': not symmetric (entries (\(r),\(c)) and (\(c),\(r)) differ)")
+                    case .notFinite: throw .usage("field '\(field)': expected finite numbers")
+                    case .notPositiveDefinite, .notSquare:
+                        throw .usage("field '\(field)': covariance is not positive definite")
+                    }
+                }
+                precisionFlat += Cholesky.inverse(fromFactor: l, dimension: d)
+                factorFlat += l
+                logDets.append(Cholesky.logDeterminant(fromFactor: l, dimension: d))
+                componentCovariances.append(flat)
+            }
+        case .diagonal(let diags):
+            shape = .diagonal
+            guard diags.count == k else {
+                throw .usage("field 'diagonals': expected \(k) vectors (one per weight), found \(diags.count)")
+            }
+            for (i, v) in diags.enumerated() {
+                guard v.count == d else {
+                    throw .usage("field 'diagonals[\(i + 1)]': expected \(d) variances, found \(v.count)")
+                }
+                if let bad = v.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+                    throw .usage("field 'diagonals[\(i + 1)][\(bad + 1)]': expected a positive finite variance, found \(v[bad])")
+                }
+                precisionFlat += v.map { 1 / $0 }
+                factorFlat += v.map { $0.squareRoot() }
+                logDets.append(v.reduce(0) { $0 + log($1) })
+                var c = [Double](repeating: 0, count: d * d)
+                for j in 0..<d { c[j * d + j] = v[j] }
+                componentCovariances.append(c)
+            }
+        case .isotropic(let vars):
+            shape = .isotropic
+            guard vars.count == k else {
+                throw .usage("field 'variances': expected \(k) variances (one per weight), found \(vars.count)")
+            }
+            for (i, v) in vars.enumerated() {
+                guard v.isFinite, v > 0 else {
+                    throw .usage("field 'variances[\(i + 1)]': expected a positive finite variance, found \(v)")
+                }
+                precisionFlat.append(1 / v)
+                factorFlat.append(v.squareRoot())
+                logDets.append(Double(d) * log(v))
+                var c = [Double](repeating: 0, count: d * d)
+                for j in 0..<d { c[j * d + j] = v }
+                componentCovariances.append(c)
+            }
+        }
+
+        self.dimension = d
+        self.componentCount = k
+        self.weights = w
+        self.means = means
+        self.shape = shape
+        mu = .allocate(capacity: k * d)
+        mu.initialize(from: means.flatMap { $0 }, count: k * d)
+        precision = .allocate(capacity: precisionFlat.count)
+        precision.initialize(from: precisionFlat, count: precisionFlat.count)
+        factor = .allocate(capacity: factorFlat.count)
+        factor.initialize(from: factorFlat, count: factorFlat.count)
+        logConstant = .allocate(capacity: k)
+        cumulativeWeights = .allocate(capacity: k)
+        var acc = 0.0
+        for i in 0..<k {
+            logConstant[i] = log(w[i]) - 0.5 * (Double(d) * log(2 * Double.pi) + logDets[i])
+            acc += w[i]
+            cumulativeWeights[i] = i == k - 1 ? 1.0 : acc
+        }
+
+        // Exact moments: mean Σ w μ; covariance Σ w (Σ_k + μ μᵀ) − mean meanᵀ.
+        var mean = [Double](repeating: 0, count: d)
+        for i in 0..<k { for j in 0..<d { mean[j] += w[i] * means[i][j] } }
+        var cov = [Double](repeating: 0, count: d * d)
+        for i in 0..<k {
+            for a in 0..<d { for b in 0..<d {
+                cov[a * d + b] += w[i] * (componentCovariances[i][a * d + b] + means[i][a] * means[i][b])
+            } }
+        }
+        for a in 0..<d { for b in 0..<d { cov[a * d + b] -= mean[a] * mean[b] } }
+        knownMoments = KnownMoments(mean: mean, covariance: cov, logNormalizer: 0)
+    }
+
+    deinit {
+        mu.deallocate(); precision.deallocate(); factor.deallocate()
+        logConstant.deallocate(); cumulativeWeights.deallocate()
+    }
+
+    // MARK: evaluation
+
+    /// l_k(x) = log w_k − ½ log det(2πΣ_k) − ½ (x−μ_k)ᵀ Σ_k⁻¹ (x−μ_k); if `s` is given, also
+    /// writes Σ_k⁻¹(μ_k − x) there (the component's gradient).
+    @inline(__always)
+    private func componentLog(_ k: Int, _ x: UnsafePointer<Double>, _ s: UnsafeMutablePointer<Double>?) -> Double {
+        let d = dimension
+        let m = mu + k * d
+        var q = 0.0
+        switch shape {
+        case .isotropic:
+            let p = precision[k]
+            for j in 0..<d {
+                let dj = x[j] - m[j]
+                q += dj * dj
+                s?[j] = -p * dj
+            }
+            q *= p
+        case .diagonal:
+            let p = precision + k * d
+            for j in 0..<d {
+                let dj = x[j] - m[j]
+                let sj = p[j] * dj
+                q += dj * sj
+                s?[j] = -sj
+            }
+        case .full:
+            let p = precision + k * d * d
+            for i in 0..<d {
+                let row = p + i * d
+                var si = 0.0
+                for j in 0..<d { si += row[j] * (x[j] - m[j]) }
+                q += (x[i] - m[i]) * si
+                s?[i] = -si
+            }
+        }
+        return logConstant[k] - 0.5 * q
+    }
+
+    public func logDensity(at x: UnsafePointer<Double>) -> Double {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: componentCount) { buf in
+            let l = buf.baseAddress!
+            var maxL = -Double.infinity
+            for k in 0..<componentCount {
+                l[k] = componentLog(k, x, nil)
+                if l[k] > maxL { maxL = l[k] }
+            }
+            guard maxL.isFinite else { return maxL.isNaN ? .nan : (maxL > 0 ? maxL : -.infinity) }
+            var sum = 0.0
+            for k in 0..<componentCount { sum += exp(l[k] - maxL) }
+            return maxL + log(sum)
+        }
+    }
+
+    public func logDensityAndGradient(at x: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) -> Double {
+        let d = dimension, kCount = componentCount
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: kCount * (d + 1)) { buf in
+            let l = buf.baseAddress!
+            let r = l + kCount
+            var maxL = -Double.infinity
+            for k in 0..<kCount {
+                l[k] = componentLog(k, x, r + k * d)
+                if l[k] > maxL { maxL = l[k] }
+            }
+            guard maxL.isFinite else {
+                for j in 0..<d { g[j] = .nan }
+                return maxL.isNaN ? .nan : -.infinity
+            }
+            for j in 0..<d { g[j] = 0 }
+            var sum = 0.0
+            for k in 0..<kCount {
+                let wk = exp(l[k] - maxL)
+                sum += wk
+                let rk = r + k * d
+                for j in 0..<d { g[j] += wk * rk[j] }
+            }
+            let inv = 1 / sum
+            for j in 0..<d { g[j] *= inv }
+            return maxL + log(sum)
+        }
+    }
+
+    // MARK: exact draws
+
+    public func drawExact(into x: UnsafeMutablePointer<Double>, rng: RandomStream) {
+        let d = dimension
+        let k = rng.categorical(UnsafeBufferPointer(start: cumulativeWeights, count: componentCount))
+        let m = mu + k * d
+        switch shape {
+        case .isotropic:
+            let sd = factor[k]
+            for j in 0..<d { x[j] = m[j] + sd * rng.normal() }
+        case .diagonal:
+            let sd = factor + k * d
+            for j in 0..<d { x[j] = m[j] + sd[j] * rng.normal() }
+        case .full:
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { z in
+                for j in 0..<d { z[j] = rng.normal() }
+                let l = factor + k * d * d
+                for i in 0..<d {
+                    var s = m[i]
+                    for j in 0...i { s += l[i * d + j] * z[j] }
+                    x[i] = s
+                }
+            }
+        }
+    }
+
+    /// The component with the largest responsibility at x (for mode-occupancy statistics).
+    public func mostResponsibleComponent(at x: UnsafePointer<Double>) -> Int {
+        var best = 0
+        var bestL = -Double.infinity
+        for k in 0..<componentCount {
+            let lk = componentLog(k, x, nil)
+            if lk > bestL { bestL = lk; best = k }
+        }
+        return best
+    }
+}

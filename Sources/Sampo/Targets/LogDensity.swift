@@ -1,0 +1,54 @@
+/// A target: a density π on R^d known up to a constant, evaluated in log space.
+///
+/// Both methods read `dimension` doubles at `x`; the gradient goes into a caller-owned buffer so
+/// that no call allocates. Implementations must be safe to call from several threads at once
+/// (chains run in parallel on one shared target).
+public protocol LogDensity: Sendable {
+    var dimension: Int { get }
+    /// log π(x) up to an additive constant.
+    func logDensity(at x: UnsafePointer<Double>) -> Double
+    /// log π(x), and ∇ log π(x) written to `gradient`.
+    func logDensityAndGradient(at x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double
+}
+
+extension LogDensity {
+    /// Convenience for tests and small scripts (allocates).
+    public func logDensity(_ x: [Double]) -> Double {
+        x.withUnsafeBufferPointer { logDensity(at: $0.baseAddress!) }
+    }
+
+    /// Convenience for tests and small scripts (allocates): (log π(x), ∇ log π(x)).
+    public func logDensityAndGradient(_ x: [Double]) -> (Double, [Double]) {
+        var g = [Double](repeating: 0, count: dimension)
+        let lp = x.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { logDensityAndGradient(at: xp.baseAddress!, gradient: $0.baseAddress!) }
+        }
+        return (lp, g)
+    }
+}
+
+/// A target that can draw exact iid samples (used as the reference in distances and tests).
+public protocol ExactSampler {
+    /// Writes one exact draw of dimension `dimension` to `x`.
+    func drawExact(into x: UnsafeMutablePointer<Double>, rng: RandomStream)
+}
+
+/// Facts known in closed form about a target. Any of them may be absent.
+public struct KnownMoments: Sendable, Equatable {
+    public var mean: [Double]?
+    /// Row-major d × d.
+    public var covariance: [Double]?
+    /// log Z for π = e^{log density}/Z; 0 for a normalised density.
+    public var logNormalizer: Double?
+
+    public init(mean: [Double]? = nil, covariance: [Double]? = nil, logNormalizer: Double? = nil) {
+        self.mean = mean
+        self.covariance = covariance
+        self.logNormalizer = logNormalizer
+    }
+}
+
+/// A target that knows some of its moments.
+public protocol HasKnownMoments {
+    var knownMoments: KnownMoments { get }
+}

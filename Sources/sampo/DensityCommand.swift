@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Sampo
+
+struct DensityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "density", abstract: "Evaluate log density and gradient at points read from a CSV (header x1..xd).")
+
+    @Option(help: "Target name or file.") var target: String
+    @Option(help: "CSV file with header x1,...,xd.") var points: String
+    @Option(help: "Output CSV (default: stdout).") var out: String?
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try TargetFile.load(target)
+            loaded.notes.forEach(note)
+            let csv = try NumericCSV.read(points)
+            let cols = try csv.coordinateColumns()
+            let d = loaded.dimension
+            guard cols.count == d else {
+                throw SampoError.usage("\(points): has \(cols.count) coordinate columns, target \(loaded.name) has dimension \(d)")
+            }
+            var text = (1...d).map { "x\($0)" }.joined(separator: ",") + ",log_density,"
+                + (1...d).map { "grad\($0)" }.joined(separator: ",") + "\n"
+            for row in csv.rows {
+                let x = cols.map { row[$0] }
+                let (lp, g) = loaded.density.logDensityAndGradient(x)
+                text += (x + [lp] + g).map(DrawsCSV.format).joined(separator: ",") + "\n"
+            }
+            if let out { try AtomicFile.write(text, to: out) } else { print(text, terminator: "") }
+        }
+    }
+}

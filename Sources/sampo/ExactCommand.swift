@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import Sampo
+
+struct ExactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "exact", abstract: "Write iid reference draws of a target that has them.")
+
+    @Option(help: "Target name or file.") var target: String
+    @Option(help: "Number of draws.") var count: Int
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Output CSV file.") var draws: String
+
+    func run() throws {
+        try reportingErrors {
+            let loaded = try TargetFile.load(target)
+            loaded.notes.forEach(note)
+            let result = try ExactDraws.draw(loaded, count: count, seed: seed)
+            try DrawsCSV.write(result, to: draws, metadata: [
+                ("sampo", "exact draws"), ("target", loaded.name), ("target_file", loaded.path),
+                ("seed", "\(seed)"), ("count", "\(count)"),
+            ])
+            print("wrote \(count) exact draws of \(loaded.name) to \(draws)")
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import Sampo
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Run chains of a sampler on a target.")
+
+    @Option(help: "Target name (shipped in targets/) or path to a target file.") var target: String
+    @Option(help: "Sampler name (see `sampo samplers`).") var sampler: String
+    @Option(name: .customLong("step-size"), help: "Step size h (Langevin convention; proposal sd for rwm).")
+    var stepSize: Double?
+    @Option(help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = 1000
+    @Option(help: "Warm-up iterations, discarded.") var warmup: Int = 1000
+    @Option(help: "Number of chains.") var chains: Int = 4
+    @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
+    @Option(help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
+    @Option(help: "Keep every K-th iteration.") var thin: Int = 1
+    @Option(help: "Initial states: normal (a N(0, I) draw per chain) or zero.") var `init`: String = "normal"
+    @Option(help: "Write draws to this CSV file.") var draws: String?
+    @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
+    @Option(help: "Write a JSON run report to this file.") var report: String?
+    @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
+
+    func run() throws {
+        try reportingErrors {
+            let initialization: Initialization
+            switch self.`init` {
+            case "normal": initialization = .normal
+            case "zero": initialization = .zero
+            default: throw SampoError.usage("--init: expected normal or zero, found '\(self.`init`)'")
+            }
+            let info = try SamplerCatalog.named(sampler)
+            let params = try parseSettings(set)
+            let loaded = try TargetFile.load(target)
+            loaded.notes.forEach(note)
+            let settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
+                                       jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                       initialization: initialization)
+            let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
+                                      settings: settings)
+            let result = try job.run()
+            let quality = SampleQuality(run: result, target: loaded)
+            if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata) }
+            if summary != nil { throw SampoError.usage("--summary: needs the diagnostics module (not built yet)") }
+            if let path = report {
+                let r = RunReport(job: job, run: result, meanError: quality.meanError,
+                                  covarianceError: quality.covarianceError)
+                try AtomicFile.write(try r.json(), to: path)
+            }
+            printTable(job: job, run: result, quality: quality)
+            if !result.divergedChains.isEmpty {
+                let list = result.divergedChains.map { "chain \($0 + 1) at iteration \(result.outcomes[$0].divergedAt ?? 0)" }
+                note("diverged (state became non-finite; these chains stopped): " + list.joined(separator: ", "))
+                if result.divergedChains.count == result.outcomes.count {
+                    throw SampoError.runtime("every chain diverged; try a smaller --step-size")
+                }
+            }
+        }
+    }
+
+    private func printTable(job: SamplingJob, run: ChainRun, quality: SampleQuality) {
+        print("\(job.sampler.name) on \(job.target.name) (d = \(job.target.dimension)), h = \(job.stepSize), "
+              + "\(job.settings.chains) chains × \(job.settings.steps) steps (+\(job.settings.warmup) warm-up), seed \(job.settings.seed)")
+        let acc = run.outcomes.map { fmt($0.acceptanceRate, 3) }.joined(separator: " ")
+        print("  acceptance per chain   \(acc)")
+        let counts = run.totalCounts
+        print("  gradient evaluations   \(counts.gradientEvaluations)")
+        print("  density evaluations    \(counts.densityEvaluations)")
+        print("  wall time              \(String(format: "%.3f", run.wallSeconds)) s")
+        if let e = quality.meanError { print("  mean error (‖·‖₂)      \(fmt(e))") }
+        if let e = quality.covarianceError { print("  cov error (‖·‖_F)      \(fmt(e))") }
+        if let ess = quality.minBulkESS { print("  min bulk-ESS           \(fmt(ess, 5))") }
+        if let r = quality.maxRhat { print("  max R-hat              \(fmt(r, 5))") }
+        if !run.divergedChains.isEmpty { print("  diverged chains        \(run.divergedChains.map { "\($0 + 1)" }.joined(separator: " "))") }
+    }
+}

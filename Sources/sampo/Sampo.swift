@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Sampo
+
+@main
+struct SampoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sampo",
+        abstract: "MCMC and Langevin sampling: targets, samplers, diagnostics.",
+        subcommands: [SampleCommand.self, ExactCommand.self, DensityCommand.self, SamplersCommand.self,
+                      TargetsCommand.self, BenchCommand.self]
+    )
+
+    /// Like ArgumentParser's own entry point, but bad usage exits with status 2 (DESIGN.md)
+    /// instead of 64, so scripts see one usage status whatever part of Sampo found the problem.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Runs a command body, turning Sampo's errors into a message on stderr and the exit status
+/// of DESIGN.md: 2 for bad input, 1 for runtime failures.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as SampoError {
+        FileHandle.standardError.write(Data("sampo: error: \(error.message)\n".utf8))
+        throw ExitCode(error.kind == .usage ? 2 : 1)
+    }
+}
+
+func note(_ text: String) {
+    FileHandle.standardError.write(Data("sampo: note: \(text)\n".utf8))
+}
+
+/// Parses `--set key=value` options into numbers; errors name the option.
+func parseSettings(_ items: [String]) throws -> [String: Double] {
+    var out: [String: Double] = [:]
+    for item in items {
+        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty else {
+            throw SampoError.usage("--set \(item): expected key=value")
+        }
+        guard let v = Double(parts[1].trimmingCharacters(in: .whitespaces)), v.isFinite else {
+            throw SampoError.usage("--set \(parts[0]): expected a finite number, found '\(parts[1])'")
+        }
+        guard out[parts[0]] == nil else { throw SampoError.usage("--set \(parts[0]): given twice") }
+        out[parts[0]] = v
+    }
+    return out
+}
+
+/// Right-pads for plain-text tables.
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+func fmt(_ x: Double, _ digits: Int = 4) -> String {
+    x.isFinite ? String(format: "%.\(digits)g", x) : "\(x)"
+}

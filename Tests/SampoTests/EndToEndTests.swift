@@ -1,0 +1,97 @@
+import Foundation
+import XCTest
+
+/// Runs the built `sampo` executable as a user would.
+final class EndToEndTests: XCTestCase {
+    private var executable: URL {
+        get throws {
+            // swift test runs the test bundle from the build folder that also holds `sampo`.
+            let bundleDir = Bundle.main.bundleURL
+            let candidates = [bundleDir.appendingPathComponent("sampo"),
+                              URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sampo"),
+                              TestSupport.root.appendingPathComponent(".build/release/sampo"),
+                              TestSupport.root.appendingPathComponent(".build/debug/sampo")]
+            guard let url = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+                throw XCTSkip("sampo executable not built")
+            }
+            return url
+        }
+    }
+
+    private func sampo(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = try executable
+        p.arguments = args
+        p.currentDirectoryURL = TestSupport.root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    private func tmp(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-e2e-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    func testSampleWritesIdenticalDrawsForAnyJobs() throws {
+        let a = tmp("a.csv"), b = tmp("b.csv"), report = tmp("r.json")
+        let common = ["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "2000", "--chains", "3", "--seed", "5"]
+        let r1 = try sampo(common + ["--jobs", "1", "--draws", a, "--report", report])
+        XCTAssertEqual(r1.status, 0, r1.err)
+        XCTAssertTrue(r1.out.contains("mean error"))
+        let r2 = try sampo(common + ["--jobs", "2", "--draws", b])
+        XCTAssertEqual(r2.status, 0, r2.err)
+        let da = try Data(contentsOf: URL(fileURLWithPath: a)), db = try Data(contentsOf: URL(fileURLWithPath: b))
+        XCTAssertEqual(da, db)
+        let text = String(decoding: da, as: UTF8.self)
+        XCTAssertTrue(text.contains("# seed: 5\n"))
+        XCTAssertEqual(text.split(separator: "\n").filter { !$0.hasPrefix("#") }.count, 1 + 3 * 2000)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        XCTAssertEqual(json?["sampler"] as? String, "mala")
+        XCTAssertEqual((json?["acceptance_per_chain"] as? [Double])?.count, 3)
+        XCTAssertEqual(json?["gradient_evaluations"] as? Int, 3 * (2000 + 1000 + 1))
+        XCTAssertEqual((json?["diverged_chains"] as? [Int])?.count, 0)
+    }
+
+    func testExactAndDensity() throws {
+        let draws = tmp("exact.csv")
+        let r = try sampo(["exact", "--target", "lau-gmm", "--count", "100", "--draws", draws])
+        XCTAssertEqual(r.status, 0, r.err)
+        let points = tmp("points.csv"), out = tmp("density.csv")
+        try "x1,x2\n0.5,-1\n".write(toFile: points, atomically: true, encoding: .utf8)
+        let d = try sampo(["density", "--target", "lau-gmm", "--points", points, "--out", out])
+        XCTAssertEqual(d.status, 0, d.err)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines[0], "x1,x2,log_density,grad1,grad2")
+        let cells = lines[1].split(separator: ",").compactMap { Double($0) }
+        XCTAssertEqual(cells[2], -3.7297546637953, accuracy: 1e-12)
+    }
+
+    func testBadUsageExitsWithStatus2AndAMessage() throws {
+        let cases: [([String], String)] = [
+            (["sample", "--target", "lau-gmm", "--sampler", "nuts"], "unknown sampler 'nuts'"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--step-size", "-1"], "--step-size"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--chains", "0"], "--chains"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "many"], "many"),
+            (["sample", "--target", "nowhere.toml", "--sampler", "mala"], "nowhere.toml: target file not found"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--set", "lambda=1"], "no parameter 'lambda'"),
+            (["exact", "--target", "lau-gmm", "--count", "ten", "--draws", "x.csv"], "ten"),
+        ]
+        for (args, expected) in cases {
+            let r = try sampo(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains(expected), "\(args): \(r.err)")
+        }
+    }
+
+    func testAllChainsDivergingIsARuntimeFailure() throws {
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "ula", "--step-size", "5", "--steps", "2000"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("diverged"))
+        XCTAssertFalse(r.out.contains("nan"))
+    }
+}

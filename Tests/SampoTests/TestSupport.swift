@@ -1,0 +1,47 @@
+import Foundation
+import XCTest
+import Sampo
+
+/// Helpers shared by the tests.
+enum TestSupport {
+    /// The repository root (for shipped targets and the built executable).
+    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func target(_ name: String) throws -> LoadedTarget {
+        try TargetFile.load(root.appendingPathComponent("targets/\(name).toml").path)
+    }
+
+    /// Mean and batch-means Monte Carlo standard error of f over the chains' draws:
+    /// each chain is cut into ⌊√n⌋ batches and the spread of batch means gives the error.
+    static func batchMeans(_ series: [[Double]]) -> (mean: Double, mcse: Double) {
+        var batchMeans: [Double] = []
+        var total = 0.0, count = 0
+        for s in series {
+            let b = Int(Double(s.count).squareRoot())
+            let size = s.count / b
+            for k in 0..<b {
+                let slice = s[(k * size)..<((k + 1) * size)]
+                batchMeans.append(slice.reduce(0, +) / Double(size))
+            }
+            total += s.reduce(0, +)
+            count += s.count
+        }
+        let m = batchMeans.reduce(0, +) / Double(batchMeans.count)
+        let v = batchMeans.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(batchMeans.count - 1)
+        return (total / Double(count), (v / Double(batchMeans.count)).squareRoot())
+    }
+
+    /// A parse error message for target text, or nil if it parsed.
+    static func parseError(_ text: String, file: String = "t.toml") -> String? {
+        do { _ = try TargetFile.parse(text, file: file); return nil } catch { return error.message }
+    }
+
+    static func write(_ text: String, name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try? text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+}
