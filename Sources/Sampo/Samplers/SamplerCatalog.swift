@@ -44,13 +44,13 @@ public enum SamplerCatalog {
     public static let all: [SamplerInfo] = [
         SamplerInfo(name: "ula", summary: "Unadjusted Langevin algorithm (biased for fixed h)",
                     defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
-                    parameters: []) { target, h, _ in ula(target, h) },
+                    parameters: []) { target, h, s in specialised(ULAFactory(), target, h, s) },
         SamplerInfo(name: "mala", summary: "Metropolis-adjusted Langevin algorithm",
                     defaultStepSize: 0.1, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: true,
-                    parameters: []) { target, h, _ in mala(target, h) },
+                    parameters: []) { target, h, s in specialised(MALAFactory(), target, h, s) },
         SamplerInfo(name: "rwm", summary: "Random-walk Metropolis (step size = proposal sd)",
                     defaultStepSize: 1.0, gradientsPerStep: 1, usesGradient: false, metropolisAdjusted: true,
-                    parameters: []) { target, h, _ in rwm(target, h) },
+                    parameters: []) { target, h, s in specialised(RWMFactory(), target, h, s) },
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -63,8 +63,35 @@ public enum SamplerCatalog {
         return info
     }
 
-    // Each opens the target existential so the kernel is generic over the concrete target type.
-    private static func ula<T: LogDensity>(_ t: T, _ h: Double) -> any MarkovKernel { ULA(target: t, stepSize: h) }
-    private static func mala<T: LogDensity>(_ t: T, _ h: Double) -> any MarkovKernel { MALA(target: t, stepSize: h) }
-    private static func rwm<T: LogDensity>(_ t: T, _ h: Double) -> any MarkovKernel { RWM(target: t, stepSize: h) }
+    /// Builds a kernel with the concrete target type for the families Sampo ships, so the compiler
+    /// emits kernels specialised for them (direct, inlinable target calls in the hot loop); any
+    /// other target opens the existential and takes the generic path.
+    static func specialised<F: KernelFactory>(_ factory: F, _ target: any LogDensity, _ h: Double,
+                                              _ settings: [String: Double] = [:]) -> any MarkovKernel {
+        if let mixture = target as? GaussianMixture { return factory.make(mixture, stepSize: h, settings: settings) }
+        return factory.make(target, stepSize: h, settings: settings)
+    }
+}
+
+/// Makes one kind of kernel for any target type (Swift closures cannot be generic).
+protocol KernelFactory {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel
+}
+
+struct ULAFactory: KernelFactory {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
+        ULA(target: target, stepSize: stepSize)
+    }
+}
+
+struct MALAFactory: KernelFactory {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
+        MALA(target: target, stepSize: stepSize)
+    }
+}
+
+struct RWMFactory: KernelFactory {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
+        RWM(target: target, stepSize: stepSize)
+    }
 }

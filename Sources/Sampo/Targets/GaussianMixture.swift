@@ -218,24 +218,60 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, @
 
     public func logDensityAndGradient(at x: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) -> Double {
         let d = dimension, kCount = componentCount
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: kCount * (d + 1)) { buf in
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: kCount &* (d &+ 1)) { buf in
             let l = buf.baseAddress!
             let r = l + kCount
-            var maxL = -Double.infinity
-            for k in 0..<kCount {
-                l[k] = componentLog(k, x, r + k * d)
-                if l[k] > maxL { maxL = l[k] }
+            // Per component: l_k and r_k = Σ_k⁻¹(μ_k − x). The shape switch is outside the loops.
+            switch shape {
+            case .isotropic:
+                for k in 0..<kCount {
+                    let m = mu + k &* d, rk = r + k &* d, p = precision[k]
+                    var q = 0.0
+                    for j in 0..<d {
+                        let dj = x[j] - m[j]
+                        q += dj * dj
+                        rk[j] = -p * dj
+                    }
+                    l[k] = logConstant[k] - 0.5 * p * q
+                }
+            case .diagonal:
+                for k in 0..<kCount {
+                    let m = mu + k &* d, rk = r + k &* d, p = precision + k &* d
+                    var q = 0.0
+                    for j in 0..<d {
+                        let dj = x[j] - m[j], sj = p[j] * dj
+                        q += dj * sj
+                        rk[j] = -sj
+                    }
+                    l[k] = logConstant[k] - 0.5 * q
+                }
+            case .full:
+                for k in 0..<kCount {
+                    let m = mu + k &* d, rk = r + k &* d, p = precision + k &* d &* d
+                    var q = 0.0
+                    for i in 0..<d {
+                        let row = p + i &* d
+                        var si = 0.0
+                        for j in 0..<d { si += row[j] * (x[j] - m[j]) }
+                        q += (x[i] - m[i]) * si
+                        rk[i] = -si
+                    }
+                    l[k] = logConstant[k] - 0.5 * q
+                }
             }
+            var maxL = l[0]
+            for k in 1..<max(1, kCount) where l[k] > maxL { maxL = l[k] }
             guard maxL.isFinite else {
                 for j in 0..<d { g[j] = .nan }
                 return maxL.isNaN ? .nan : -.infinity
             }
-            for j in 0..<d { g[j] = 0 }
+            // log-sum-exp, and ∇log π = Σ_k r_k(x) Σ_k⁻¹(μ_k − x) with responsibilities r_k.
             var sum = 0.0
+            for j in 0..<d { g[j] = 0 }
             for k in 0..<kCount {
                 let wk = exp(l[k] - maxL)
                 sum += wk
-                let rk = r + k * d
+                let rk = r + k &* d
                 for j in 0..<d { g[j] += wk * rk[j] }
             }
             let inv = 1 / sum
