@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(
             name: "SampoTests",
             dependencies: ["Sampo"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ]
 )

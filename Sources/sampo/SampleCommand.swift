@@ -41,8 +41,13 @@ struct SampleCommand: ParsableCommand {
                                       settings: settings)
             let result = try job.run()
             let quality = SampleQuality(run: result, target: loaded)
-            if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata) }
-            if summary != nil { throw SampoError.usage("--summary: needs the diagnostics module (not built yet)") }
+            if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws")) }
+            if let path = summary {
+                let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
+                guard !healthy.isEmpty else { throw SampoError.runtime("--summary: every chain diverged; nothing to summarise") }
+                try SummaryCSV.write(try DrawsSummary.summarize(result.draws, chains: healthy), to: path,
+                                     metadata: job.metadata(kind: "summary") + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
+            }
             if let path = report {
                 let r = RunReport(job: job, run: result, meanError: quality.meanError,
                                   covarianceError: quality.covarianceError)

@@ -18,5 +18,9 @@ public struct SampleQuality: Sendable {
             let e = SampleMoments.covarianceError(points, exact: c)
             if e.isFinite { covarianceError = e }
         }
+        if let rows = try? DrawsSummary.summarize(run.draws, chains: healthy) {
+            minBulkESS = rows.compactMap(\.essBulk).min()
+            maxRhat = rows.compactMap(\.rhat).max()
+        }
     }
 }

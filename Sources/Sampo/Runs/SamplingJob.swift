@@ -28,9 +28,9 @@ public struct SamplingJob: Sendable {
 
     /// Metadata for output files: everything that determines the draws (and nothing that
     /// does not, such as `--jobs` or timings, so outputs are byte-identical across job counts).
-    public var metadata: [(String, String)] {
+    public func metadata(kind: String) -> [(String, String)] {
         var m: [(String, String)] = [
-            ("sampo", "draws"), ("target", target.name), ("target_file", target.path),
+            ("sampo", kind), ("target", target.name), ("target_file", target.path),
             ("sampler", sampler.name), ("step_size", "\(stepSize)"), ("seed", "\(settings.seed)"),
             ("chains", "\(settings.chains)"), ("steps", "\(settings.steps)"), ("warmup", "\(settings.warmup)"),
             ("thin", "\(settings.thin)"), ("init", settings.initialization.label),

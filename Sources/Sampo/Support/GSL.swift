@@ -9,7 +9,7 @@ public enum GSL {
     public static func configure() { _ = handlerOff }
 
     /// Maps a GSL status code to a Swift error naming what was being done.
-    public static func check(_ status: Int32, _ context: String) throws {
+    public static func check(_ status: Int32, _ context: String) throws(SampoError) {
         guard status != GSL_SUCCESS else { return }
         let reason = String(cString: gsl_strerror(status))
         throw SampoError.runtime("\(context): GSL error \(status) (\(reason))")

@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+import Sampo
+
+final class DiagnosticsTests: XCTestCase {
+    private let fixtures = TestSupport.root.appendingPathComponent("Tests/SampoTests/Fixtures")
+
+    /// Every ArviZ reference value of every case, to 1e-8 relative (nan cells skipped: ArviZ gives
+    /// no R-hat for one chain).
+    func testArviZReferenceValues() throws {
+        let cases = ["iid_ar_heavy", "unconverged_odd", "antithetic_short", "single_chain", "many_chains_skewed"]
+        var compared = 0
+        for name in cases {
+            let draws = try ChainFiles.read([fixtures.appendingPathComponent("diagnostics/\(name).draws.csv").path])
+            let rows = try draws.summarize()
+            let reference = try NumericCSVWithNames.read(fixtures.appendingPathComponent("diagnostics/\(name).reference.csv").path)
+            XCTAssertEqual(rows.map(\.parameter), reference.map(\.0), name)
+            for (row, (param, ref)) in zip(rows, reference) {
+                for (k, column) in ParameterSummary.columns.dropFirst().enumerated() {
+                    guard let expected = ref[column], !expected.isNaN else { continue }
+                    let got = try XCTUnwrap(row.values[k], "\(name) \(param) \(column)")
+                    XCTAssertEqual(got, expected, accuracy: 1e-8 * abs(expected), "\(name) \(param) \(column)")
+                    compared += 1
+                }
+            }
+        }
+        XCTAssertEqual(compared, 11 * 10 - 2)  // 11 parameters × 10 columns, minus 2 nan R-hats
+    }
+
+    /// CmdStan's Bernoulli example: the values Stan's own unit tests expect.
+    func testStanBernoulli() throws {
+        let files = (1...4).map { fixtures.appendingPathComponent("stan/bern\($0).csv").path }
+        let set = try ChainFiles.read(files)
+        XCTAssertEqual(set.format, .stan)
+        XCTAssertEqual(set.parameters, ["lp__", "theta"])
+        XCTAssertEqual(set.chainCount, 4); XCTAssertEqual(set.drawsPerChain, 1000)
+        XCTAssertEqual(set.divergences, 0)
+        let rows = try set.summarize()
+        let expected: [(Double, Double, Double, Double, Double)] = [
+            (1512.7684, 1591.9707, 1.000730, -7.2867579, 0.7386161),
+            (1407.5124, 1291.7131, 1.006790, 0.2512974, 0.1215467),
+        ]
+        for (row, e) in zip(rows, expected) {
+            XCTAssertEqual(try XCTUnwrap(row.essBulk), e.0, accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(row.essTail), e.1, accuracy: 1e-4)
+            XCTAssertEqual(try XCTUnwrap(row.rhat), e.2, accuracy: 1e-6)
+            XCTAssertEqual(row.mean, e.3, accuracy: 1e-7)
+            XCTAssertEqual(try XCTUnwrap(row.sd), e.4, accuracy: 1e-7)
+        }
+    }
+
+    func testAutocovarianceAgainstDirectSum() throws {
+        let rng = RandomStream(seed: 3)
+        for n in [1, 2, 7, 97, 250] {
+            let x = (0..<n).map { _ in rng.normal() }
+            let fft = try Autocovariance.compute(x)
+            let mu = x.reduce(0, +) / Double(n)
+            for t in 0..<n {
+                var s = 0.0
+                for i in 0..<(n - t) { s += (x[i] - mu) * (x[i + t] - mu) }
+                XCTAssertEqual(fft[t], s / Double(n), accuracy: 1e-12)
+            }
+        }
+        XCTAssertEqual(Autocovariance.smoothLength(atLeast: 2 * 1001), 2025)
+        XCTAssertEqual(Autocovariance.smoothLength(atLeast: 14), 15)
+    }
+
+    func testAverageRanksWithTies() {
+        XCTAssertEqual(RankNormalization.averageRanks([3, 1, 3, 2, 3]), [4, 1, 4, 2, 4])
+    }
+
+    // MARK: edge cases: a defined result or a clear error, never a crash
+
+    func testConstantChain() throws {
+        let s = try ParameterSummary(parameter: "c", chains: [[2, 2, 2, 2, 2, 2], [2, 2, 2, 2, 2, 2]])
+        XCTAssertEqual(s.mean, 2); XCTAssertEqual(s.sd, 0)
+        XCTAssertEqual(s.essBulk, 12)   // ESS of a constant is the number of draws (as ArviZ)
+        XCTAssertNil(s.rhat)            // no within-chain variance: R-hat undefined
+        XCTAssertNil(s.mcseSD)
+    }
+
+    func testSingleChainHasSplitRHat() throws {
+        let rng = RandomStream(seed: 5)
+        let s = try ParameterSummary(parameter: "x", chains: [(0..<1000).map { _ in rng.normal() }])
+        let r = try XCTUnwrap(s.rhat)
+        XCTAssertEqual(r, 1, accuracy: 0.02)
+    }
+
+    func testOddLengthsAndThreeDraws() throws {
+        let odd = try ParameterSummary(parameter: "x", chains: [[1, 5, 2, 8, 3], [2, 9, 4, 1, 7]])
+        XCTAssertNotNil(odd.essBulk); XCTAssertNotNil(odd.rhat)
+        let three = try ParameterSummary(parameter: "x", chains: [[1, 2, 3], [3, 1, 2]])
+        XCTAssertEqual(three.mean, 2)
+        XCTAssertNil(three.essBulk); XCTAssertNil(three.essTail); XCTAssertNil(three.rhat); XCTAssertNil(three.mcseMean)
+    }
+
+    func testUnequalChainLengthsAndNaNAreErrors() {
+        XCTAssertThrowsError(try ParameterSummary(parameter: "x", chains: [[1, 2, 3, 4], [1, 2, 3]])) {
+            XCTAssertTrue("\($0)".contains("chains have different lengths (chain 1 has 4 draws, chain 2 has 3)"), "\($0)")
+        }
+        XCTAssertThrowsError(try ParameterSummary(parameter: "x", chains: [[1, .nan, 3, 4]])) {
+            XCTAssertTrue("\($0)".contains("chain 1, draw 2 is nan"), "\($0)")
+        }
+    }
+
+    func testBadDrawFiles() throws {
+        func message(_ files: [(String, String)]) -> String {
+            let paths = files.map { TestSupport.write($0.1, name: $0.0) }
+            do { _ = try ChainFiles.read(paths); return "" } catch { return error.message }
+        }
+        XCTAssertTrue(message([("a.csv", "chain,draw,x1\n1,1,0.5\n1,2,abc\n")]).contains("line 3, column 'x1': expected a number, found 'abc'"))
+        XCTAssertTrue(message([("b.csv", "chain,draw,x1\n1,1,0.5\n1,2,0.1\n2,1,0.3\n")]).contains("chain 2 has 1 draws, chain 1 has 2"))
+        XCTAssertTrue(message([("c.csv", "chain,draw,x1\n1,1,nan\n")]).contains("is nan"))
+        XCTAssertTrue(message([("s1.csv", "lp__,theta\n-1,0.2\n-2,0.3\n"), ("s2.csv", "lp__,theta\n-1,0.2\n")])
+            .contains("chain 2 has 1 draws"))
+        XCTAssertTrue(message([("s3.csv", "lp__,theta\n1,2\n"), ("s4.csv", "lp__,mu\n1,2\n")]).contains("columns differ"))
+        XCTAssertTrue(message([("h.csv", "1,2\n3,4\n")]).contains("expected a header row"))
+    }
+}
+
+/// Reads an ArviZ reference CSV (first column the parameter name, the rest numbers or nan).
+enum NumericCSVWithNames {
+    static func read(_ path: String) throws -> [(String, [String: Double])] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        return lines.dropFirst().map { line in
+            let cells = line.split(separator: ",").map(String.init)
+            var row: [String: Double] = [:]
+            for (k, v) in zip(header.dropFirst(), cells.dropFirst()) { row[k] = v == "nan" ? Double.nan : Double(v) }
+            return (cells[0], row)
+        }
+    }
+}
