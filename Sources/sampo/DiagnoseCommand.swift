@@ -9,6 +9,8 @@ struct DiagnoseCommand: ParsableCommand {
 
     @Argument(help: "Draws CSV files.") var files: [String]
     @Option(help: "Write the summary CSV to this file.") var out: String?
+    @Option(help: "Target (name or file) to measure the draws against: moments, sliced W2, energy distance, KSD, mode weights.")
+    var reference: String?
 
     func run() throws {
         try reportingErrors {
@@ -18,6 +20,20 @@ struct DiagnoseCommand: ParsableCommand {
             if let d = set.divergences { print("divergent transitions: \(d)") }
             if let a = set.meanAcceptStat { print("mean accept_stat__: \(String(format: "%.4f", a))") }
             print(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
+            if let reference {
+                let target = try TargetFile.load(reference)
+                let names = (1...target.dimension).map { "x\($0)" }
+                guard names.allSatisfy(set.parameters.contains) else {
+                    throw SampoError.usage("--reference: target \(target.name) has dimension \(target.dimension); the draws need columns \(names.joined(separator: ","))")
+                }
+                let cols = names.map { set.parameters.firstIndex(of: $0)! }
+                var points: [[Double]] = []
+                for c in 0..<set.chainCount {
+                    for i in 0..<set.drawsPerChain { points.append(cols.map { set.values[$0][c][i] }) }
+                }
+                print("against \(target.name) (\(points.count) draws):")
+                for line in SampleQuality(points: points, target: target).lines { print("  " + line) }
+            }
             if let out {
                 try SummaryCSV.write(rows, to: out, metadata: [("sampo", "summary"), ("files", files.joined(separator: " "))])
             }

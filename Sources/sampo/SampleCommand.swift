@@ -73,10 +73,7 @@ struct SampleCommand: ParsableCommand {
         print("  gradient evaluations   \(counts.gradientEvaluations)")
         print("  density evaluations    \(counts.densityEvaluations)")
         print("  wall time              \(String(format: "%.3f", run.wallSeconds)) s")
-        if let e = quality.meanError { print("  mean error (‖·‖₂)      \(fmt(e))") }
-        if let e = quality.covarianceError { print("  cov error (‖·‖_F)      \(fmt(e))") }
-        if let ess = quality.minBulkESS { print("  min bulk-ESS           \(fmt(ess, 5))") }
-        if let r = quality.maxRhat { print("  max R-hat              \(fmt(r, 5))") }
+        for line in quality.lines { print("  " + line) }
         if !run.divergedChains.isEmpty { print("  diverged chains        \(run.divergedChains.map { "\($0 + 1)" }.joined(separator: " "))") }
     }
 }
