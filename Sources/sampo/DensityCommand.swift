@@ -22,8 +22,8 @@ struct DensityCommand: ParsableCommand {
             }
             var text = (1...d).map { "x\($0)" }.joined(separator: ",") + ",log_density,"
                 + (1...d).map { "grad\($0)" }.joined(separator: ",") + "\n"
-            for row in csv.rows {
-                let x = cols.map { row[$0] }
+            for r in 0..<csv.rowCount {
+                let x = cols.map { csv[r, $0] }
                 let (lp, g) = loaded.density.logDensityAndGradient(x)
                 text += (x + [lp] + g).map(DrawsCSV.format).joined(separator: ",") + "\n"
             }

@@ -131,3 +131,33 @@ enum NumericCSVWithNames {
         }
     }
 }
+
+final class SortingTests: XCTestCase {
+    func testRadixSortMatchesComparisonSort() {
+        let rng = RandomStream(seed: 12)
+        var x = (0..<5000).map { _ in rng.normal() * pow(10, Double(Int(rng.uniform() * 20) - 10)) }
+        x += [0, -0.0, 0, 1e308, -1e308, .infinity, -.infinity, 5e-324, -5e-324, 3, 3, 3]
+        let sorted = RadixSort.sorted(x)
+        XCTAssertEqual(sorted, x.sorted())
+        let order = RadixSort.order(x)
+        XCTAssertEqual(order.map { x[$0] }, x.sorted())
+        // Stable: equal values keep their input order.
+        let threes = order.filter { x[$0] == 3 }
+        XCTAssertEqual(threes, threes.sorted())
+    }
+
+    /// ESS of AR(1) chains: ρ = 0 and 0.5 stop within the direct short lags, ρ = 0.95 needs the FFT.
+    func testESSOfAR1ChainsBothLagPaths() throws {
+        let rng = RandomStream(seed: 8)
+        for rho in [0.0, 0.5, 0.95] {
+            var chains: [[Double]] = []
+            for _ in 0..<4 {
+                var v = 0.0
+                chains.append((0..<2000).map { _ in v = rho * v + rng.normal(); return v })
+            }
+            let ess = try XCTUnwrap(EffectiveSampleSize.geyer(chains))
+            let expected = 8000 * (1 - rho) / (1 + rho)  // AR(1): τ = (1 + ρ)/(1 − ρ)
+            XCTAssertEqual(ess, expected, accuracy: 0.25 * expected + 200, "rho \(rho)")
+        }
+    }
+}

@@ -94,4 +94,30 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.err.contains("diverged"))
         XCTAssertFalse(r.out.contains("nan"))
     }
+
+    func testDiagnoseStanFilesAndReference() throws {
+        let fixtures = TestSupport.root.appendingPathComponent("Tests/SampoTests/Fixtures/stan").path
+        let out = tmp("stan-summary.csv")
+        let r = try sampo(["diagnose"] + (1...4).map { "\(fixtures)/bern\($0).csv" } + ["--out", out])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("divergent transitions: 0"))
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        XCTAssertEqual(lines[0], "parameter,mean,sd,mcse_mean,mcse_sd,q05,q50,q95,ess_bulk,ess_tail,rhat")
+        XCTAssertTrue(lines[2].hasPrefix("theta,0.2512974"))
+
+        let draws = tmp("ref-draws.csv")
+        XCTAssertEqual(try sampo(["sample", "--target", "lau-gmm", "--sampler", "rwm", "--step-size", "2", "--steps", "4000",
+                                  "--draws", draws]).status, 0)
+        let d = try sampo(["diagnose", draws, "--reference", "lau-gmm"])
+        XCTAssertEqual(d.status, 0, d.err)
+        for key in ["sliced W₂", "energy distance", "KSD (IMQ)", "mode-weight TV", "mean error"] {
+            XCTAssertTrue(d.out.contains(key), key)
+        }
+        let bad = try sampo(["diagnose", "\(fixtures)/bern1.csv", "--reference", "lau-gmm"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("the draws need columns x1,x2"), bad.err)
+        let missing = try sampo(["diagnose", "/nonexistent.csv"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("/nonexistent.csv: file not found"), missing.err)
+    }
 }

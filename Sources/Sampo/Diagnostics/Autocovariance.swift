@@ -1,4 +1,5 @@
 import CGSL
+import Foundation
 
 /// Autocovariance of one series by FFT (GSL's mixed-radix real transforms):
 /// centre, zero-pad to a 2·3·5-smooth length ≥ 2N (no circular wrap-around, and GSL is fast
@@ -17,23 +18,76 @@ public enum Autocovariance {
 
     /// acov(0..<N) of `series` (divisor N, the biased estimator that Stan and ArviZ use).
     public static func compute(_ series: [Double]) throws(SampoError) -> [Double] {
+        guard !series.isEmpty else { return [] }
+        let plan = try FFTPlan.shared(length: smoothLength(atLeast: 2 * series.count))
+        return try plan.autocovariance(series)
+    }
+
+    /// acov(0..<lags) by direct sums: cheaper than the FFT when only a few lags are needed.
+    public static func direct(_ series: [Double], lags: Int) -> [Double] {
         let n = series.count
         guard n > 0 else { return [] }
-        GSL.configure()
         let mean = series.reduce(0, +) / Double(n)
-        let m = smoothLength(atLeast: 2 * n)
+        let c = series.map { $0 - mean }
+        return (0..<min(lags, n)).map { t in
+            c.withUnsafeBufferPointer { p in
+                var s = 0.0
+                for i in 0..<(n - t) { s += p[i] * p[i + t] }
+                return s / Double(n)
+            }
+        }
+    }
+}
+
+/// GSL wavetables for one transform length. Tables are read-only once built and are shared
+/// between threads (GSL allows that); each call gets its own workspace.
+final class FFTPlan: @unchecked Sendable {
+    let length: Int
+    private let realTable: UnsafeMutablePointer<gsl_fft_real_wavetable>
+    private let halfTable: UnsafeMutablePointer<gsl_fft_halfcomplex_wavetable>
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [Int: FFTPlan] = [:]
+
+    /// The plan for `length`, built once per process (the most recent few are kept).
+    static func shared(length: Int) throws(SampoError) -> FFTPlan {
+        lock.lock(); defer { lock.unlock() }
+        if let plan = cache[length] { return plan }
+        GSL.configure()
+        guard let r = gsl_fft_real_wavetable_alloc(length) else {
+            throw .runtime("autocovariance: cannot allocate FFT tables for length \(length)")
+        }
+        guard let h = gsl_fft_halfcomplex_wavetable_alloc(length) else {
+            gsl_fft_real_wavetable_free(r)
+            throw .runtime("autocovariance: cannot allocate FFT tables for length \(length)")
+        }
+        let plan = FFTPlan(length: length, realTable: r, halfTable: h)
+        if cache.count >= 8 { cache.removeAll() }
+        cache[length] = plan
+        return plan
+    }
+
+    private init(length: Int, realTable: UnsafeMutablePointer<gsl_fft_real_wavetable>,
+                 halfTable: UnsafeMutablePointer<gsl_fft_halfcomplex_wavetable>) {
+        self.length = length
+        self.realTable = realTable
+        self.halfTable = halfTable
+    }
+
+    deinit {
+        gsl_fft_real_wavetable_free(realTable)
+        gsl_fft_halfcomplex_wavetable_free(halfTable)
+    }
+
+    func autocovariance(_ series: [Double]) throws(SampoError) -> [Double] {
+        let n = series.count, m = length
+        guard let work = gsl_fft_real_workspace_alloc(m) else {
+            throw .runtime("autocovariance: cannot allocate an FFT workspace of length \(m)")
+        }
+        defer { gsl_fft_real_workspace_free(work) }
+        let mean = series.reduce(0, +) / Double(n)
         var data = [Double](repeating: 0, count: m)
         for i in 0..<n { data[i] = series[i] - mean }
-        guard let realTable = gsl_fft_real_wavetable_alloc(m),
-              let halfTable = gsl_fft_halfcomplex_wavetable_alloc(m),
-              let work = gsl_fft_real_workspace_alloc(m) else {
-            throw .runtime("autocovariance: cannot allocate FFT tables for length \(m)")
-        }
-        defer {
-            gsl_fft_real_wavetable_free(realTable)
-            gsl_fft_halfcomplex_wavetable_free(halfTable)
-            gsl_fft_real_workspace_free(work)
-        }
         let (forward, inverse) = data.withUnsafeMutableBufferPointer { buf -> (Int32, Int32) in
             let d = buf.baseAddress!
             let forward = gsl_fft_real_transform(d, 1, m, realTable, work)

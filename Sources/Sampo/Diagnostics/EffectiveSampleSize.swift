@@ -12,8 +12,22 @@ public enum EffectiveSampleSize {
         let lo = chains.map { $0.min()! }.min()!, hi = chains.map { $0.max()! }.max()!
         if hi - lo < 1e-15 { return Double(m * n) }
 
-        var acov: [[Double]] = []
-        for c in chains { acov.append(try Autocovariance.compute(c)) }
+        // Most chains need only a few lags before the sequence stops: try direct sums over the
+        // first `shortLags` lags, and fall back to the FFT of the whole series when that is not enough.
+        let shortLags = min(n, 16)
+        let short = chains.map { Autocovariance.direct($0, lags: shortLags) }
+        if case .done(let ess) = sequence(acov: short, available: shortLags, chains: chains) { return ess }
+        var full: [[Double]] = []
+        for c in chains { full.append(try Autocovariance.compute(c)) }
+        if case .done(let ess) = sequence(acov: full, available: n, chains: chains) { return ess }
+        return nil
+    }
+
+    private enum Outcome { case done(Double?), needMoreLags }
+
+    /// Geyer's truncated sum given acov(0..<available) of every chain.
+    private static func sequence(acov: [[Double]], available: Int, chains: [[Double]]) -> Outcome {
+        let m = chains.count, n = chains[0].count
         let chainMeans = chains.map { $0.reduce(0, +) / Double(n) }
         let nd = Double(n)
         func meanAcov(_ t: Int) -> Double { acov.reduce(0) { $0 + $1[t] } / Double(m) }
@@ -32,6 +46,7 @@ public enum EffectiveSampleSize {
         // Initial positive sequence: sum pairs while their sum is positive.
         var t = 1
         while t < n - 3 && rhoEven + rhoOdd > 0 {
+            if t + 2 >= available { return .needMoreLags }
             rhoEven = 1 - (meanVar - meanAcov(t + 1)) / varPlus
             rhoOdd = 1 - (meanVar - meanAcov(t + 2)) / varPlus
             if rhoEven + rhoOdd >= 0 {
@@ -58,7 +73,7 @@ public enum EffectiveSampleSize {
         tau += rho[maxT + 1]
         tau = max(tau, 1 / log10(total))
         let ess = total / tau
-        return ess.isFinite ? ess : nil
+        return .done(ess.isFinite ? ess : nil)
     }
 
     /// Bulk-ESS: ESS of the rank-normalised split chains.

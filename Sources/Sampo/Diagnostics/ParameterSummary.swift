@@ -35,13 +35,27 @@ public struct ParameterSummary: Sendable, Equatable {
         mean = pooled.reduce(0, +) / Double(pooled.count)
         let s = MonteCarloError.standardDeviation(pooled)
         sd = s.isFinite ? s : nil
-        let q = Quantiles.of(pooled, probabilities: [0.05, 0.5, 0.95])
+        let q = Quantiles.fromSorted(RadixSort.sorted(pooled), probabilities: [0.05, 0.5, 0.95])
         q05 = q[0]; q50 = q[1]; q95 = q[2]
         mcseMean = try MonteCarloError.mean(chains)
         mcseSD = try MonteCarloError.sd(chains)
-        essBulk = try EffectiveSampleSize.bulk(chains)
-        essTail = try EffectiveSampleSize.tail(chains)
-        rhat = RHat.rank(chains)
+        // The same quantities as EffectiveSampleSize.bulk/tail and RHat.rank, sharing the
+        // rank-normalised split chains and the quantiles instead of recomputing them.
+        guard EffectiveSampleSize.valid(chains) else { return }
+        let zSplit = RankNormalization.zScale(SplitChains.split(chains))
+        essBulk = try EffectiveSampleSize.geyer(zSplit)
+        var tail: Double?
+        for qp in [q05, q95] {
+            let indicator = chains.map { $0.map { $0 <= qp ? 1.0 : 0.0 } }
+            guard let e = try EffectiveSampleSize.geyer(SplitChains.split(indicator)) else { tail = nil; break }
+            tail = min(tail ?? e, e)
+        }
+        essTail = tail
+        let folded = chains.map { $0.map { abs($0 - q50) } }
+        if let bulk = RHat.basic(zSplit),
+           let tailR = RHat.basic(RankNormalization.zScale(SplitChains.split(folded))) {
+            rhat = max(bulk, tailR)
+        }
     }
 
     /// The row's values in `columns` order after `parameter` (nil = undefined).
@@ -53,11 +67,21 @@ public enum DrawsSummary {
     public static func summarize(_ draws: Draws, names: [String]? = nil,
                                  chains selected: [Int]? = nil) throws(SampoError) -> [ParameterSummary] {
         let chains = selected ?? Array(0..<draws.chains)
-        var out: [ParameterSummary] = []
-        for j in 0..<draws.dimension {
-            let name = names?[j] ?? "x\(j + 1)"
-            out.append(try ParameterSummary(parameter: name, chains: chains.map { draws.series(chain: $0, coordinate: j) }))
+        return try summarize(count: draws.dimension) { j in
+            (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
         }
+    }
+
+    /// Summaries of `count` parameters, computed in parallel (one parameter per task); the
+    /// result does not depend on the number of cores. The first error (by parameter) is thrown.
+    public static func summarize(count: Int,
+                                 parameter: @Sendable (Int) -> (String, [[Double]])) throws(SampoError) -> [ParameterSummary] {
+        let results = Parallel.map(count: count) { j in
+            let (name, chains) = parameter(j)
+            return Result { () throws(SampoError) in try ParameterSummary(parameter: name, chains: chains) }
+        }
+        var out: [ParameterSummary] = []
+        for r in results { out.append(try r.get()) }
         return out
     }
 }

@@ -5,7 +5,7 @@ import CGSL
 public enum RankNormalization {
     /// Average ranks (1-based; ties share the mean of their ranks) of all values, pooled.
     public static func averageRanks(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
+        let order = RadixSort.order(values)
         var ranks = [Double](repeating: 0, count: values.count)
         var i = 0
         while i < order.count {

@@ -35,14 +35,13 @@ public struct ChainFiles: Sendable {
                 throw .usage("\(f.path): header differs from \(first.path) (\(f.header.joined(separator: ",")))")
             }
             let chainCol = f.column("chain")!, paramCols = names.map { f.column($0)! }
-            var current: Double?
-            for (i, row) in f.rows.enumerated() {
-                if row[chainCol] != current {
-                    current = row[chainCol]
-                    chains.append(Array(repeating: [], count: names.count))
-                }
-                for (p, col) in paramCols.enumerated() { chains[chains.count - 1][p].append(row[col]) }
-                _ = i
+            // A new chain starts wherever the chain number changes.
+            var start = 0
+            while start < f.rowCount {
+                var stop = start
+                while stop < f.rowCount && f[stop, chainCol] == f[start, chainCol] { stop += 1 }
+                chains.append(paramCols.map { col in (start..<stop).map { f[$0, col] } })
+                start = stop
             }
         }
         return try assemble(.sampo, names: names, chains: chains, sources: files.map(\.path), divergences: nil, accept: nil)
@@ -59,9 +58,9 @@ public struct ChainFiles: Sendable {
             guard f.header == first.header else {
                 throw .usage("\(f.path): columns differ from \(first.path)")
             }
-            chains.append(names.map { name in let c = f.column(name)!; return f.rows.map { $0[c] } })
-            if let d = f.column("divergent__") { divergences = (divergences ?? 0) + f.rows.reduce(0) { $0 + ($1[d] != 0 ? 1 : 0) } }
-            if let a = f.column("accept_stat__") { acceptSum += f.rows.reduce(0) { $0 + $1[a] }; acceptCount += f.rows.count }
+            chains.append(names.map { f.values(column: f.column($0)!) })
+            if let d = f.column("divergent__") { divergences = (divergences ?? 0) + f.values(column: d).filter { $0 != 0 }.count }
+            if let a = f.column("accept_stat__") { acceptSum += f.values(column: a).reduce(0, +); acceptCount += f.rowCount }
         }
         return try assemble(.stan, names: names, chains: chains, sources: files.map(\.path), divergences: divergences,
                             accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
@@ -87,8 +86,7 @@ public struct ChainFiles: Sendable {
     }
 
     public func summarize() throws(SampoError) -> [ParameterSummary] {
-        var out: [ParameterSummary] = []
-        for (p, name) in parameters.enumerated() { out.append(try ParameterSummary(parameter: name, chains: values[p])) }
-        return out
+        let names = parameters, values = self.values
+        return try DrawsSummary.summarize(count: names.count) { (names[$0], values[$0]) }
     }
 }

@@ -21,7 +21,8 @@ public enum SummaryCSV {
     public static func table(_ rows: [ParameterSummary], chains: Int) -> String {
         func f(_ x: Double?, _ spec: String) -> String { x.map { String(format: spec, $0) } ?? "—" }
         let width = max(9, rows.map(\.parameter.count).max() ?? 0)
-        func padded(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+        // Every cell is right-aligned with at least one space before it, so wide values never touch.
+        func padded(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(1, w - s.count)) + s }
         var out = padded("parameter", width) + "      mean        sd  mcse_mean       q05       q50       q95  ess_bulk  ess_tail     rhat\n"
         var warnings: [String] = []
         for r in rows {

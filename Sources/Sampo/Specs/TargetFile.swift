@@ -90,21 +90,7 @@ public enum TargetFile {
     }
 
     /// Reads a text file, rejecting missing, empty and binary files with a clear message.
-    public static func readText(_ path: String) throws(SampoError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                throw .usage("\(path): is a directory, expected a file")
-            }
-            throw .usage("\(path): file not found or not readable")
-        }
-        guard !data.isEmpty else { throw .usage("\(path): file is empty") }
-        guard !data.contains(0), let text = String(data: data, encoding: .utf8) else {
-            throw .usage("\(path): not a text file (binary or not UTF-8)")
-        }
-        guard !text.allSatisfy({ $0.isWhitespace }) else { throw .usage("\(path): file is empty") }
-        return text
-    }
+    public static func readText(_ path: String) throws(SampoError) -> String { try TextFile.text(path) }
 
     /// Parses target TOML text; `file` is used in messages.
     public static func parse(_ text: String, file: String) throws(SampoError) -> LoadedTarget {
