@@ -120,4 +120,30 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.err.contains("/nonexistent.csv: file not found"), missing.err)
     }
+
+    /// `sampo density` and `sampo exact` work for every shipped target (exact draws are refused
+    /// with a clear message where none exist).
+    func testDensityAndExactForEveryShippedTarget() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("targets").path)
+            .filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 16)
+        let listing = try sampo(["targets"])
+        for name in names {
+            XCTAssertTrue(listing.out.contains(name), name)
+            let d = try TestSupport.target(name).dimension
+            let points = tmp("points-\(name).csv")
+            try ((1...d).map { "x\($0)" }.joined(separator: ",") + "\n" + (1...d).map { _ in "0.25" }.joined(separator: ",") + "\n")
+                .write(toFile: points, atomically: true, encoding: .utf8)
+            let r = try sampo(["density", "--target", name, "--points", points])
+            XCTAssertEqual(r.status, 0, "\(name): \(r.err)")
+            XCTAssertEqual(r.out.split(separator: "\n").count, 2, name)
+            let e = try sampo(["exact", "--target", name, "--count", "5", "--draws", tmp("exact-\(name).csv")])
+            if ["double-well", "mueller-brown", "lau-gmm-l1prior"].contains(name) {
+                XCTAssertEqual(e.status, 2, name)
+                XCTAssertTrue(e.err.contains("has no exact sampler"), e.err)
+            } else {
+                XCTAssertEqual(e.status, 0, "\(name): \(e.err)")
+            }
+        }
+    }
 }

@@ -49,7 +49,7 @@ public struct SampleQuality: Sendable {
             slicedW2 = Distances.slicedWasserstein2(sliced, reference)
             energyDistance = Distances.energyDistance(small, Distances.evenlyThinned(reference, cap: small.count))
         }
-        if let mixture = target.density as? GaussianMixture {
+        if let mixture = target.density as? any MixtureModes {
             let labels = all.map { p in p.withUnsafeBufferPointer { mixture.mostResponsibleComponent(at: $0.baseAddress!) } }
             modeWeightTV = Distances.modeWeightTV(labels: labels, weights: mixture.weights)
         }

@@ -30,7 +30,7 @@ public struct LoadedTarget: Sendable {
 
 /// Reads target files (TOML, format in DESIGN.md) and resolves shipped target names.
 public enum TargetFile {
-    public static let families = ["gaussian-mixture"]
+    public static let families = ["gaussian-mixture", "laplace-mixture", "composite", "energy"]
 
     /// Resolves `nameOrPath`: an existing path is used as is; otherwise `NAME` is looked up as
     /// `NAME.toml` in the shipped target folders (see `searchDirectories`).
@@ -106,13 +106,7 @@ public enum TargetFile {
         let name = try fields.optionalString("name") ?? fallbackName
         let description = try fields.optionalString("description") ?? ""
         var notes: [String] = []
-        let density: any LogDensity
-        switch family {
-        case "gaussian-mixture":
-            density = try GaussianMixtureSpec.build(fields, notes: &notes)
-        default:
-            throw fields.error("family", "unknown family '\(family)' (known: \(families.joined(separator: ", ")))")
-        }
+        let density = try build(fields, notes: &notes)
         if fields.has("dimension") {
             let d = try fields.int("dimension")
             guard d == density.dimension else {
@@ -125,6 +119,29 @@ public enum TargetFile {
         }
         return LoadedTarget(name: name, description: description, family: family, path: file,
                             density: density, moments: moments, notes: notes)
+    }
+}
+
+extension TargetFile {
+    /// Builds the density that a table describes (a whole file, or the `[smooth]` part of a composite).
+    static func build(_ fields: TOMLFields, notes: inout [String]) throws(SampoError) -> any LogDensity {
+        let family = try fields.string("family")
+        switch family {
+        case "gaussian-mixture": return try GaussianMixtureSpec.build(fields, notes: &notes)
+        case "laplace-mixture": return try LaplaceMixtureSpec.build(fields, notes: &notes)
+        case "composite": return try CompositeSpec.build(fields, notes: &notes)
+        case "energy": return try EnergySpec.build(fields)
+        default:
+            throw fields.error("family", "unknown family '\(family)' (known: \(families.joined(separator: ", ")))")
+        }
+    }
+
+    /// Re-throws a family constructor's error (which names the field) with the file in front.
+    static func inFile<T>(_ f: TOMLFields, _ make: () throws(SampoError) -> T) throws(SampoError) -> T {
+        do { return try make() } catch {
+            let m = error.message
+            throw .usage("\(f.file): " + (f.prefix.isEmpty ? m : m.replacingOccurrences(of: "field '", with: "field '\(f.prefix)")))
+        }
     }
 }
 
@@ -168,9 +185,8 @@ enum GaussianMixtureSpec {
         case "diagonals": covariances = .diagonal(try f.vectors("diagonals"))
         default: covariances = .isotropic(try f.vector("variances"))
         }
-        let mixture: GaussianMixture
-        do { mixture = try GaussianMixture(weights: weights, means: means, covariances: covariances) } catch {
-            throw .usage("\(f.file): \(error.message)")
+        let mixture = try TargetFile.inFile(f) { () throws(SampoError) in
+            try GaussianMixture(weights: weights, means: means, covariances: covariances)
         }
         let total = weights.reduce(0, +)
         if abs(total - 1) > 1e-12 { notes.append("\(f.file): weights sum to \(total); normalised to 1") }

@@ -3,7 +3,7 @@ import Foundation
 /// π(x) = Σ_k w_k N(x; μ_k, Σ_k), evaluated with log-sum-exp so it never underflows far from
 /// the modes. Σ_k may be full, diagonal or isotropic; precisions and Cholesky factors are
 /// computed once at construction and kept in flat storage for allocation-free evaluation.
-public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, @unchecked Sendable {
+public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, MixtureModes, @unchecked Sendable {
     /// How the component covariances are given.
     public enum Covariances: Sendable, Equatable {
         /// One d × d matrix per component (row-major nested arrays).

@@ -52,3 +52,10 @@ public struct KnownMoments: Sendable, Equatable {
 public protocol HasKnownMoments {
     var knownMoments: KnownMoments { get }
 }
+
+/// A mixture whose draws can be assigned to components (for mode-occupancy statistics).
+public protocol MixtureModes {
+    var weights: [Double] { get }
+    /// The component with the largest responsibility at x.
+    func mostResponsibleComponent(at x: UnsafePointer<Double>) -> Int
+}

@@ -1,0 +1,40 @@
+/// π ∝ exp(−f − g) with f = −log of a smooth target and g a proximable convex term.
+/// `logDensityAndGradient` gives the true log density with ∇log π_f − (a subgradient of g);
+/// `smoothedLogDensityAndGradient` replaces g by its Moreau–Yosida envelope g_λ; proximal
+/// samplers use `smooth` and `nonsmooth` directly.
+public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, @unchecked Sendable {
+    public let smooth: any LogDensity
+    public let nonsmooth: any ProximalTerm
+    public let dimension: Int
+    public var knownMoments: KnownMoments { KnownMoments() }
+
+    public init(smooth: any LogDensity, nonsmooth: any ProximalTerm) {
+        self.smooth = smooth
+        self.nonsmooth = nonsmooth
+        dimension = smooth.dimension
+    }
+
+    public func logDensity(at x: UnsafePointer<Double>) -> Double {
+        smooth.logDensity(at: x) - nonsmooth.value(at: x, dimension: dimension)
+    }
+
+    public func logDensityAndGradient(at x: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) -> Double {
+        let lf = smooth.logDensityAndGradient(at: x, gradient: g)
+        let gv = nonsmooth.value(at: x, dimension: dimension)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension) { s in
+            nonsmooth.subgradient(at: x, into: s.baseAddress!, dimension: dimension)
+            for j in 0..<dimension { g[j] -= s[j] }
+        }
+        return lf - gv
+    }
+
+    public func smoothedLogDensityAndGradient(at x: UnsafePointer<Double>, lambda: Double,
+                                              gradient g: UnsafeMutablePointer<Double>) -> Double {
+        let lf = smooth.logDensityAndGradient(at: x, gradient: g)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension) { s in
+            nonsmooth.moreauGradient(at: x, lambda: lambda, into: s.baseAddress!, dimension: dimension)
+            for j in 0..<dimension { g[j] -= s[j] }
+            return lf - nonsmooth.moreauValue(at: x, lambda: lambda, dimension: dimension)
+        }
+    }
+}
