@@ -7,9 +7,9 @@ struct SamplersCommand: ParsableCommand {
 
     func run() throws {
         for s in SamplerCatalog.all {
-            print("\(pad(s.name, 8)) \(s.summary)")
-            print("         default --step-size \(s.defaultStepSize); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(s.gradientsPerStep)")
-            for p in s.parameters { print("         --set \(p.name)=\(p.defaultValue)  \(p.summary)") }
+            print("\(pad(s.name, 14)) \(s.summary)")
+            print("               default --step-size \(s.defaultStepSize); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(s.gradientsPerStep)")
+            for p in s.parameters { print("               --set \(p.name)=\(p.defaultValue.map { "\($0)" } ?? "auto")  \(p.summary)") }
         }
     }
 }

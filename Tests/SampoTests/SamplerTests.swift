@@ -70,7 +70,7 @@ final class SamplerTests: XCTestCase {
         let t = try XCTUnwrap(TestSupport.target("lau-gmm").density as? GaussianMixture)
         let k = ULA(target: t, stepSize: 0.05)
         k.reset(to: [0.5, -1])
-        k.step(noise: [0.3, -0.7])
+        _ = k.step(noise: ScriptedNoise(normals: [0.3, -0.7]))
         let x = k.currentPosition
         XCTAssertEqual(x[0], 0.590531768675, accuracy: 1e-11)
         XCTAssertEqual(x[1], -1.179680009585, accuracy: 1e-11)

@@ -7,6 +7,7 @@ public struct RunReport: Codable, Sendable {
     public var sampler: String
     public var stepSize: Double
     public var parameters: [String: Double]
+    public var parameterNotes: [String]
     public var seed: UInt64
     public var chains: Int
     public var steps: Int
@@ -27,6 +28,7 @@ public struct RunReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, chains, steps, warmup, thin
+        case parameterNotes = "parameter_notes"
         case targetFile = "target_file", stepSize = "step_size", initialization = "init"
         case acceptancePerChain = "acceptance_per_chain"
         case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
@@ -42,7 +44,8 @@ public struct RunReport: Codable, Sendable {
         targetFile = job.target.path
         sampler = job.sampler.name
         stepSize = job.stepSize
-        parameters = job.parameters
+        parameters = job.resolvedParameters
+        parameterNotes = job.parameterNotes
         seed = job.settings.seed
         chains = job.settings.chains
         steps = job.settings.steps

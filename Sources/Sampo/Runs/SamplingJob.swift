@@ -6,6 +6,10 @@ public struct SamplingJob: Sendable {
     public let stepSize: Double
     public let parameters: [String: Double]
     public let settings: RunSettings
+    /// Every sampler parameter as used (user's, default, or computed from the target).
+    public let resolvedParameters: [String: Double]
+    /// How computed parameters were chosen (e.g. the friction from the target's L).
+    public let parameterNotes: [String]
 
     public init(target: LoadedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: Double],
                 settings: RunSettings) throws(SampoError) {
@@ -17,6 +21,7 @@ public struct SamplingJob: Sendable {
         self.stepSize = h
         self.parameters = parameters
         self.settings = settings
+        (resolvedParameters, parameterNotes) = sampler.resolve(settings: parameters, target: target.density)
     }
 
     public func run() throws(SampoError) -> ChainRun {
@@ -35,7 +40,7 @@ public struct SamplingJob: Sendable {
             ("chains", "\(settings.chains)"), ("steps", "\(settings.steps)"), ("warmup", "\(settings.warmup)"),
             ("thin", "\(settings.thin)"), ("init", settings.initialization.label),
         ]
-        for (k, v) in parameters.sorted(by: { $0.key < $1.key }) { m.append(("set." + k, "\(v)")) }
+        for (k, v) in resolvedParameters.sorted(by: { $0.key < $1.key }) { m.append((k, "\(v)")) }
         return m
     }
 }

@@ -33,7 +33,11 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
         counts.gradientEvaluations += 1
     }
 
-    public func step(rng: RandomStream) -> Bool {
+    public func step(rng: RandomStream) -> Bool { advance(rng) }
+    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
+
+    @inline(__always)
+    private func advance<N: NoiseSource>(_ rng: N) -> Bool {
         let d = dimension, h = stepSize
         for j in 0..<d { y[j] = x[j] + h * grad[j] + noiseScale * rng.normal() }
         let logPY = target.logDensityAndGradient(at: y, gradient: gradY)

@@ -22,6 +22,8 @@ public protocol MarkovKernel: AnyObject {
     func reset(to x: UnsafePointer<Double>)
     /// One transition; returns whether the proposal was accepted (always true for unadjusted kernels).
     func step(rng: RandomStream) -> Bool
+    /// The same transition with injected noise (a deterministic step given ξ and u).
+    func step(noise: ScriptedNoise) -> Bool
     /// Whether every coordinate of the current position is finite (a requirement, so the runner's
     /// per-step check dispatches to code specialised for the concrete kernel).
     var positionIsFinite: Bool { get }

@@ -28,7 +28,11 @@ public final class RWM<Target: LogDensity>: MarkovKernel {
         counts.densityEvaluations += 1
     }
 
-    public func step(rng: RandomStream) -> Bool {
+    public func step(rng: RandomStream) -> Bool { advance(rng) }
+    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
+
+    @inline(__always)
+    private func advance<N: NoiseSource>(_ rng: N) -> Bool {
         for j in 0..<dimension { y[j] = x[j] + stepSize * rng.normal() }
         let logPY = target.logDensity(at: y)
         counts.densityEvaluations += 1

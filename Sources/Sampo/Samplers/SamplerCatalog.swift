@@ -3,13 +3,26 @@
 public struct SamplerInfo: Sendable {
     public struct Parameter: Sendable {
         public let name: String
-        public let defaultValue: Double
+        /// nil when the default is computed from the target (e.g. friction = 2√L).
+        public let defaultValue: Double?
         public let summary: String
+        /// Whether the value must be positive (all current parameters are scales or rates).
+        public let positive: Bool
+
+        public init(name: String, defaultValue: Double?, summary: String, positive: Bool = true) {
+            self.name = name
+            self.defaultValue = defaultValue
+            self.summary = summary
+            self.positive = positive
+        }
     }
+
+    public enum Family: String, Sendable { case overdamped, proximal, kinetic }
 
     public let name: String
     public let summary: String
-    /// Default `--step-size` (h in the Langevin convention; proposal sd for RWM).
+    public let family: Family
+    /// Default `--step-size` (h in the Langevin convention; proposal sd for RWM; time step for kinetic).
     public let defaultStepSize: Double
     /// Oracle calls per step, for budgets: gradient evaluations, or density evaluations if gradient-free.
     public let gradientsPerStep: Int
@@ -18,11 +31,23 @@ public struct SamplerInfo: Sendable {
     public let parameters: [Parameter]
     let build: @Sendable (any LogDensity, Double, [String: Double]) -> any MarkovKernel
 
+    /// Every parameter's value for `target`: the user's, the default, or one computed from the
+    /// target; plus a note for each computed one (for the run report).
+    public func resolve(settings: [String: Double], target: any LogDensity) -> (values: [String: Double], notes: [String]) {
+        var values: [String: Double] = [:], notes: [String] = []
+        for p in parameters {
+            if let v = settings[p.name] { values[p.name] = v } else if let v = p.defaultValue { values[p.name] = v } else if p.name == "friction" {
+                let (gamma, source) = Friction.resolve(settings, target: target)
+                values[p.name] = gamma
+                notes.append("friction = \(gamma): \(source)")
+            }
+        }
+        return (values, notes)
+    }
+
     /// A kernel for one chain. `stepSize` must be positive and finite; `settings` holds only known keys.
     public func makeKernel(target: any LogDensity, stepSize: Double, settings: [String: Double] = [:]) -> any MarkovKernel {
-        var full = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0.defaultValue) })
-        full.merge(settings) { _, new in new }
-        return build(target, stepSize, full)
+        build(target, stepSize, resolve(settings: settings, target: target).values)
     }
 
     /// Checks a step size and `--set` parameters; the error names the sampler and the key.
@@ -31,26 +56,63 @@ public struct SamplerInfo: Sendable {
             throw .usage("--step-size: expected a positive finite number for sampler '\(name)', found \(stepSize)")
         }
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) {
-            guard parameters.contains(where: { $0.name == key }) else {
+            guard let p = parameters.first(where: { $0.name == key }) else {
                 let known = parameters.isEmpty ? "it takes none" : "known: " + parameters.map(\.name).joined(separator: ", ")
                 throw .usage("--set \(key): sampler '\(name)' has no parameter '\(key)' (\(known))")
             }
-            guard value.isFinite else { throw .usage("--set \(key): expected a finite number, found \(value)") }
+            guard value.isFinite, !p.positive || value > 0 else {
+                throw .usage("--set \(key): expected a positive finite number, found \(value)")
+            }
         }
     }
 }
 
 public enum SamplerCatalog {
+    static let lambda = SamplerInfo.Parameter(name: "lambda", defaultValue: 0.25,
+        summary: "Moreau–Yosida smoothing λ (default 0.25, Lau–Liu–Pock's choice; about 1/L_f … 2/L_f)")
+    static let friction = SamplerInfo.Parameter(name: "friction", defaultValue: nil,
+        summary: "friction γ (default 2√L when the target knows L, else 2)")
+
     public static let all: [SamplerInfo] = [
-        SamplerInfo(name: "ula", summary: "Unadjusted Langevin algorithm (biased for fixed h)",
+        SamplerInfo(name: "ula", summary: "Unadjusted Langevin algorithm (biased for fixed h)", family: .overdamped,
                     defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
-                    parameters: []) { target, h, s in specialised(ULAFactory(), target, h, s) },
-        SamplerInfo(name: "mala", summary: "Metropolis-adjusted Langevin algorithm",
+                    parameters: []) { t, h, s in specialised(ULAFactory(), t, h, s) },
+        SamplerInfo(name: "mala", summary: "Metropolis-adjusted Langevin algorithm", family: .overdamped,
                     defaultStepSize: 0.1, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: true,
-                    parameters: []) { target, h, s in specialised(MALAFactory(), target, h, s) },
-        SamplerInfo(name: "rwm", summary: "Random-walk Metropolis (step size = proposal sd)",
+                    parameters: []) { t, h, s in specialised(MALAFactory(), t, h, s) },
+        SamplerInfo(name: "rwm", summary: "Random-walk Metropolis (step size = proposal sd)", family: .overdamped,
                     defaultStepSize: 1.0, gradientsPerStep: 1, usesGradient: false, metropolisAdjusted: true,
-                    parameters: []) { target, h, s in specialised(RWMFactory(), target, h, s) },
+                    parameters: []) { t, h, s in specialised(RWMFactory(), t, h, s) },
+        SamplerInfo(name: "rlmc", summary: "Randomized-midpoint overdamped Langevin (2 gradients/step)", family: .overdamped,
+                    defaultStepSize: 0.05, gradientsPerStep: 2, usesGradient: true, metropolisAdjusted: false,
+                    parameters: []) { t, h, s in specialised(RLMCFactory(), t, h, s) },
+        SamplerInfo(name: "myula", summary: "Moreau–Yosida ULA: ULA on the smoothed target π_λ", family: .proximal,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
+                    parameters: [lambda]) { t, h, s in MYULA(target: t, stepSize: h, lambda: s["lambda"] ?? 0.25) },
+        SamplerInfo(name: "mymala", summary: "MYULA proposal, Metropolis-corrected against the true density", family: .proximal,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: true,
+                    parameters: [lambda]) { t, h, s in MYMALA(target: t, stepSize: h, lambda: s["lambda"] ?? 0.25) },
+        SamplerInfo(name: "pmala", summary: "Proximal MALA (Pereyra), δ = 2h, forward–backward prox of U", family: .proximal,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: true,
+                    parameters: []) { t, h, _ in PMALA(target: t, stepSize: h) },
+        SamplerInfo(name: "psgla", summary: "Proximal gradient Langevin: x' = prox_hg(x + h∇log f + √(2h)ξ)", family: .proximal,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
+                    parameters: []) { t, h, _ in PSGLA(target: t, stepSize: h) },
+        SamplerInfo(name: "kinetic-euler", summary: "Kinetic Langevin, Euler–Maruyama", family: .kinetic,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
+                    parameters: [friction]) { t, h, s in specialised(KineticFactory(kind: .euler), t, h, s) },
+        SamplerInfo(name: "obabo", summary: "Kinetic Langevin, OBABO splitting", family: .kinetic,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
+                    parameters: [friction]) { t, h, s in specialised(KineticFactory(kind: .obabo), t, h, s) },
+        SamplerInfo(name: "baoab", summary: "Kinetic Langevin, BAOAB splitting", family: .kinetic,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
+                    parameters: [friction]) { t, h, s in specialised(KineticFactory(kind: .baoab), t, h, s) },
+        SamplerInfo(name: "klmc", summary: "Kinetic Langevin MC: exact OU flow with frozen gradient", family: .kinetic,
+                    defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
+                    parameters: [friction]) { t, h, s in specialised(KineticFactory(kind: .klmc), t, h, s) },
+        SamplerInfo(name: "rklmc", summary: "Randomized-midpoint kinetic Langevin (2 gradients/step)", family: .kinetic,
+                    defaultStepSize: 0.05, gradientsPerStep: 2, usesGradient: true, metropolisAdjusted: false,
+                    parameters: [friction]) { t, h, s in specialised(KineticFactory(kind: .rklmc), t, h, s) },
     ]
 
     public static var names: [String] { all.map(\.name) }
@@ -93,5 +155,26 @@ struct MALAFactory: KernelFactory {
 struct RWMFactory: KernelFactory {
     func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
         RWM(target: target, stepSize: stepSize)
+    }
+}
+
+struct RLMCFactory: KernelFactory {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
+        RLMC(target: target, stepSize: stepSize)
+    }
+}
+
+struct KineticFactory: KernelFactory {
+    enum Kind { case euler, obabo, baoab, klmc, rklmc }
+    let kind: Kind
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
+        let gamma = settings["friction"] ?? 2
+        switch kind {
+        case .euler: return KineticEuler(target: target, stepSize: stepSize, friction: gamma)
+        case .obabo: return OBABO(target: target, stepSize: stepSize, friction: gamma)
+        case .baoab: return BAOAB(target: target, stepSize: stepSize, friction: gamma)
+        case .klmc: return KLMC(target: target, stepSize: stepSize, friction: gamma)
+        case .rklmc: return RKLMC(target: target, stepSize: stepSize, friction: gamma)
+        }
     }
 }

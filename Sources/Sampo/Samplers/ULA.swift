@@ -28,17 +28,14 @@ public final class ULA<Target: LogDensity>: MarkovKernel {
         counts.gradientEvaluations += 1
     }
 
-    public func step(rng: RandomStream) -> Bool {
-        for j in 0..<dimension { x[j] += stepSize * grad[j] + noiseScale * rng.normal() }
+    public func step(rng: RandomStream) -> Bool { advance(rng) }
+    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
+
+    @inline(__always)
+    private func advance<N: NoiseSource>(_ noise: N) -> Bool {
+        for j in 0..<dimension { x[j] += stepSize * grad[j] + noiseScale * noise.normal() }
         _ = target.logDensityAndGradient(at: x, gradient: grad)
         counts.gradientEvaluations += 1
         return true
-    }
-
-    /// The deterministic step for a given standard normal vector ξ (for one-step checks).
-    public func step(noise xi: [Double]) {
-        for j in 0..<dimension { x[j] += stepSize * grad[j] + noiseScale * xi[j] }
-        _ = target.logDensityAndGradient(at: x, gradient: grad)
-        counts.gradientEvaluations += 1
     }
 }

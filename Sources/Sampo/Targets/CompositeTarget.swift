@@ -7,6 +7,8 @@ public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, @unchecke
     public let nonsmooth: any ProximalTerm
     public let dimension: Int
     public var knownMoments: KnownMoments { KnownMoments() }
+    /// L of the smooth part, when it has one (g is handled by its prox, not its gradient).
+    public var smoothnessConstant: Double? { (smooth as? any HasSmoothnessConstant)?.smoothnessConstant }
 
     public init(smooth: any LogDensity, nonsmooth: any ProximalTerm) {
         self.smooth = smooth

@@ -3,7 +3,7 @@ import Foundation
 /// π(x) = Σ_k w_k N(x; μ_k, Σ_k), evaluated with log-sum-exp so it never underflows far from
 /// the modes. Σ_k may be full, diagonal or isotropic; precisions and Cholesky factors are
 /// computed once at construction and kept in flat storage for allocation-free evaluation.
-public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, MixtureModes, @unchecked Sendable {
+public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, MixtureModes, HasSmoothnessConstant, @unchecked Sendable {
     /// How the component covariances are given.
     public enum Covariances: Sendable, Equatable {
         /// One d × d matrix per component (row-major nested arrays).
@@ -21,6 +21,9 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
     public let weights: [Double]
     public let means: [[Double]]
     public let knownMoments: KnownMoments
+    /// The largest eigenvalue of any component's precision Σ_k⁻¹: exact L for one Gaussian, the
+    /// within-mode stiffness for a mixture.
+    public let smoothnessConstant: Double
 
     private let shape: Shape
     // Flat read-only storage (freed in deinit). Shared by all threads; never written after init.
@@ -155,6 +158,32 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         }
         for a in 0..<d { for b in 0..<d { cov[a * d + b] -= mean[a] * mean[b] } }
         knownMoments = KnownMoments(mean: mean, covariance: cov, logNormalizer: 0)
+        var stiffest = 0.0
+        for i in 0..<k {
+            switch shape {
+            case .isotropic: stiffest = max(stiffest, precisionFlat[i])
+            case .diagonal: stiffest = max(stiffest, precisionFlat[(i * d)..<((i + 1) * d)].max() ?? 0)
+            case .full: stiffest = max(stiffest, Self.largestEigenvalue(Array(precisionFlat[(i * d * d)..<((i + 1) * d * d)]), d))
+            }
+        }
+        smoothnessConstant = stiffest
+    }
+
+    /// Largest eigenvalue of a symmetric positive-definite matrix by power iteration.
+    static func largestEigenvalue(_ m: [Double], _ d: Int) -> Double {
+        var v = [Double](repeating: 1 / Double(d).squareRoot(), count: d)
+        var lambda = 0.0
+        for _ in 0..<200 {
+            var w = [Double](repeating: 0, count: d)
+            for i in 0..<d { for j in 0..<d { w[i] += m[i * d + j] * v[j] } }
+            let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { return 0 }
+            let next = norm
+            v = w.map { $0 / norm }
+            if abs(next - lambda) <= 1e-12 * next { return next }
+            lambda = next
+        }
+        return lambda
     }
 
     deinit {

@@ -59,3 +59,9 @@ public protocol MixtureModes {
     /// The component with the largest responsibility at x.
     func mostResponsibleComponent(at x: UnsafePointer<Double>) -> Int
 }
+
+/// A target that knows a smoothness constant L (a bound or typical value of the largest
+/// eigenvalue of −∇²log π), used for default frictions and step sizes.
+public protocol HasSmoothnessConstant {
+    var smoothnessConstant: Double { get }
+}

@@ -1,0 +1,39 @@
+/// Proximal (stochastic) gradient Langevin: x' = prox_{hg}(x + h∇log f(x) + √(2h) ξ).
+/// On a target without a proximable part g = 0 and this is ULA. One gradient per step.
+public final class PSGLA: MarkovKernel {
+    let view: ProximalView
+    public let stepSize: Double
+    public var dimension: Int { view.dimension }
+    public private(set) var counts = OracleCounts()
+    private let x, g, z: UnsafeMutablePointer<Double>
+
+    public init(target: any LogDensity, stepSize: Double) {
+        view = ProximalView(target)
+        self.stepSize = stepSize
+        let d = target.dimension
+        x = .allocate(capacity: d); g = .allocate(capacity: d); z = .allocate(capacity: d)
+        for p in [x, g, z] { p.initialize(repeating: 0, count: d) }
+    }
+
+    deinit { for p in [x, g, z] { p.deallocate() } }
+
+    public var position: UnsafePointer<Double> { UnsafePointer(x) }
+
+    public func reset(to start: UnsafePointer<Double>) {
+        x.update(from: start, count: dimension)
+        view.smoothGradient(x, into: g)
+        counts.gradientEvaluations += 1
+    }
+
+    public func step(rng: RandomStream) -> Bool { advance(rng) }
+    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
+
+    private func advance<N: NoiseSource>(_ noise: N) -> Bool {
+        let h = stepSize, sd = (2 * h).squareRoot()
+        for j in 0..<dimension { z[j] = x[j] + h * g[j] + sd * noise.normal() }
+        view.proxOfNonsmooth(z, tau: h, into: x)
+        view.smoothGradient(x, into: g)
+        counts.gradientEvaluations += 1
+        return true
+    }
+}
