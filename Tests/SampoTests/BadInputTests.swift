@@ -107,7 +107,7 @@ final class BadInputTests: XCTestCase {
 
     func testUnknownSampler() {
         XCTAssertThrowsError(try SamplerCatalog.named("hmc")) {
-            XCTAssertEqual("\($0)", "--sampler: unknown sampler 'hmc' (known: ula, mala, rwm)")
+            XCTAssertTrue("\($0)".hasPrefix("--sampler: unknown sampler 'hmc' (known: ula, mala, rwm, "))
         }
     }
 
