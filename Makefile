@@ -30,7 +30,7 @@ demo: build
 # The whole test suite, in release mode (statistical tests are too slow in debug builds).
 test: setup
 	$(SWIFT) build -c release
-	$(SWIFT) test -c release
+	$(SWIFT) test -c release --disable-swift-testing
 
 # Holds `sampo bench` against the plain C loop of ../shared/perf when it is there.
 bench: build
