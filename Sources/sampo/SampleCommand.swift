@@ -30,6 +30,7 @@ struct SampleCommand: ParsableCommand {
             case "zero": initialization = .zero
             default: throw SampoError.usage("--init: expected normal or zero, found '\(self.`init`)'")
             }
+            if PopulationJob.samplerNames.contains(sampler) { try runPopulation(); return }
             let info = try SamplerCatalog.named(sampler)
             let params = try parseSettings(set)
             let loaded = try TargetFile.load(target)
@@ -62,6 +63,41 @@ struct SampleCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// `smc` and `rdmc`: `--chains` independent runs of `particles` particles each.
+    private func runPopulation() throws {
+        let loaded = try TargetFile.load(target)
+        loaded.notes.forEach(note)
+        let raw = try parseRawSettings(set)
+        let job = try PopulationJob(target: loaded, samplerName: sampler, settings: raw, runs: chains, seed: seed,
+                                    jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let result = job.run()
+        let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
+        for f in PopulationReport(job: job, settings: raw, result: result).failures { note(f) }
+        if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws", settings: raw)) }
+        if let path = summary, !ok.isEmpty {
+            try SummaryCSV.write(try DrawsSummary.summarize(result.draws, chains: ok), to: path,
+                                 metadata: job.metadata(kind: "summary", settings: raw))
+        }
+        if let path = report {
+            try AtomicFile.write(try PopulationReport(job: job, settings: raw, result: result).json(), to: path)
+        }
+        print("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
+        for (i, r) in result.runs.enumerated() {
+            let sched = sampler == "smc" ? "\(r.schedule.count - 1) stages" : "horizon \(r.schedule.first ?? 0) → \(r.schedule.last ?? 0), \(r.schedule.count - 1) steps"
+            let z = r.logZ.map { "log Ẑ = \(String(format: "%.4f", $0))" } ?? ""
+            print("  run \(i + 1): \(sched) \(z)\(r.failure.map { " FAILED: \($0)" } ?? "")")
+        }
+        if let z = result.logZ { print("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))") }
+        let counts = result.totalCounts
+        print("  gradient evaluations   \(counts.gradientEvaluations)")
+        print("  density evaluations    \(counts.densityEvaluations)")
+        print("  wall time              \(String(format: "%.3f", result.wallSeconds)) s")
+        if !ok.isEmpty {
+            for line in SampleQuality(points: result.draws.points(chains: ok), target: loaded).lines { print("  " + line) }
+        }
+        if ok.isEmpty { throw SampoError.runtime("every run failed") }
     }
 
     private func printTable(job: SamplingJob, run: ChainRun, quality: SampleQuality) {

@@ -42,19 +42,28 @@ func note(_ text: String) {
     FileHandle.standardError.write(Data("sampo: note: \(text)\n".utf8))
 }
 
-/// Parses `--set key=value` options into numbers; errors name the option.
-func parseSettings(_ items: [String]) throws -> [String: Double] {
-    var out: [String: Double] = [:]
+/// Parses `--set key=value` options; errors name the option.
+func parseRawSettings(_ items: [String]) throws -> [String: String] {
+    var out: [String: String] = [:]
     for item in items {
-        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[0].isEmpty else {
+        let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
             throw SampoError.usage("--set \(item): expected key=value")
         }
-        guard let v = Double(parts[1].trimmingCharacters(in: .whitespaces)), v.isFinite else {
-            throw SampoError.usage("--set \(parts[0]): expected a finite number, found '\(parts[1])'")
-        }
         guard out[parts[0]] == nil else { throw SampoError.usage("--set \(parts[0]): given twice") }
-        out[parts[0]] = v
+        out[parts[0]] = parts[1]
+    }
+    return out
+}
+
+/// `--set` values as numbers (Markov kernels take numeric parameters only).
+func parseSettings(_ items: [String]) throws -> [String: Double] {
+    var out: [String: Double] = [:]
+    for (k, raw) in try parseRawSettings(items) {
+        guard let v = Double(raw), v.isFinite else {
+            throw SampoError.usage("--set \(k): expected a finite number, found '\(raw)'")
+        }
+        out[k] = v
     }
     return out
 }

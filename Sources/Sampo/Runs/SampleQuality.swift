@@ -35,6 +35,10 @@ public struct SampleQuality: Sendable {
             let e = SampleMoments.covarianceError(all, exact: c)
             if e.isFinite { covarianceError = e }
         }
+        if let mixture = target.density as? any MixtureModes {
+            let labels = all.map { p in p.withUnsafeBufferPointer { mixture.mostResponsibleComponent(at: $0.baseAddress!) } }
+            modeWeightTV = Distances.modeWeightTV(labels: labels, weights: mixture.weights)
+        }
         guard distances else { return }
         let small = Distances.evenlyThinned(all, cap: Self.quadraticCap)
         quadraticPoints = small.count
@@ -48,10 +52,6 @@ public struct SampleQuality: Sendable {
             let reference = Self.exactDraws(exact, dimension: target.dimension, count: sliced.count)
             slicedW2 = Distances.slicedWasserstein2(sliced, reference)
             energyDistance = Distances.energyDistance(small, Distances.evenlyThinned(reference, cap: small.count))
-        }
-        if let mixture = target.density as? any MixtureModes {
-            let labels = all.map { p in p.withUnsafeBufferPointer { mixture.mostResponsibleComponent(at: $0.baseAddress!) } }
-            modeWeightTV = Distances.modeWeightTV(labels: labels, weights: mixture.weights)
         }
     }
 

@@ -1,0 +1,158 @@
+import Foundation
+import XCTest
+import Sampo
+
+final class PopulationTests: XCTestCase {
+    private func job(_ sampler: String, _ target: LoadedTarget, _ settings: [String: String] = [:], runs: Int = 1,
+                     seed: UInt64 = 3) throws -> PopulationJob {
+        try PopulationJob(target: target, samplerName: sampler, settings: settings, runs: runs, seed: seed, jobs: 2)
+    }
+
+    /// The 4-mode target of ALGORITHMS.md §4: modes (±7, ±7), variance 0.5, weights 0.1–0.4.
+    private func fourModes() throws -> LoadedTarget {
+        LoadedTarget(name: "four-modes", density: try GaussianMixture(
+            weights: [0.1, 0.2, 0.3, 0.4], means: [[-7, -7], [-7, 7], [7, -7], [7, 7]], covariances: .isotropic([0.5, 0.5, 0.5, 0.5])))
+    }
+
+    private func modeTV(_ r: PopulationJob.Result, _ target: LoadedTarget) -> Double {
+        SampleQuality(points: r.draws.points(), target: target, distances: false).modeWeightTV ?? .nan
+    }
+
+    // MARK: log Ẑ
+
+    private func assertLogZ(_ target: LoadedTarget, truth: Double, particles: Int = 1000, file: StaticString = #filePath,
+                            line: UInt = #line) throws {
+        let r = try job("smc", target, ["particles": "\(particles)"], runs: 12).run()
+        let z = r.runs.compactMap(\.logZ)
+        XCTAssertEqual(z.count, 12, file: file, line: line)
+        let mean = z.reduce(0, +) / Double(z.count)
+        let sd = (z.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(z.count - 1)).squareRoot()
+        XCTAssertEqual(mean, truth, accuracy: 3 * sd / Double(z.count).squareRoot(), "\(target.name): \(z)", file: file, line: line)
+    }
+
+    func testLogZOfNormalisedMixtures() throws {
+        try assertLogZ(try TestSupport.target("lau-gmm"), truth: 0)
+        try assertLogZ(try TestSupport.target("gmm25"), truth: 0)
+    }
+
+    /// π̃(x) = exp(−‖x − 1‖²) in d = 5 has log Z = 2.5 log π.
+    func testLogZOfUnnormalisedGaussian() throws {
+        let d = 5
+        let density = ClosureTarget(dimension: d, logDensity: { x in -x.reduce(0) { $0 + ($1 - 1) * ($1 - 1) } })
+        var cov = [Double](repeating: 0, count: d * d)
+        for j in 0..<d { cov[j * d + j] = 0.5 }
+        let target = LoadedTarget(name: "gauss5", density: density, moments: KnownMoments(mean: Array(repeating: 1, count: d), covariance: cov))
+        try assertLogZ(target, truth: 2.5 * log(Double.pi))
+    }
+
+    // MARK: mode occupancy
+
+    func testSMCModeWeights() throws {
+        for target in [try TestSupport.target("gmm25"), try fourModes()] {
+            let r = try job("smc", target, ["particles": "4000"]).run()
+            XCTAssertLessThan(modeTV(r, target), 0.05, target.name)
+        }
+        // MALA moves are local (they do not carry particles between modes), so its mode weights are
+        // fixed early; on four well-separated modes it still meets the bound.
+        let mala = try job("smc", try fourModes(), ["particles": "4000", "kernel": "mala"]).run()
+        XCTAssertLessThan(modeTV(mala, try fourModes()), 0.05, "mala")
+        // Waste-free keeps M = N/P ancestors per stage, so mode weights carry the noise of M draws:
+        // 8000 particles with P = 10 give 800 ancestors.
+        let target = try fourModes()
+        let wf = try job("smc", target, ["particles": "8000", "waste_free": "on"]).run()
+        XCTAssertLessThan(modeTV(wf, target), 0.05, "waste-free")
+    }
+
+    func testRDMCModeWeights() throws {
+        for target in [try TestSupport.target("gmm25"), try fourModes()] {
+            let r = try job("rdmc", target, ["particles": "1000"]).run()
+            XCTAssertNil(r.runs[0].failure)
+            XCTAssertLessThan(modeTV(r, target), 0.1, target.name)
+        }
+        // The inner-ULA estimators run too (smaller settings: they cost gradients).
+        let target = try fourModes()
+        for e in ["ula", "is-ula"] {
+            let r = try job("rdmc", target, ["particles": "300", "estimator": e, "inner_samples": "50", "inner_steps": "10"]).run()
+            XCTAssertNil(r.runs[0].failure, e)
+            XCTAssertGreaterThan(r.totalCounts.gradientEvaluations, 0, e)
+        }
+    }
+
+    /// At an equal oracle budget on the well-separated 4-mode target, rdMC's mode-weight error is
+    /// smaller than ULA's and MALA's (the claim of the rdMC paper).
+    func testRDMCBeatsLangevinAtEqualBudget() throws {
+        let target = try fourModes()
+        let rd = try job("rdmc", target, ["particles": "500", "steps": "25", "inner_samples": "100"]).run()
+        let budget = rd.totalCounts.densityEvaluations + rd.totalCounts.gradientEvaluations
+        let rdTV = modeTV(rd, target)
+        for s in ["ula", "mala"] {
+            let chains = 8
+            let sj = try SamplingJob(target: target, sampler: try SamplerCatalog.named(s), stepSize: 0.2, parameters: [:],
+                                     settings: RunSettings(chains: chains, steps: budget / chains - 1000, warmup: 999, seed: 3, jobs: 2))
+            let r = try sj.run()
+            XCTAssertLessThanOrEqual(r.totalCounts.gradientEvaluations, budget)
+            let tv = try XCTUnwrap(SampleQuality(run: r, target: target, distances: false).modeWeightTV)
+            XCTAssertLessThan(rdTV, tv, "\(s): rdMC TV \(rdTV) vs \(tv) at budget \(budget)")
+        }
+    }
+
+    // MARK: resampling
+
+    /// Every scheme is unbiased: the mean offspring count of particle i is N·W_i (5 MCSE).
+    func testResamplingIsUnbiased() {
+        let w = [0.05, 0.3, 0.01, 0.14, 0.2, 0.0, 0.1, 0.2]
+        let n = 10, reps = 20_000
+        let rng = RandomStream(seed: 9)
+        for scheme in Resampling.allCases {
+            var sum = [Double](repeating: 0, count: w.count), sum2 = sum
+            for _ in 0..<reps {
+                var c = [Double](repeating: 0, count: w.count)
+                let a = scheme.ancestors(weights: w, count: n, noise: rng)
+                XCTAssertEqual(a.count, n)
+                for i in a { c[i] += 1 }
+                for i in w.indices { sum[i] += c[i]; sum2[i] += c[i] * c[i] }
+            }
+            for i in w.indices {
+                let mean = sum[i] / Double(reps), v = sum2[i] / Double(reps) - mean * mean
+                XCTAssertEqual(mean, Double(n) * w[i], accuracy: 5 * (v / Double(reps)).squareRoot() + 1e-12, "\(scheme) \(i)")
+            }
+        }
+    }
+
+    // MARK: bad settings and failures
+
+    func testBadSettings() throws {
+        let t = try TestSupport.target("lau-gmm")
+        func message(_ sampler: String, _ s: [String: String], runs: Int = 1) -> String {
+            do { _ = try PopulationJob(target: t, samplerName: sampler, settings: s, runs: runs, seed: 1, jobs: 1); return "" } catch {
+                return error.message
+            }
+        }
+        XCTAssertEqual(message("smc", ["particles": "1"]), "--set particles: expected at least 2, found 1")
+        XCTAssertEqual(message("smc", ["ess_target": "1.5"]), "--set ess_target: expected a number in (0, 1), found 1.5")
+        XCTAssertTrue(message("smc", ["resampling": "magic"]).contains("--set resampling: unknown value 'magic'"))
+        XCTAssertTrue(message("smc", ["temperature": "3"]).contains("--set temperature: sampler 'smc' has no parameter"))
+        XCTAssertEqual(message("rdmc", ["horizon": "0"]), "--set horizon: expected a positive number, found 0.0")
+        XCTAssertEqual(message("rdmc", ["horizon": "-2"]), "--set horizon: expected a positive number, found -2.0")
+        XCTAssertTrue(message("rdmc", ["particles": "many"]).contains("expected a whole number"))
+        XCTAssertTrue(message("smc", [:], runs: 0).contains("--chains"))
+    }
+
+    /// A stage whose weights all underflow is reported, with no log Ẑ, instead of producing NaN.
+    func testUnderflowIsDetected() throws {
+        let nowhere = LoadedTarget(name: "nowhere", density: ClosureTarget(dimension: 2, logDensity: { _ in -.infinity }))
+        let r = try job("smc", nowhere, ["particles": "100"]).run()
+        XCTAssertNotNil(r.runs[0].failure)
+        XCTAssertTrue(r.runs[0].failure?.contains("underflowed") == true)
+        XCTAssertNil(r.logZ)
+        XCTAssertEqual(r.draws.recorded, [0])
+    }
+
+    func testRunsAreReproducibleForAnyJobs() throws {
+        let t = try TestSupport.target("lau-gmm")
+        let a = try PopulationJob(target: t, samplerName: "smc", settings: ["particles": "300"], runs: 3, seed: 5, jobs: 1).run()
+        let b = try PopulationJob(target: t, samplerName: "smc", settings: ["particles": "300"], runs: 3, seed: 5, jobs: 3).run()
+        XCTAssertEqual(a.draws, b.draws)
+        XCTAssertEqual(a.logZ, b.logZ)
+    }
+}
