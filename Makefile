@@ -20,8 +20,9 @@ build: setup
 # A default comparison: ULA, MALA and RWM on lau-gmm, 4 chains each; draws go to results/.
 demo: build
 	@mkdir -p results
-	@for s in ula mala rwm; do \
-	  $(SAMPO) sample --target lau-gmm --sampler $$s --chains 4 --steps 50000 --warmup 2000 \
+	@for spec in ula:0.05 mala:0.3 rwm:2.0; do \
+	  s=$${spec%%:*}; h=$${spec##*:}; \
+	  $(SAMPO) sample --target lau-gmm --sampler $$s --step-size $$h --chains 4 --steps 50000 --warmup 2000 \
 	    --seed $(DEMO_SEED) --draws results/demo-$$s.csv --report results/demo-$$s.json || exit $$?; \
 	  echo; \
 	done

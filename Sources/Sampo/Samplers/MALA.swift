@@ -50,8 +50,9 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
             backward += b * b
         }
         let logAlpha = logPY - logP - (backward - forward) / (4 * h)
-        // A NaN log α (non-finite proposal) compares false: the proposal is rejected.
-        guard log(rng.uniformPositive()) < logAlpha else { return false }
+        // A NaN log α (non-finite proposal) compares false: the proposal is rejected. When
+        // log α ≥ 0 the move is accepted for every u, so no uniform is drawn.
+        guard logAlpha >= 0 || log(rng.uniformPositive()) < logAlpha else { return false }
         swap(x, y, d); swap(grad, gradY, d)
         logP = logPY
         return true

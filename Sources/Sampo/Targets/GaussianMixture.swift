@@ -246,67 +246,122 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
     }
 
     public func logDensityAndGradient(at x: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) -> Double {
-        let d = dimension, kCount = componentCount
-        return withUnsafeTemporaryAllocation(of: Double.self, capacity: kCount &* (d &+ 1)) { buf in
-            let l = buf.baseAddress!
-            let r = l + kCount
-            // Per component: l_k and r_k = Σ_k⁻¹(μ_k − x). The shape switch is outside the loops.
-            switch shape {
-            case .isotropic:
-                for k in 0..<kCount {
-                    let m = mu + k &* d, rk = r + k &* d, p = precision[k]
-                    var q = 0.0
-                    for j in 0..<d {
-                        let dj = x[j] - m[j]
-                        q += dj * dj
-                        rk[j] = -p * dj
-                    }
-                    l[k] = logConstant[k] - 0.5 * p * q
-                }
-            case .diagonal:
-                for k in 0..<kCount {
-                    let m = mu + k &* d, rk = r + k &* d, p = precision + k &* d
-                    var q = 0.0
-                    for j in 0..<d {
-                        let dj = x[j] - m[j], sj = p[j] * dj
-                        q += dj * sj
-                        rk[j] = -sj
-                    }
-                    l[k] = logConstant[k] - 0.5 * q
-                }
-            case .full:
-                for k in 0..<kCount {
-                    let m = mu + k &* d, rk = r + k &* d, p = precision + k &* d &* d
-                    var q = 0.0
-                    for i in 0..<d {
-                        let row = p + i &* d
-                        var si = 0.0
-                        for j in 0..<d { si += row[j] * (x[j] - m[j]) }
-                        q += (x[i] - m[i]) * si
-                        rk[i] = -si
-                    }
-                    l[k] = logConstant[k] - 0.5 * q
-                }
-            }
-            var maxL = l[0]
-            for k in 1..<max(1, kCount) where l[k] > maxL { maxL = l[k] }
-            guard maxL.isFinite else {
-                for j in 0..<d { g[j] = .nan }
-                return maxL.isNaN ? .nan : -.infinity
-            }
-            // log-sum-exp, and ∇log π = Σ_k r_k(x) Σ_k⁻¹(μ_k − x) with responsibilities r_k.
-            var sum = 0.0
-            for j in 0..<d { g[j] = 0 }
-            for k in 0..<kCount {
-                let wk = exp(l[k] - maxL)
-                sum += wk
-                let rk = r + k &* d
-                for j in 0..<d { g[j] += wk * rk[j] }
-            }
-            let inv = 1 / sum
-            for j in 0..<d { g[j] *= inv }
-            return maxL + log(sum)
+        switch shape {
+        case .isotropic, .diagonal: return separableGradient(x, g)
+        case .full where dimension == 2: return planarGradient(x, g)
+        case .full: return fullGradient(x, g)
         }
+    }
+
+    /// Online log-sum-exp: components are folded in one at a time into (max, Σ e^{l−max},
+    /// Σ e^{l−max} r), rescaling when a larger l appears, so no per-component storage is needed.
+    @inline(__always)
+    private static func fold(_ l: Double, _ maxL: inout Double, _ sum: inout Double) -> (weight: Double, rescale: Double) {
+        if l > maxL {
+            let rescale = maxL == -.infinity ? 0 : exp(maxL - l)
+            maxL = l
+            sum = sum * rescale + 1
+            return (1, rescale)
+        }
+        let w = exp(l - maxL)
+        sum += w
+        return (w, 1)
+    }
+
+    /// Isotropic and diagonal components: r_k = −P_k(x − μ_k) is recomputed coordinate by coordinate.
+    private func separableGradient(_ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) -> Double {
+        let d = dimension
+        var maxL = -Double.infinity, sum = 0.0
+        for j in 0..<d { g[j] = 0 }
+        for k in 0..<componentCount {
+            let m = mu + k &* d
+            var q = 0.0
+            let l: Double
+            if shape == .isotropic {
+                for j in 0..<d { let dj = x[j] - m[j]; q += dj * dj }
+                l = logConstant[k] - 0.5 * precision[k] * q
+            } else {
+                let p = precision + k &* d
+                for j in 0..<d { let dj = x[j] - m[j]; q += dj * dj * p[j] }
+                l = logConstant[k] - 0.5 * q
+            }
+            guard !l.isNaN else { return nanGradient(g) }
+            guard l > -.infinity else { continue }
+            let (w, rescale) = Self.fold(l, &maxL, &sum)
+            if rescale != 1 { for j in 0..<d { g[j] *= rescale } }
+            if shape == .isotropic {
+                let c = w * precision[k]
+                for j in 0..<d { g[j] -= c * (x[j] - m[j]) }
+            } else {
+                let p = precision + k &* d
+                for j in 0..<d { g[j] -= w * p[j] * (x[j] - m[j]) }
+            }
+        }
+        return finish(maxL, sum, g)
+    }
+
+    /// Full 2 × 2 covariances, written out (the common case of 2-D benchmark targets).
+    private func planarGradient(_ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) -> Double {
+        var maxL = -Double.infinity, sum = 0.0, g0 = 0.0, g1 = 0.0
+        let x0 = x[0], x1 = x[1]
+        for k in 0..<componentCount {
+            let m = mu + k &* 2, p = precision + k &* 4
+            let d0 = x0 - m[0], d1 = x1 - m[1]
+            let s0 = p[0] * d0 + p[1] * d1, s1 = p[2] * d0 + p[3] * d1
+            let l = logConstant[k] - 0.5 * (d0 * s0 + d1 * s1)
+            guard !l.isNaN else { return nanGradient(g) }
+            guard l > -.infinity else { continue }
+            let (w, rescale) = Self.fold(l, &maxL, &sum)
+            g0 = g0 * rescale - w * s0
+            g1 = g1 * rescale - w * s1
+        }
+        g[0] = g0; g[1] = g1
+        return finish(maxL, sum, g)
+    }
+
+    /// General full covariances: r_k = −Σ_k⁻¹(x − μ_k) is kept per component in stack scratch.
+    private func fullGradient(_ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) -> Double {
+        let d = dimension
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { buf in
+            let r = buf.baseAddress!
+            var maxL = -Double.infinity, sum = 0.0
+            for j in 0..<d { g[j] = 0 }
+            for k in 0..<componentCount {
+                let m = mu + k &* d, p = precision + k &* d &* d
+                var q = 0.0
+                for i in 0..<d {
+                    let row = p + i &* d
+                    var si = 0.0
+                    for j in 0..<d { si += row[j] * (x[j] - m[j]) }
+                    q += (x[i] - m[i]) * si
+                    r[i] = -si
+                }
+                let l = logConstant[k] - 0.5 * q
+                guard !l.isNaN else { return nanGradient(g) }
+                guard l > -.infinity else { continue }
+                let (w, rescale) = Self.fold(l, &maxL, &sum)
+                for j in 0..<d { g[j] = g[j] * rescale + w * r[j] }
+            }
+            return finish(maxL, sum, g)
+        }
+    }
+
+    @inline(__always)
+    private func nanGradient(_ g: UnsafeMutablePointer<Double>) -> Double {
+        for j in 0..<dimension { g[j] = .nan }
+        return .nan
+    }
+
+    /// log π = max + log Σ, and the gradient normalised by Σ (NaN gradient when every component vanished).
+    @inline(__always)
+    private func finish(_ maxL: Double, _ sum: Double, _ g: UnsafeMutablePointer<Double>) -> Double {
+        guard maxL > -.infinity else {
+            for j in 0..<dimension { g[j] = .nan }
+            return -.infinity
+        }
+        let inv = 1 / sum
+        for j in 0..<dimension { g[j] *= inv }
+        return maxL + log(sum)
     }
 
     // MARK: exact draws
