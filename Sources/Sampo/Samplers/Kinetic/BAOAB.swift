@@ -17,12 +17,7 @@ public final class BAOAB<Target: LogDensity>: MarkovKernel {
     public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
     public var positionIsFinite: Bool { s.positionIsFinite }
 
-    public func reset(to start: UnsafePointer<Double>) {
-        s.x.update(from: start, count: s.d)
-        s.v.update(repeating: 0, count: s.d)
-        _ = target.logDensityAndGradient(at: s.x, gradient: s.g)
-        counts.gradientEvaluations += 1
-    }
+    public func reset(to start: UnsafePointer<Double>) { s.reset(to: start, target: target, counts: &counts) }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }

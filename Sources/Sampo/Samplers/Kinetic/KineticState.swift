@@ -12,6 +12,14 @@ final class KineticState {
 
     deinit { x.deallocate(); v.deallocate(); g.deallocate() }
 
+    /// Moves to `start` with zero velocity and caches ∇log π there (one gradient evaluation).
+    func reset<T: LogDensity>(to start: UnsafePointer<Double>, target: T, counts: inout OracleCounts) {
+        x.update(from: start, count: d)
+        v.update(repeating: 0, count: d)
+        _ = target.logDensityAndGradient(at: x, gradient: g)
+        counts.gradientEvaluations += 1
+    }
+
     var positionIsFinite: Bool {
         for j in 0..<d where !x[j].isFinite { return false }
         return true
