@@ -37,38 +37,46 @@ public enum RadixSort {
     private static func sort(_ keys: inout [UInt64], payload: inout [Int32], carry: Bool) {
         let n = keys.count
         guard n > 1 else { return }
-        var keyBuffer = [UInt64](repeating: 0, count: n)
-        var payloadBuffer = carry ? [Int32](repeating: 0, count: n) : []
-        var counts = [Int](repeating: 0, count: buckets)
-        var shift = 0
-        while shift < 64 {
-            for i in 0..<buckets { counts[i] = 0 }
-            let mask = UInt64(buckets - 1)
-            keys.withUnsafeBufferPointer { k in
-                counts.withUnsafeMutableBufferPointer { c in
-                    for i in 0..<n { c[Int((k[i] >> UInt64(shift)) & mask)] += 1 }
+        let passes = (64 + digitBits - 1) / digitBits
+        let mask = UInt64(buckets - 1)
+        // All digit histograms in one sweep over the keys.
+        var counts = [Int](repeating: 0, count: passes * buckets)
+        keys.withUnsafeBufferPointer { k in
+            counts.withUnsafeMutableBufferPointer { c in
+                for i in 0..<n {
+                    var key = k[i]
+                    for p in 0..<passes {
+                        c[p * buckets + Int(key & mask)] += 1
+                        key >>= UInt64(digitBits)
+                    }
                 }
             }
+        }
+        var keyBuffer = [UInt64](repeating: 0, count: n)
+        var payloadBuffer = carry ? [Int32](repeating: 0, count: n) : []
+        for p in 0..<passes {
+            let shift = UInt64(p * digitBits)
             // Skip a pass in which every key has the same digit.
-            if counts.contains(n) { shift += digitBits; continue }
+            if counts[(p * buckets)..<((p + 1) * buckets)].contains(n) { continue }
+            var offsets = [Int](repeating: 0, count: buckets)
             var total = 0
-            for i in 0..<buckets { let c = counts[i]; counts[i] = total; total += c }
+            for b in 0..<buckets { offsets[b] = total; total += counts[p * buckets + b] }
             keys.withUnsafeBufferPointer { k in
                 keyBuffer.withUnsafeMutableBufferPointer { kb in
-                    counts.withUnsafeMutableBufferPointer { c in
+                    offsets.withUnsafeMutableBufferPointer { c in
                         if carry {
-                            payload.withUnsafeBufferPointer { p in
+                            payload.withUnsafeBufferPointer { pl in
                                 payloadBuffer.withUnsafeMutableBufferPointer { pb in
                                     for i in 0..<n {
-                                        let d = Int((k[i] >> UInt64(shift)) & mask)
+                                        let d = Int((k[i] >> shift) & mask)
                                         let at = c[d]; c[d] = at + 1
-                                        kb[at] = k[i]; pb[at] = p[i]
+                                        kb[at] = k[i]; pb[at] = pl[i]
                                     }
                                 }
                             }
                         } else {
                             for i in 0..<n {
-                                let d = Int((k[i] >> UInt64(shift)) & mask)
+                                let d = Int((k[i] >> shift) & mask)
                                 let at = c[d]; c[d] = at + 1
                                 kb[at] = k[i]
                             }
@@ -78,7 +86,6 @@ public enum RadixSort {
             }
             swap(&keys, &keyBuffer)
             if carry { swap(&payload, &payloadBuffer) }
-            shift += digitBits
         }
     }
 }
