@@ -146,4 +146,38 @@ final class EndToEndTests: XCTestCase {
             }
         }
     }
+
+    /// Two targets × three samplers × two seeds through the CLI, sharded and merged.
+    func testCompareEndToEnd() throws {
+        let whole = tmp("compare.csv")
+        let r = try sampo(["compare", "--targets", "lau-gmm,gmm25", "--samplers", "ula,mala,rwm", "--seeds", "1-2",
+                           "--budget", "3000", "--out", whole, "--progress"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("[12/12]"), r.err)
+        var parts: [String] = []
+        for i in 1...2 {
+            let p = tmp("compare-shard\(i).csv")
+            XCTAssertEqual(try sampo(["compare", "--targets", "lau-gmm,gmm25", "--samplers", "ula,mala,rwm", "--seeds", "1-2",
+                                      "--budget", "3000", "--out", p, "--shard", "\(i)/2"]).status, 0)
+            parts.append(p)
+        }
+        let merged = tmp("compare-merged.csv")
+        XCTAssertEqual(try sampo(["merge"] + parts + ["--out", merged]).status, 0)
+        func stripped(_ path: String) throws -> [String] {
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            return lines.map { line in
+                var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                cells[7] = ""; cells[12] = ""  // wall_seconds, ess_per_second
+                return cells.joined(separator: ",")
+            }
+        }
+        XCTAssertEqual(try stripped(whole), try stripped(merged))
+        XCTAssertEqual(try stripped(whole).count, 13)
+        let bad = try sampo(["compare", "--targets", "lau-gmm", "--samplers", "hmc"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("unknown sampler 'hmc'"), bad.err)
+        let dup = try sampo(["merge", parts[0], parts[0], "--out", tmp("dup.csv")])
+        XCTAssertEqual(dup.status, 2)
+        XCTAssertTrue(dup.err.contains("appears in more than one file"), dup.err)
+    }
 }

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Sampo
+
+/// Set by SIGINT: the comparison stops after the run in progress and keeps the finished rows.
+nonisolated(unsafe) var interrupted: sig_atomic_t = 0
+
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Run a grid of targets × samplers × seeds and write the comparison CSV.")
+
+    @Option(help: "Comma-separated targets (names or files).") var targets: String?
+    @Option(help: "Comma-separated samplers.") var samplers: String?
+    @Option(help: "Seeds, e.g. 1-5 or 1,4,9.") var seeds: String = "1"
+    @Option(help: "Oracle calls per chain (gradient, or density for gradient-free samplers).") var budget: Int = 10_000
+    @Option(help: "Chains per run (Markov samplers).") var chains: Int = 4
+    @Flag(help: "Tune step sizes (dual averaging for Metropolis samplers, KSD pilot grid for unadjusted ones).") var tune = false
+    @Option(help: "Output CSV (default: comparison.csv).") var out: String = "comparison.csv"
+    @Option(help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
+    @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
+    @Option(help: "Read the grid from an experiment file (TOML).") var experiment: String?
+    @Flag(help: "Report progress on stderr even when it is not a terminal.") var progress = false
+
+    func run() throws {
+        try reportingErrors {
+            var grid: ComparisonGrid
+            if let experiment {
+                grid = try ExperimentFile.load(experiment)
+            } else {
+                guard let targets, let samplers else {
+                    throw SampoError.usage("compare: give --targets and --samplers, or --experiment FILE")
+                }
+                grid = ComparisonGrid(targets: targets.split(separator: ",").map(String.init),
+                                      samplers: samplers.split(separator: ",").map { .init(name: String($0)) },
+                                      seeds: try ComparisonGrid.parseSeeds(seeds), budget: budget, chains: chains, tune: tune)
+                try grid.validate()
+            }
+            if tune { grid.tune = true }
+            var cells = grid.cells
+            if let shard {
+                let (i, n) = try ComparisonGrid.parseShard(shard)
+                cells = grid.cells(shard: i, of: n)
+            }
+            let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            guard workers >= 1 else { throw SampoError.usage("--jobs: expected at least 1 worker, found \(workers)") }
+            signal(SIGINT) { _ in interrupted = 1 }
+            let showProgress = progress || isatty(STDERR_FILENO) == 1
+            let start = Date()
+            var rows: [ComparisonRow] = []
+            for (k, cell) in cells.enumerated() {
+                if interrupted != 0 { note("interrupted: kept \(rows.count) finished rows"); break }
+                rows.append(try ComparisonRunner.run(cell, grid: grid, jobs: workers))
+                try ComparisonCSV.write(rows, to: out)   // finished rows survive an interruption
+                if showProgress {
+                    let elapsed = Date().timeIntervalSince(start)
+                    let eta = elapsed / Double(k + 1) * Double(cells.count - k - 1)
+                    FileHandle.standardError.write(Data(String(format: "[%d/%d] %@ %@ seed %llu — %.1f s elapsed, ETA %.1f s\n",
+                        k + 1, cells.count, cell.target, cell.sampler.name, cell.seed, elapsed, eta).utf8))
+                }
+            }
+            try ComparisonCSV.write(rows, to: out)
+            print("wrote \(rows.count) rows to \(out)")
+        }
+    }
+}
+
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "merge", abstract: "Combine shard comparison CSVs.")
+
+    @Argument(help: "Comparison CSV files.") var files: [String]
+    @Option(help: "Output CSV.") var out: String
+
+    func run() throws {
+        try reportingErrors {
+            guard !files.isEmpty else { throw SampoError.usage("merge: expected at least one CSV file") }
+            var rows: [ComparisonRow] = []
+            var seen = Set<String>()
+            for f in files {
+                for r in try ComparisonCSV.read(f) {
+                    let key = "\(r.target)|\(r.sampler)|\(r.seed)"
+                    guard seen.insert(key).inserted else {
+                        throw SampoError.usage("\(f): run \(r.target) × \(r.sampler) × seed \(r.seed) appears in more than one file")
+                    }
+                    rows.append(r)
+                }
+            }
+            try ComparisonCSV.write(rows, to: out)
+            print("merged \(rows.count) rows into \(out)")
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import XCTest
+import Sampo
+
+final class ComparisonTests: XCTestCase {
+    private func grid(budget: Int = 4000, tune: Bool = false) -> ComparisonGrid {
+        ComparisonGrid(targets: [TestSupport.root.appendingPathComponent("targets/lau-gmm.toml").path,
+                                 TestSupport.root.appendingPathComponent("targets/gmm25.toml").path],
+                       samplers: [.init(name: "ula"), .init(name: "mala"), .init(name: "rlmc")], seeds: [1, 2],
+                       budget: budget, chains: 2, tune: tune)
+    }
+
+    private func strip(_ rows: [ComparisonRow]) -> [ComparisonRow] {
+        rows.map { r in
+            var c = r
+            for k in ComparisonRow.timingColumns { c.values[k] = nil }
+            return c
+        }
+    }
+
+    func testGridExpansionAndShards() throws {
+        let g = grid()
+        XCTAssertEqual(g.cells.count, 12)
+        XCTAssertEqual(g.cells.map(\.index), Array(0..<12))
+        XCTAssertEqual(g.cells[0].sampler.name, "ula"); XCTAssertEqual(g.cells[1].seed, 2)
+        let shards = (1...5).map { g.cells(shard: $0, of: 5) }
+        XCTAssertEqual(shards.flatMap { $0 }.map(\.index).sorted(), Array(0..<12))
+        XCTAssertEqual(Set(shards[0].map(\.index)).intersection(shards[1].map(\.index)), [])
+        XCTAssertEqual(try ComparisonGrid.parseSeeds("1-3,7"), [1, 2, 3, 7])
+        XCTAssertThrowsError(try ComparisonGrid.parseSeeds("5-1"))
+        XCTAssertThrowsError(try ComparisonGrid.parseShard("3/2"))
+        XCTAssertThrowsError(try ComparisonGrid.parseShard("0/2"))
+    }
+
+    /// Samplers with two gradients per step get half the steps; every row spends the budget.
+    func testBudgetsPerSampler() throws {
+        let g = grid()
+        var rows: [ComparisonRow] = []
+        for cell in g.cells where cell.seed == 1 && cell.target.hasSuffix("lau-gmm.toml") {
+            rows.append(try ComparisonRunner.run(cell, grid: g, jobs: 2))
+        }
+        let steps = Dictionary(uniqueKeysWithValues: rows.map { ($0.sampler, ($0.values["steps"] ?? nil) ?? 0) })
+        let evals = Dictionary(uniqueKeysWithValues: rows.map { ($0.sampler, ($0.values["grad_evals"] ?? nil) ?? 0) })
+        XCTAssertEqual(steps["ula"], 3200); XCTAssertEqual(steps["rlmc"], 1600)
+        for (s, e) in evals { XCTAssertLessThanOrEqual(e, Double(4000 * 2), s); XCTAssertGreaterThan(e, Double(3900 * 2), s) }
+    }
+
+    func testIdenticalForAnyJobsAndShardsMergeToTheWhole() throws {
+        let g = grid()
+        let one = try g.cells.map { try ComparisonRunner.run($0, grid: g, jobs: 1) }
+        let two = try g.cells.map { try ComparisonRunner.run($0, grid: g, jobs: 2) }
+        XCTAssertEqual(strip(one), strip(two))
+        var merged: [ComparisonRow] = []
+        for i in 1...3 {
+            let path = TestSupport.write("", name: "shard\(i).csv")
+            try ComparisonCSV.write(try g.cells(shard: i, of: 3).map { try ComparisonRunner.run($0, grid: g, jobs: 2) }, to: path)
+            merged += try ComparisonCSV.read(path)
+        }
+        XCTAssertEqual(strip(ComparisonCSV.sorted(merged)), strip(ComparisonCSV.sorted(one)))
+        let text = ComparisonCSV.render(one)
+        XCTAssertEqual(String(text.split(separator: "\n")[0]), ComparisonRow.columns.joined(separator: ","))
+        XCTAssertEqual(ComparisonRow.columns.count, 22)
+    }
+
+    /// Dual averaging brings MALA and RWM to their acceptance targets on lau-gmm.
+    func testTuningReachesAcceptanceTarget() throws {
+        let target = try TestSupport.target("lau-gmm")
+        for (name, goal) in [("mala", 0.574), ("rwm", 0.234)] {
+            let info = try SamplerCatalog.named(name)
+            let tuned = StepSizeTuning.tune(sampler: info, target: target, parameters: [:], start: info.defaultStepSize,
+                                            iterations: 4000, seed: 2)
+            let job = try SamplingJob(target: target, sampler: info, stepSize: tuned.stepSize, parameters: [:],
+                                      settings: RunSettings(chains: 4, steps: 20_000, warmup: 1000, seed: 2, jobs: 2))
+            let acc = try job.run().outcomes.map(\.acceptanceRate).reduce(0, +) / 4
+            XCTAssertEqual(acc, goal, accuracy: 0.08, "\(name) h = \(tuned.stepSize)")
+        }
+        // Unadjusted: the KSD pilot grid picks one of its five steps and spends oracle calls doing so.
+        let ula = try SamplerCatalog.named("ula")
+        let t = StepSizeTuning.tune(sampler: ula, target: target, parameters: [:], start: 0.05, iterations: 2000, seed: 1)
+        XCTAssertTrue([0.0125, 0.025, 0.05, 0.1, 0.2].contains { abs($0 - t.stepSize) < 1e-12 })
+        XCTAssertGreaterThan(t.counts.gradientEvaluations, 0)
+    }
+
+    func testPopulationSamplersGetTheTotalBudget() throws {
+        let g = ComparisonGrid(targets: [TestSupport.root.appendingPathComponent("targets/gmm25.toml").path],
+                               samplers: [.init(name: "smc"), .init(name: "rdmc", settings: ["inner_samples": "50"])],
+                               seeds: [1], budget: 20_000, chains: 4)
+        for cell in g.cells {
+            let row = try ComparisonRunner.run(cell, grid: g, jobs: 2)
+            let evals = try XCTUnwrap(row.values["grad_evals"] ?? nil)
+            XCTAssertEqual(evals, 80_000, accuracy: 0.35 * 80_000, cell.sampler.name)
+            if cell.sampler.name == "smc" { XCTAssertNotNil(row.values["log_z"] ?? nil) }
+        }
+    }
+
+    func testBadExperimentFiles() {
+        func message(_ text: String) -> String {
+            do { _ = try ExperimentFile.parse(text, file: "exp.toml"); return "" } catch { return error.message }
+        }
+        let samplers = "\n[[samplers]]\nname = \"mala\"\n"
+        XCTAssertTrue(message("seeds = \"1-2\"" + samplers).contains("exp.toml: field 'targets': missing"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]").contains("field 'samplers': missing"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\nseeds = \"x\"" + samplers).contains("--seeds"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\nbudget = 10" + samplers).contains("--budget"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"nuts\"\n").contains("unknown sampler 'nuts'"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"mala\"\nstep_size = -1\n")
+            .contains("field 'samplers[1].step_size'"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\ntargest = 1" + samplers).contains("field 'targest': unknown field"))
+        let ok = try? ExperimentFile.parse("targets = [\"lau-gmm\"]\nseeds = [1, 2]\nbudget = 2000\ntune = true\n[[samplers]]\nname = \"smc\"\nset = { particles = 300, resampling = \"residual\" }\n", file: "ok.toml")
+        XCTAssertEqual(ok?.samplers.first?.settings["resampling"], "residual")
+        XCTAssertEqual(ok?.seeds, [1, 2]); XCTAssertEqual(ok?.tune, true)
+    }
+}
