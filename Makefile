@@ -5,13 +5,14 @@ DEMO_SEED ?= 1
 
 .PHONY: setup build demo test bench clean
 
-# Installs GSL and pkg-config with apt-get when they are missing; silent when present.
+# Installs GSL, pkg-config and gnuplot (for `sampo plot`) with apt-get when they are missing;
+# silent when present.
 setup:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl; then \
-	  echo "make setup: installing libgsl-dev and pkg-config with apt-get"; \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl || ! command -v gnuplot >/dev/null 2>&1; then \
+	  echo "make setup: installing libgsl-dev, pkg-config and gnuplot-nox with apt-get"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libgsl-dev pkg-config >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libgsl-dev pkg-config gnuplot-nox >/dev/null; \
 	fi
 
 build: setup

@@ -77,8 +77,7 @@ struct MergeCommand: ParsableCommand {
             var seen = Set<String>()
             for f in files {
                 for r in try ComparisonCSV.read(f) {
-                    let key = "\(r.target)|\(r.sampler)|\(r.seed)"
-                    guard seen.insert(key).inserted else {
+                    guard seen.insert(r.key).inserted else {
                         throw SampoError.usage("\(f): run \(r.target) × \(r.sampler) × seed \(r.seed) appears in more than one file")
                     }
                     rows.append(r)

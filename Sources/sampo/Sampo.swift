@@ -7,7 +7,7 @@ struct SampoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sampo",
         abstract: "MCMC and Langevin sampling: targets, samplers, diagnostics.",
-        subcommands: [SampleCommand.self, ExactCommand.self, DiagnoseCommand.self, CompareCommand.self, MergeCommand.self, DensityCommand.self, SamplersCommand.self,
+        subcommands: [SampleCommand.self, ExactCommand.self, DiagnoseCommand.self, CompareCommand.self, MergeCommand.self, PlotCommand.self, DensityCommand.self, SamplersCommand.self,
                       TargetsCommand.self, BenchCommand.self]
     )
 

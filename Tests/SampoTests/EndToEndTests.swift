@@ -180,4 +180,35 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(dup.status, 2)
         XCTAssertTrue(dup.err.contains("appears in more than one file"), dup.err)
     }
+
+    /// Every figure kind renders a real PNG or SVG through gnuplot.
+    func testPlots() throws {
+        let draws = tmp("plot-draws.csv")
+        XCTAssertEqual(try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--step-size", "0.3", "--steps", "2000",
+                                  "--draws", draws]).status, 0)
+        let comparison = tmp("plot-comparison.csv")
+        XCTAssertEqual(try sampo(["compare", "--targets", "lau-gmm", "--samplers", "ula,mala", "--budget", "2000",
+                                  "--out", comparison]).status, 0)
+        let cases: [[String]] = [
+            ["scatter", "--draws", draws, "--target", "lau-gmm"], ["trace", "--draws", draws], ["acf", "--draws", draws],
+            ["modes", "--draws", draws, "--target", "lau-gmm"], ["budget", "--comparison", comparison, "--metric", "ksd"],
+        ]
+        for (k, args) in cases.enumerated() {
+            for ext in ["png", "svg"] {
+                let out = tmp("figure\(k).\(ext)")
+                let r = try sampo(["plot"] + args + ["--out", out])
+                XCTAssertEqual(r.status, 0, "\(args[0]): \(r.err)")
+                let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+                if ext == "png" { XCTAssertEqual(Array(bytes.prefix(4)), [0x89, 0x50, 0x4E, 0x47], args[0]) } else {
+                    XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("<svg"), args[0])
+                }
+            }
+        }
+        let bad = try sampo(["plot", "pie", "--out", tmp("x.png")])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("unknown kind 'pie'"))
+        let badExt = try sampo(["plot", "trace", "--draws", draws, "--out", tmp("x.jpg")])
+        XCTAssertEqual(badExt.status, 2)
+        XCTAssertTrue(badExt.err.contains("expected a .png or .svg file"))
+    }
 }

@@ -18,6 +18,12 @@ public struct ComparisonRow: Sendable, Equatable {
         self.target = target; self.sampler = sampler; self.seed = seed; self.values = values
     }
 
+    /// What distinguishes runs of one (target, sampler, seed) at different budgets.
+    var size: Double { ((values["steps"] ?? nil) ?? 0) * 1e6 + ((values["chains"] ?? nil) ?? 0) }
+
+    /// Identifies a run: two rows with the same key are the same run (e.g. one shard given twice).
+    public var key: String { "\(target)|\(sampler)|\(seed)|\(cell("step_size"))|\(cell("steps"))|\(cell("chains"))" }
+
     func cell(_ column: String) -> String {
         switch column {
         case "target": return target
@@ -36,8 +42,9 @@ public struct ComparisonRow: Sendable, Equatable {
 /// The comparison CSV: header of `ComparisonRow.columns`, rows sorted by target, sampler and seed
 /// so that merged shards equal the unsharded run.
 public enum ComparisonCSV {
+    /// Rows by target, sampler, seed, then size (steps, chains): a fixed order whatever produced them.
     public static func sorted(_ rows: [ComparisonRow]) -> [ComparisonRow] {
-        rows.sorted { ($0.target, $0.sampler, $0.seed) < ($1.target, $1.sampler, $1.seed) }
+        rows.sorted { ($0.target, $0.sampler, $0.seed, $0.size) < ($1.target, $1.sampler, $1.seed, $1.size) }
     }
 
     public static func render(_ rows: [ComparisonRow]) -> String {

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Sampo
+
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Figures with gnuplot: scatter | trace | acf | modes (from draws), budget (from a comparison CSV).")
+
+    @Argument(help: "scatter, trace, acf, modes or budget.") var kind: String
+    @Option(help: "Draws CSV (scatter, trace, acf, modes).") var draws: String?
+    @Option(help: "Comparison CSV (budget).") var comparison: String?
+    @Option(help: "Target name or file (contours for scatter; weights for modes).") var target: String?
+    @Option(help: "Coordinate for trace and acf (1-based).") var coordinate: Int = 1
+    @Option(help: "Comparison column for budget.") var metric: String = "sliced_w2"
+    @Option(help: "Output image (.png or .svg).") var out: String
+
+    func run() throws {
+        try reportingErrors {
+            func loadDraws() throws -> Draws {
+                guard let draws else { throw SampoError.usage("plot \(kind): needs --draws FILE.csv") }
+                let set = try ChainFiles.read([draws])
+                let d = set.parameters.count, n = set.drawsPerChain
+                var values = [Double](repeating: 0, count: set.chainCount * n * d)
+                for c in 0..<set.chainCount { for i in 0..<n { for j in 0..<d { values[(c * n + i) * d + j] = set.values[j][c][i] } } }
+                return Draws(chains: set.chainCount, capacity: n, dimension: d, values: values)
+            }
+            switch kind {
+            case "scatter": try Plots.scatter(draws: try loadDraws(), target: try target.map(TargetFile.load), to: out)
+            case "trace": try Plots.trace(draws: try loadDraws(), coordinate: coordinate - 1, to: out)
+            case "acf": try Plots.autocorrelation(draws: try loadDraws(), coordinate: coordinate - 1, to: out)
+            case "modes":
+                guard let target else { throw SampoError.usage("plot modes: needs --target") }
+                try Plots.modeOccupancy(draws: try loadDraws(), target: try TargetFile.load(target), to: out)
+            case "budget":
+                guard let comparison else { throw SampoError.usage("plot budget: needs --comparison FILE.csv") }
+                try Plots.metricVersusBudget(rows: try ComparisonCSV.read(comparison), metric: metric, to: out)
+            default:
+                throw SampoError.usage("plot: unknown kind '\(kind)' (expected scatter, trace, acf, modes or budget)")
+            }
+            print("wrote \(out)")
+        }
+    }
+}
