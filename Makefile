@@ -3,7 +3,7 @@ SWIFT     ?= swift
 SAMPO     := .build/release/sampo
 DEMO_SEED ?= 1
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test bench notebooks clean
 
 # Installs GSL, pkg-config and gnuplot (for `sampo plot`) with apt-get when they are missing;
 # silent when present.
@@ -32,6 +32,7 @@ demo: build
 # The whole test suite, in release mode (statistical tests are too slow in debug builds).
 test: setup
 	$(SWIFT) build -c release
+	bash notebooks-md/run.sh --check
 	$(SWIFT) test -c release --disable-swift-testing
 
 # Holds `sampo bench` against the plain C loop of ../shared/perf when it is there.
@@ -41,6 +42,10 @@ bench: build
 	else \
 	  $(SAMPO) bench; \
 	fi
+
+# Reruns every notebook command at full budget and refreshes tables and figures (about 15 minutes).
+notebooks: build
+	bash notebooks-md/run.sh
 
 clean:
 	rm -rf .build results
