@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Sampo
 
 /// Runs the built `sampo` executable as a user would.
 final class EndToEndTests: XCTestCase {
@@ -210,5 +211,30 @@ final class EndToEndTests: XCTestCase {
         let badExt = try sampo(["plot", "trace", "--draws", draws, "--out", tmp("x.jpg")])
         XCTAssertEqual(badExt.status, 2)
         XCTAssertTrue(badExt.err.contains("expected a .png or .svg file"))
+    }
+
+    /// Ctrl-C during a comparison stops after the run in progress and keeps the finished rows.
+    func testInterruptKeepsFinishedRows() throws {
+        let out = tmp("interrupted.csv")
+        let p = Process()
+        p.executableURL = try executable
+        p.arguments = ["compare", "--targets", "lau-gmm,gmm25", "--samplers", "ula,mala,rwm", "--seeds", "1-20",
+                       "--budget", "20000", "--out", out]
+        p.currentDirectoryURL = TestSupport.root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until at least one row has been written, then interrupt.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: out, encoding: .utf8), text.split(separator: "\n").count >= 2 { break }
+            usleep(50_000)
+        }
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let rows = try ComparisonCSV.read(out)
+        XCTAssertGreaterThanOrEqual(rows.count, 1)
+        XCTAssertLessThan(rows.count, 120)
     }
 }
