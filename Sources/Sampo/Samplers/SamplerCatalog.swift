@@ -76,16 +76,16 @@ public enum SamplerCatalog {
     public static let all: [SamplerInfo] = [
         SamplerInfo(name: "ula", summary: "Unadjusted Langevin algorithm (biased for fixed h)", family: .overdamped,
                     defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
-                    parameters: []) { t, h, s in specialised(ULAFactory(), t, h, s) },
+                    parameters: []) { t, h, s in specialised(OverdampedFactory(kind: .ula), t, h, s) },
         SamplerInfo(name: "mala", summary: "Metropolis-adjusted Langevin algorithm", family: .overdamped,
                     defaultStepSize: 0.1, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: true,
-                    parameters: []) { t, h, s in specialised(MALAFactory(), t, h, s) },
+                    parameters: []) { t, h, s in specialised(OverdampedFactory(kind: .mala), t, h, s) },
         SamplerInfo(name: "rwm", summary: "Random-walk Metropolis (step size = proposal sd)", family: .overdamped,
                     defaultStepSize: 1.0, gradientsPerStep: 1, usesGradient: false, metropolisAdjusted: true,
-                    parameters: []) { t, h, s in specialised(RWMFactory(), t, h, s) },
+                    parameters: []) { t, h, s in specialised(OverdampedFactory(kind: .rwm), t, h, s) },
         SamplerInfo(name: "rlmc", summary: "Randomized-midpoint overdamped Langevin (2 gradients/step)", family: .overdamped,
                     defaultStepSize: 0.05, gradientsPerStep: 2, usesGradient: true, metropolisAdjusted: false,
-                    parameters: []) { t, h, s in specialised(RLMCFactory(), t, h, s) },
+                    parameters: []) { t, h, s in specialised(OverdampedFactory(kind: .rlmc), t, h, s) },
         SamplerInfo(name: "myula", summary: "Moreau–Yosida ULA: ULA on the smoothed target π_λ", family: .proximal,
                     defaultStepSize: 0.05, gradientsPerStep: 1, usesGradient: true, metropolisAdjusted: false,
                     parameters: [lambda]) { t, h, s in MYULA(target: t, stepSize: h, lambda: s["lambda"] ?? 0.25) },
@@ -140,27 +140,16 @@ protocol KernelFactory {
     func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel
 }
 
-struct ULAFactory: KernelFactory {
+struct OverdampedFactory: KernelFactory {
+    enum Kind { case ula, mala, rwm, rlmc }
+    let kind: Kind
     func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
-        ULA(target: target, stepSize: stepSize)
-    }
-}
-
-struct MALAFactory: KernelFactory {
-    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
-        MALA(target: target, stepSize: stepSize)
-    }
-}
-
-struct RWMFactory: KernelFactory {
-    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
-        RWM(target: target, stepSize: stepSize)
-    }
-}
-
-struct RLMCFactory: KernelFactory {
-    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
-        RLMC(target: target, stepSize: stepSize)
+        switch kind {
+        case .ula: return ULA(target: target, stepSize: stepSize)
+        case .mala: return MALA(target: target, stepSize: stepSize)
+        case .rwm: return RWM(target: target, stepSize: stepSize)
+        case .rlmc: return RLMC(target: target, stepSize: stepSize)
+        }
     }
 }
 
@@ -170,10 +159,10 @@ struct KineticFactory: KernelFactory {
     func make<T: LogDensity>(_ target: T, stepSize: Double, settings: [String: Double]) -> any MarkovKernel {
         let gamma = settings["friction"] ?? 2
         switch kind {
-        case .euler: return KineticEuler(target: target, stepSize: stepSize, friction: gamma)
-        case .obabo: return OBABO(target: target, stepSize: stepSize, friction: gamma)
-        case .baoab: return BAOAB(target: target, stepSize: stepSize, friction: gamma)
-        case .klmc: return KLMC(target: target, stepSize: stepSize, friction: gamma)
+        case .euler: return KineticLangevin(target: target, scheme: .euler, stepSize: stepSize, friction: gamma)
+        case .obabo: return KineticLangevin(target: target, scheme: .obabo, stepSize: stepSize, friction: gamma)
+        case .baoab: return KineticLangevin(target: target, scheme: .baoab, stepSize: stepSize, friction: gamma)
+        case .klmc: return KineticLangevin(target: target, scheme: .klmc, stepSize: stepSize, friction: gamma)
         case .rklmc: return RKLMC(target: target, stepSize: stepSize, friction: gamma)
         }
     }

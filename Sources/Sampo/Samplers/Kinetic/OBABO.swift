@@ -1,40 +1,22 @@
 import Foundation
 
-/// OBABO splitting: half an OU step on V, half a kick, a full drift, half a kick, half an OU step.
-/// One gradient per step.
-public final class OBABO<Target: LogDensity>: MarkovKernel {
-    public let target: Target
-    public let stepSize: Double, friction: Double
-    public var dimension: Int { s.d }
-    public private(set) var counts = OracleCounts()
-    private let s: KineticState
-
-    public init(target: Target, stepSize: Double, friction: Double) {
-        self.target = target; self.stepSize = stepSize; self.friction = friction
-        s = KineticState(dimension: target.dimension)
-    }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
-    public var positionIsFinite: Bool { s.positionIsFinite }
-
-    public func reset(to start: UnsafePointer<Double>) { s.reset(to: start, target: target, counts: &counts) }
-
-    public func step(rng: RandomStream) -> Bool { advance(rng) }
-    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
-
-    private func advance<N: NoiseSource>(_ noise: N) -> Bool {
+extension KineticLangevin {
+    /// OBABO, first half: O(h/2): V ← e^{−γh/2}V + √(1 − e^{−γh}) ξ; B(h/2): V ← V + (h/2)∇log π(X);
+    /// A(h): X ← X + hV. The new gradient is then evaluated and `obaboFinish` applies B(h/2) and O(h/2).
+    func obaboStep<N: NoiseSource>(_ noise: N) {
         let h = stepSize, decay = exp(-friction * h / 2), sd = (-expm1(-friction * h)).squareRoot()
         for j in 0..<s.d {
             s.v[j] = decay * s.v[j] + sd * noise.normal()
             s.v[j] += 0.5 * h * s.g[j]
             s.x[j] += h * s.v[j]
         }
-        _ = target.logDensityAndGradient(at: s.x, gradient: s.g)
-        counts.gradientEvaluations += 1
+    }
+
+    func obaboFinish<N: NoiseSource>(_ noise: N) {
+        let h = stepSize, decay = exp(-friction * h / 2), sd = (-expm1(-friction * h)).squareRoot()
         for j in 0..<s.d {
             s.v[j] += 0.5 * h * s.g[j]
             s.v[j] = decay * s.v[j] + sd * noise.normal()
         }
-        return true
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Kinetic (underdamped) Langevin, dX = V dt, dV = −γV dt + ∇log π(X) dt + √(2γ) dW, discretised by
+/// one of four one-gradient schemes (each in its own file as an extension):
+/// Euler–Maruyama, OBABO and BAOAB splittings, and KLMC's exact OU flow with a frozen gradient.
+/// The draws record positions; velocities are internal and start at 0.
+public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
+    public enum Scheme: String, Sendable { case euler, obabo, baoab, klmc }
+
+    public let target: Target
+    public let scheme: Scheme
+    public let stepSize: Double, friction: Double
+    public var dimension: Int { s.d }
+    public internal(set) var counts = OracleCounts()
+    let s: KineticState
+    /// KLMC's per-step constants: η, φ, ψ, the sd of V′, the slope of X′ on V′, the conditional sd of X′.
+    let eta, phi, psi, sdV, slope, sdX: Double
+
+    public init(target: Target, scheme: Scheme, stepSize: Double, friction: Double) {
+        self.target = target; self.scheme = scheme; self.stepSize = stepSize; self.friction = friction
+        s = KineticState(dimension: target.dimension)
+        let c = OUCoefficients(gamma: friction), h = stepSize
+        eta = c.eta(h); phi = c.phi(h); psi = c.psi(h)
+        let sxx = 2 * friction * c.varianceA(h), sxv = 2 * friction * c.covarianceAE(h), svv = 2 * friction * c.varianceE(h)
+        sdV = svv.squareRoot()
+        slope = svv > 0 ? sxv / svv : 0
+        sdX = max(sxx - sxv * slope, 0).squareRoot()
+    }
+
+    public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
+    public var positionIsFinite: Bool { s.positionIsFinite }
+
+    public func reset(to start: UnsafePointer<Double>) { s.reset(to: start, target: target, counts: &counts) }
+
+    public func step(rng: RandomStream) -> Bool { advance(rng) }
+    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
+
+    private func advance<N: NoiseSource>(_ noise: N) -> Bool {
+        switch scheme {
+        case .euler: eulerStep(noise)
+        case .obabo: obaboStep(noise)
+        case .baoab: baoabStep(noise)
+        case .klmc: klmcStep(noise)
+        }
+        _ = target.logDensityAndGradient(at: s.x, gradient: s.g)
+        counts.gradientEvaluations += 1
+        if scheme == .obabo { obaboFinish(noise) }
+        if scheme == .baoab { for j in 0..<s.d { s.v[j] += 0.5 * stepSize * s.g[j] } }
+        return true
+    }
+}
