@@ -161,3 +161,30 @@ final class SortingTests: XCTestCase {
         }
     }
 }
+
+final class LargeCSVTests: XCTestCase {
+    /// Files over 8 MB are parsed in chunks on all cores: the rows, the comments and the line numbers
+    /// of errors must be exactly those of a sequential read.
+    func testChunkedParsingKeepsRowsAndLineNumbers() throws {
+        let n = 700_000
+        var text = "# top\nchain,draw,x1\n"
+        text.reserveCapacity(n * 26)
+        for i in 1...n {
+            text += "1,\(i),\(Double(i) * 0.001 + 0.123456789)\n"
+            if i == n / 2 { text += "# middle\n" }
+        }
+        XCTAssertGreaterThan(text.utf8.count, 8 << 20)
+        let csv = try NumericCSV.parse(text, path: "big.csv")
+        XCTAssertEqual(csv.rowCount, n)
+        XCTAssertEqual(csv.comments, ["top", "middle"])
+        for i in [0, 1, n / 2, n / 2 + 1, n - 1] {
+            XCTAssertEqual(csv[i, 1], Double(i + 1))
+            XCTAssertEqual(csv[i, 2], Double(i + 1) * 0.001 + 0.123456789)
+        }
+        // A bad cell far into the file: line = 2 header lines + rows before it + the comment line.
+        let bad = text.replacingOccurrences(of: "1,600000,", with: "1,oops,")
+        XCTAssertThrowsError(try NumericCSV.parse(bad, path: "big.csv")) {
+            XCTAssertEqual("\($0)", "big.csv: line \(2 + 600_000 + 1), column 'draw': expected a number, found 'oops'")
+        }
+    }
+}

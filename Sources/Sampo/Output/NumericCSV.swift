@@ -39,42 +39,105 @@ public struct NumericCSV: Sendable {
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(SampoError) -> NumericCSV {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw .usage("\(path): file is empty") }
         let end = base + bytes.count
-        var header: [String]?
-        var cells: [Double] = []
+        // The header (and any comments before it), sequentially.
         var comments: [String] = []
         var lineNumber = 0
         var p = base
+        var header: [String]?
+        while p < end, header == nil {
+            lineNumber += 1
+            let (lineEnd, next) = line(from: p, end: end)
+            defer { p = next }
+            if p[0] == UInt8(ascii: "#") { comments.append(comment(p, lineEnd)); continue }
+            if isBlank(p, lineEnd) { continue }
+            let text = String(decoding: UnsafeBufferPointer(start: p, count: lineEnd - p), as: UTF8.self)
+            let h = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+            if let bad = h.firstIndex(where: { $0.isEmpty }) {
+                throw .usage("\(path): line \(lineNumber): header column \(bad + 1) is empty")
+            }
+            if h.allSatisfy({ Double($0) != nil }) {
+                throw .usage("\(path): line \(lineNumber): expected a header row of column names, found numbers")
+            }
+            header = h
+        }
+        guard let names = header else { throw .usage("\(path): no header row") }
+        // The rows, in chunks that start at line boundaries, parsed in parallel on large files.
+        let chunkCount = end - p > 8 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        var bounds: [(UnsafePointer<UInt8>, Int)] = [(p, lineNumber + 1)]
+        for k in 1..<max(chunkCount, 1) {
+            var cut = p + (end - p) * k / chunkCount
+            guard cut > bounds[bounds.count - 1].0 else { continue }
+            if let nl = memchr(cut, 0x0A, end - cut) { cut = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) + 1 } else { break }
+            bounds.append((cut, 0))
+        }
+        // Starting line of every chunk: newlines before it.
+        for k in 1..<bounds.count {
+            bounds[k].1 = bounds[k - 1].1 + newlines(bounds[k - 1].0, bounds[k].0)
+        }
+        let pieces = bounds.indices.map { k in
+            Piece(start: bounds[k].0, stop: k + 1 < bounds.count ? bounds[k + 1].0 : end, line: bounds[k].1)
+        }
+        let results = Parallel.map(count: pieces.count) { k in
+            Result { () throws(SampoError) in
+                try rows(pieces[k].start, pieces[k].stop, firstLine: pieces[k].line, names: names, path: path)
+            }
+        }
+        var cells: [Double] = []
+        for r in results {
+            let chunk = try r.get()
+            cells += chunk.cells
+            comments += chunk.comments
+        }
+        return NumericCSV(path: path, header: names, cells: cells, comments: comments)
+    }
+
+    /// A byte range of whole lines of the file, read by one worker while the file stays mapped.
+    private struct Piece: @unchecked Sendable {
+        let start: UnsafePointer<UInt8>, stop: UnsafePointer<UInt8>, line: Int
+    }
+
+    /// The end of the line at p (without \r\n) and the start of the next one.
+    @inline(__always)
+    private static func line(from p: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) -> (UnsafePointer<UInt8>, UnsafePointer<UInt8>) {
+        let newline = memchr(p, 0x0A, end - p).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) } ?? end
+        var lineEnd = newline
+        if lineEnd > p && lineEnd[-1] == 0x0D { lineEnd -= 1 }
+        return (lineEnd, newline < end ? newline + 1 : end)
+    }
+
+    private static func comment(_ p: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>) -> String {
+        let s = String(decoding: UnsafeBufferPointer(start: p + 1, count: max(0, lineEnd - p - 1)), as: UTF8.self)
+        return String(s.drop(while: { $0 == " " }))
+    }
+
+    private static func isBlank(_ p: UnsafePointer<UInt8>, _ lineEnd: UnsafePointer<UInt8>) -> Bool {
+        var q = p
+        while q < lineEnd { if q[0] != 0x20 && q[0] != 0x09 { return false }; q += 1 }
+        return true
+    }
+
+    private static func newlines(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>) -> Int {
+        var n = 0, p = a
+        while p < b, let nl = memchr(p, 0x0A, b - p) { n += 1; p = UnsafePointer(nl.assumingMemoryBound(to: UInt8.self)) + 1 }
+        return n
+    }
+
+    /// Data rows of [p, end), the first on line `firstLine`: every row has exactly names.count numbers.
+    private static func rows(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, firstLine: Int, names: [String],
+                             path: String) throws(SampoError) -> (cells: [Double], comments: [String]) {
+        var cells: [Double] = [], comments: [String] = []
+        cells.reserveCapacity((end - start) / 8)
         var field = [CChar](repeating: 0, count: 64)
+        var lineNumber = firstLine - 1
+        var p = start
         while p < end {
             lineNumber += 1
-            let newline = memchr(p, 0x0A, end - p)?.assumingMemoryBound(to: UInt8.self) ?? UnsafeMutablePointer(mutating: end)
-            var lineEnd = UnsafePointer(newline)
-            if lineEnd > p && lineEnd[-1] == 0x0D { lineEnd -= 1 }
-            defer { p = UnsafePointer(newline) + 1 }
-            if p[0] == UInt8(ascii: "#") {
-                let s = String(decoding: UnsafeBufferPointer(start: p + 1, count: lineEnd - p - 1), as: UTF8.self)
-                comments.append(String(s.drop(while: { $0 == " " })))
-                continue
-            }
-            var blank = true
-            var q = p
-            while q < lineEnd { if q[0] != 0x20 && q[0] != 0x09 { blank = false; break }; q += 1 }
-            if blank { continue }
-            guard let names = header else {
-                let line = String(decoding: UnsafeBufferPointer(start: p, count: lineEnd - p), as: UTF8.self)
-                let h = line.split(separator: ",", omittingEmptySubsequences: false).map {
-                    $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                }
-                if let bad = h.firstIndex(where: { $0.isEmpty }) {
-                    throw .usage("\(path): line \(lineNumber): header column \(bad + 1) is empty")
-                }
-                if h.allSatisfy({ Double($0) != nil }) {
-                    throw .usage("\(path): line \(lineNumber): expected a header row of column names, found numbers")
-                }
-                header = h
-                continue
-            }
-            // One data row: exactly names.count cells separated by commas.
+            let (lineEnd, next) = line(from: p, end: end)
+            defer { p = next }
+            if p[0] == UInt8(ascii: "#") { comments.append(comment(p, lineEnd)); continue }
+            if isBlank(p, lineEnd) { continue }
             var column = 0
             var cellStart = p
             while true {
@@ -93,12 +156,10 @@ public struct NumericCSV: Sendable {
                 cellStart = cellEnd + 1
             }
             guard column == names.count else {
-                cells.removeLast(column)
                 throw .usage("\(path): line \(lineNumber): expected \(names.count) cells (as the header), found \(column)")
             }
         }
-        guard let h = header else { throw .usage("\(path): no header row") }
-        return NumericCSV(path: path, header: h, cells: cells, comments: comments)
+        return (cells, comments)
     }
 
     /// The number in bytes [start, end), surrounding blanks allowed; nil if it is not one number.
