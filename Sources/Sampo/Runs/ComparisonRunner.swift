@@ -35,9 +35,9 @@ public enum ComparisonRunner {
         let quality = SampleQuality(run: result, target: target)
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations
                             + tuningCounts.gradientEvaluations + tuningCounts.densityEvaluations)
-        let healthy = result.outcomes.filter { $0.divergedAt == nil }
-        var rows = try? DrawsSummary.summarize(result.draws, chains: result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil })
-        if healthy.isEmpty { rows = nil }
+        let healthyChains = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
+        let healthy = healthyChains.map { result.outcomes[$0] }
+        let rows = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, chains: healthyChains)
         let essBulk = rows?.compactMap(\.essBulk).min(), essTail = rows?.compactMap(\.essTail).min()
         var v: [String: Double?] = [
             "step_size": h, "chains": Double(grid.chains), "steps": Double(steps), "grad_evals": oracle,

@@ -45,6 +45,12 @@ public struct PopulationSettings: Sendable {
         return v
     }
 
+    /// A positive number that has no default (nil when not given).
+    public mutating func optionalNumber(_ key: String) throws(SampoError) -> Double? {
+        guard has(key) else { used.insert(key); return nil }
+        return try number(key, default: 0)
+    }
+
     public mutating func integer(_ key: String, default value: Int, minimum: Int) throws(SampoError) -> Int {
         used.insert(key)
         guard let raw = values[key] else { return value }

@@ -38,8 +38,7 @@ public struct TemperedSMC: PopulationSampler {
         let k = try s.choice("kernel", default: "rwm", among: ["rwm", "mala"])
         let wf = try s.flag("waste_free", default: false)
         let p = try s.integer("chain_length", default: 10, minimum: 2)
-        let scale = raw.has("reference_scale") ? try s.number("reference_scale", default: 10) : nil
-        _ = try? s.number("reference_scale", default: 10)
+        let scale = try s.optionalNumber("reference_scale")
         try s.rejectUnknown()
         if wf && n / p < 2 { throw .usage("--set chain_length: waste-free SMC needs particles / chain_length ≥ 2") }
         self.init(particles: n, essTarget: rho, resampling: Resampling(rawValue: res) ?? .systematic, moves: moves,
