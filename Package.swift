@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Modules along the arrows of docs/ARCHITECTURE.md; no module imports one above it:
+//   sampo (CLI) → SampoFiles → SampoRuns → SampoDiagnostics → SampoCore → CGSL
+// `Sampo` is the umbrella library: it re-exports the four library modules and adds the
+// one-call API (`Sampo.sample`).
 let package = Package(
     name: "Sampo",
     products: [
@@ -10,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -17,10 +22,18 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // Random streams, targets, kernels and their shared pieces, population samplers.
+        .target(name: "SampoCore", dependencies: ["CGSL"]),
+        // ESS, R-hat, MCSE, quantiles, distances: work on draws from anywhere.
+        .target(name: "SampoDiagnostics", dependencies: ["SampoCore", "CGSL"]),
+        // Chains in parallel, jobs, comparisons, tuning, sample quality.
+        .target(name: "SampoRuns", dependencies: ["SampoCore", "SampoDiagnostics"]),
+        // TOML target and experiment files, CSV/JSON/gnuplot output.
         .target(
-            name: "Sampo",
-            dependencies: ["CGSL", .product(name: "TOMLKit", package: "TOMLKit")]
+            name: "SampoFiles",
+            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "Sampo", dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"]),
         .executableTarget(
             name: "sampo",
             dependencies: ["Sampo", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -3,7 +3,7 @@ import XCTest
 import Sampo
 
 final class LangevinFamilyTests: XCTestCase {
-    private func run(_ sampler: String, _ target: LoadedTarget, h: Double, set: [String: Double] = [:],
+    private func run(_ sampler: String, _ target: NamedTarget, h: Double, set: [String: Double] = [:],
                      chains: Int = 4, steps: Int, warmup: Int = 2000, seed: UInt64 = 21,
                      initialization: Initialization = .normal) throws -> (SamplingJob, ChainRun) {
         let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named(sampler), stepSize: h, parameters: set,
@@ -80,7 +80,7 @@ final class LangevinFamilyTests: XCTestCase {
 
     private func stiffVarianceRatio(_ sampler: String, h: Double, steps: Int = 1_000_000) throws -> (Double, Double, String) {
         let g = try GaussianMixture(weights: [1], means: [[0, 0]], covariances: .diagonal([[1, 0.01]]))
-        let (job, r) = try run(sampler, LoadedTarget(name: "stiff", density: g), h: h, steps: steps, warmup: 5000)
+        let (job, r) = try run(sampler, NamedTarget(name: "stiff", density: g), h: h, steps: steps, warmup: 5000)
         let sq = (0..<4).map { r.draws.series(chain: $0, coordinate: 1).map { $0 * $0 / 0.01 } }
         let (ratio, se) = TestSupport.batchMeans(sq)
         return (ratio, se, job.parameterNotes.joined())
@@ -120,7 +120,7 @@ final class LangevinFamilyTests: XCTestCase {
 
     // MARK: proximal samplers on lau-gmm-l1prior
 
-    private func assertMoments(_ r: ChainRun, _ target: LoadedTarget, _ name: String) throws {
+    private func assertMoments(_ r: ChainRun, _ target: NamedTarget, _ name: String) throws {
         let mean = try XCTUnwrap(target.moments.mean), cov = try XCTUnwrap(target.moments.covariance)
         for a in 0..<2 {
             let (m, se) = TestSupport.batchMeans((0..<4).map { r.draws.series(chain: $0, coordinate: a) })
@@ -149,7 +149,7 @@ final class LangevinFamilyTests: XCTestCase {
     /// with h and λ; the truth comes from quadrature.
     func testMYULABiasShrinksWithStepAndLambda() throws {
         let smooth = try GaussianMixture(weights: [1], means: [[0]], covariances: .isotropic([1]))
-        let target = LoadedTarget(name: "l1-gauss", density: CompositeTarget(smooth: smooth, nonsmooth: try L1Term(rate: 2, center: [0])))
+        let target = NamedTarget(name: "l1-gauss", density: CompositeTarget(smooth: smooth, nonsmooth: try L1Term(rate: 2, center: [0])))
         var z = 0.0, m2 = 0.0
         var x = -10.0
         while x <= 10 { let p = exp(-x * x / 2 - 2 * abs(x)); z += p; m2 += p * x * x; x += 1e-4 }
@@ -167,7 +167,7 @@ final class LangevinFamilyTests: XCTestCase {
     // MARK: robustness
 
     func testEverySamplerOnEveryTargetFamily() throws {
-        let boxed = LoadedTarget(name: "box", density: CompositeTarget(
+        let boxed = NamedTarget(name: "box", density: CompositeTarget(
             smooth: try GaussianMixture(weights: [1], means: [[0, 0]], covariances: .isotropic([1])),
             nonsmooth: try BoxTerm(lower: [-1, 0], upper: [1, 2])))
         var targets = [boxed]

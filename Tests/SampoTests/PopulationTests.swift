@@ -3,24 +3,24 @@ import XCTest
 import Sampo
 
 final class PopulationTests: XCTestCase {
-    private func job(_ sampler: String, _ target: LoadedTarget, _ settings: [String: String] = [:], runs: Int = 1,
+    private func job(_ sampler: String, _ target: NamedTarget, _ settings: [String: String] = [:], runs: Int = 1,
                      seed: UInt64 = 3) throws -> PopulationJob {
         try PopulationJob(target: target, samplerName: sampler, settings: settings, runs: runs, seed: seed, jobs: 2)
     }
 
     /// The 4-mode target of ALGORITHMS.md §4: modes (±7, ±7), variance 0.5, weights 0.1–0.4.
-    private func fourModes() throws -> LoadedTarget {
-        LoadedTarget(name: "four-modes", density: try GaussianMixture(
+    private func fourModes() throws -> NamedTarget {
+        NamedTarget(name: "four-modes", density: try GaussianMixture(
             weights: [0.1, 0.2, 0.3, 0.4], means: [[-7, -7], [-7, 7], [7, -7], [7, 7]], covariances: .isotropic([0.5, 0.5, 0.5, 0.5])))
     }
 
-    private func modeTV(_ r: PopulationJob.Result, _ target: LoadedTarget) -> Double {
+    private func modeTV(_ r: PopulationJob.Result, _ target: NamedTarget) -> Double {
         SampleQuality(points: r.draws.points(), target: target, distances: false).modeWeightTV ?? .nan
     }
 
     // MARK: log Ẑ
 
-    private func assertLogZ(_ target: LoadedTarget, truth: Double, particles: Int = 1000, file: StaticString = #filePath,
+    private func assertLogZ(_ target: NamedTarget, truth: Double, particles: Int = 1000, file: StaticString = #filePath,
                             line: UInt = #line) throws {
         let r = try job("smc", target, ["particles": "\(particles)"], runs: 12).run()
         let z = r.runs.compactMap(\.logZ)
@@ -41,7 +41,7 @@ final class PopulationTests: XCTestCase {
         let density = ClosureTarget(dimension: d, logDensity: { x in -x.reduce(0) { $0 + ($1 - 1) * ($1 - 1) } })
         var cov = [Double](repeating: 0, count: d * d)
         for j in 0..<d { cov[j * d + j] = 0.5 }
-        let target = LoadedTarget(name: "gauss5", density: density, moments: KnownMoments(mean: Array(repeating: 1, count: d), covariance: cov))
+        let target = NamedTarget(name: "gauss5", density: density, moments: KnownMoments(mean: Array(repeating: 1, count: d), covariance: cov))
         try assertLogZ(target, truth: 2.5 * log(Double.pi))
     }
 
@@ -140,7 +140,7 @@ final class PopulationTests: XCTestCase {
 
     /// A stage whose weights all underflow is reported, with no log Ẑ, instead of producing NaN.
     func testUnderflowIsDetected() throws {
-        let nowhere = LoadedTarget(name: "nowhere", density: ClosureTarget(dimension: 2, logDensity: { _ in -.infinity }))
+        let nowhere = NamedTarget(name: "nowhere", density: ClosureTarget(dimension: 2, logDensity: { _ in -.infinity }))
         let r = try job("smc", nowhere, ["particles": "100"]).run()
         XCTAssertNotNil(r.runs[0].failure)
         XCTAssertTrue(r.runs[0].failure?.contains("underflowed") == true)

@@ -9,7 +9,7 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertEqual(lau.dimension, 2)
         let mixture = try GaussianMixture(weights: [0.3, 0.7], means: [[-2, 0], [2, 1]],
                                           covariances: .isotropic([0.5, 1.0]))
-        let job = try SamplingJob(target: LoadedTarget(name: "two-modes", density: mixture),
+        let job = try SamplingJob(target: NamedTarget(name: "two-modes", density: mixture),
                                   sampler: try SamplerCatalog.named("mala"), stepSize: 0.2, parameters: [:],
                                   settings: RunSettings(chains: 4, steps: 10_000, warmup: 1_000, seed: 42))
         let run = try job.run()

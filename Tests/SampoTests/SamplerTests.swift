@@ -2,7 +2,7 @@ import XCTest
 import Sampo
 
 final class SamplerTests: XCTestCase {
-    private func run(_ sampler: String, target: LoadedTarget, h: Double, chains: Int = 4, steps: Int,
+    private func run(_ sampler: String, target: NamedTarget, h: Double, chains: Int = 4, steps: Int,
                      seed: UInt64 = 11, jobs: Int = 2) throws -> ChainRun {
         let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named(sampler), stepSize: h,
                                   parameters: [:], settings: RunSettings(chains: chains, steps: steps, warmup: 2000,
@@ -11,7 +11,7 @@ final class SamplerTests: XCTestCase {
     }
 
     /// Mean and covariance of the chains against the exact moments, within 5 batch-means MCSE.
-    private func assertMomentsRecovered(_ run: ChainRun, _ target: LoadedTarget, file: StaticString = #filePath,
+    private func assertMomentsRecovered(_ run: ChainRun, _ target: NamedTarget, file: StaticString = #filePath,
                                         line: UInt = #line) throws {
         let mean = try XCTUnwrap(target.moments.mean), cov = try XCTUnwrap(target.moments.covariance)
         let d = target.dimension
@@ -53,7 +53,7 @@ final class SamplerTests: XCTestCase {
     func testULAStationaryVarianceClosedForm() throws {
         let sigma2 = 2.0
         let gaussian = try GaussianMixture(weights: [1], means: [[0]], covariances: .isotropic([sigma2]))
-        let target = LoadedTarget(name: "n01", density: gaussian)
+        let target = NamedTarget(name: "n01", density: gaussian)
         for h in [0.2, 1.0] {
             let r = try run("ula", target: target, h: h, steps: 1_000_000)
             let sq = (0..<4).map { r.draws.series(chain: $0, coordinate: 0).map { $0 * $0 } }

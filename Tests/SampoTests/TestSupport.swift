@@ -8,7 +8,7 @@ enum TestSupport {
     static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static func target(_ name: String) throws -> LoadedTarget {
+    static func target(_ name: String) throws -> NamedTarget {
         try TargetFile.load(root.appendingPathComponent("targets/\(name).toml").path)
     }
 

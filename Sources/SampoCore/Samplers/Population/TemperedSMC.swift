@@ -1,0 +1,243 @@
+import Foundation
+
+/// Adaptive tempered SMC from a Gaussian reference p₀ to the target along π_λ ∝ p₀ exp(λℓ),
+/// ℓ = log π̃ − log p₀. Each stage picks δ by bisection so that the ESS of the incremental
+/// weights exp(δℓ) on the current equally weighted particles is ρN (or jumps to λ = 1), adds
+/// LSE(δℓ) − log N to log Ẑ, resamples, and moves every particle with MH kernels invariant for π_λ
+/// (RWM with proposal (2.38/√d)·s·chol(particle covariance), or MALA), adapting s after every sweep.
+/// Waste-free mode (Dau & Chopin 2022) resamples M = N/P ancestors and keeps all P states of each chain.
+public struct TemperedSMC: PopulationSampler {
+    public enum Kernel: String, Sendable { case rwm, mala }
+
+    public let name = "smc"
+    public let particles: Int
+    public let essTarget: Double
+    public let resampling: Resampling
+    public let moves: Int
+    public let kernel: Kernel
+    public let wasteFree: Bool
+    public let chainLength: Int
+    /// sd of the reference; nil: from the target's known moments (inflated ×2), else 10.
+    public let referenceScale: Double?
+    public static let maxStages = 500
+
+    public init(particles: Int = 2000, essTarget: Double = 0.5, resampling: Resampling = .systematic, moves: Int = 10,
+                kernel: Kernel = .rwm, wasteFree: Bool = false, chainLength: Int = 10, referenceScale: Double? = nil) {
+        self.particles = particles; self.essTarget = essTarget; self.resampling = resampling; self.moves = moves
+        self.kernel = kernel; self.wasteFree = wasteFree; self.chainLength = chainLength; self.referenceScale = referenceScale
+    }
+
+    /// From `--set` values; errors name the key.
+    public init(settings raw: PopulationSettings) throws(SampoError) {
+        var s = raw
+        let n = try s.integer("particles", default: 2000, minimum: 2)
+        let rho = try s.number("ess_target", default: 0.5)
+        guard rho > 0 && rho < 1 else { throw .usage("--set ess_target: expected a number in (0, 1), found \(rho)") }
+        let res = try s.choice("resampling", default: "systematic", among: Resampling.allCases.map(\.rawValue))
+        let moves = try s.integer("moves", default: 10, minimum: 1)
+        let k = try s.choice("kernel", default: "rwm", among: ["rwm", "mala"])
+        let wf = try s.flag("waste_free", default: false)
+        let p = try s.integer("chain_length", default: 10, minimum: 2)
+        let scale = try s.optionalNumber("reference_scale")
+        try s.rejectUnknown()
+        if wf && n / p < 2 { throw .usage("--set chain_length: waste-free SMC needs particles / chain_length ≥ 2") }
+        self.init(particles: n, essTarget: rho, resampling: Resampling(rawValue: res) ?? .systematic, moves: moves,
+                  kernel: Kernel(rawValue: k) ?? .rwm, wasteFree: wf, chainLength: p, referenceScale: scale)
+    }
+
+    /// The reference N(m, diag(s²)).
+    func reference(for target: NamedTarget) -> (mean: [Double], sd: [Double]) {
+        let d = target.dimension
+        let mean = target.moments.mean ?? Array(repeating: 0, count: d)
+        if let s = referenceScale { return (mean, Array(repeating: s, count: d)) }
+        if let c = target.moments.covariance { return (mean, (0..<d).map { 2 * c[$0 * d + $0].squareRoot() }) }
+        return (Array(repeating: 0, count: d), Array(repeating: 10, count: d))
+    }
+
+    public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
+        let d = target.dimension, density = target.density
+        let (m0, s0) = reference(for: target)
+        let logNorm0 = (0..<d).reduce(0.0) { $0 - log(s0[$1]) - 0.5 * log(2 * Double.pi) }
+        func logRef(_ x: UnsafePointer<Double>) -> Double {
+            var q = 0.0
+            for j in 0..<d { let z = (x[j] - m0[j]) / s0[j]; q += z * z }
+            return logNorm0 - 0.5 * q
+        }
+        var counts = OracleCounts()
+        let n = wasteFree ? (particles / chainLength) * chainLength : particles
+        var x = [Double](repeating: 0, count: n * d)
+        for i in 0..<n { for j in 0..<d { x[i * d + j] = m0[j] + s0[j] * noise.normal() } }
+        var lp = [Double](repeating: 0, count: n), lr = [Double](repeating: 0, count: n)
+        x.withUnsafeBufferPointer { xb in
+            for i in 0..<n {
+                lp[i] = density.logDensity(at: xb.baseAddress! + i * d)
+                lr[i] = logRef(xb.baseAddress! + i * d)
+            }
+        }
+        counts.densityEvaluations += n
+        var lambda = 0.0, logZ = 0.0
+        var schedule = [0.0], acceptance: [Double] = []
+        var scale = 1.0
+        var failure: String?
+
+        while lambda < 1 {
+            if schedule.count > Self.maxStages { failure = "schedule stalled after \(Self.maxStages) stages at λ = \(lambda)"; break }
+            let ell = (0..<n).map { i -> Double in let v = lp[i] - lr[i]; return v.isNaN ? -.infinity : v }
+            let delta = nextIncrement(ell, remaining: 1 - lambda)
+            let logW = ell.map { delta * $0 }
+            let lse = logSumExp(logW)
+            guard lse.isFinite else {
+                failure = "stage \(schedule.count): every incremental weight underflowed at λ = \(lambda)"
+                break
+            }
+            logZ += lse - log(Double(n))
+            lambda = delta >= 1 - lambda ? 1 : lambda + delta
+            schedule.append(lambda)
+            let w = logW.map { exp($0 - lse) }
+            // Resample (waste-free: M ancestors, each extended into a chain of P states).
+            let keep = wasteFree ? n / chainLength : n
+            let parents = resampling.ancestors(weights: w, count: keep, noise: noise)
+            var nx = [Double](repeating: 0, count: n * d), nlp = [Double](repeating: 0, count: n), nlr = nlp
+            for (k, a) in parents.enumerated() {
+                for j in 0..<d { nx[k * d + j] = x[a * d + j] }
+                nlp[k] = lp[a]; nlr[k] = lr[a]
+            }
+            let factor = proposalFactor(nx, count: keep, dimension: d)
+            // Moves in sweeps over the population; the scale adapts after every sweep
+            // (s ← exp(log s + acc − target)), so a poor global proposal is corrected within a stage.
+            let targetRate = kernel == .rwm ? 0.234 : 0.574
+            var accepted = 0, proposed = 0
+            let sweeps = wasteFree ? chainLength - 1 : moves
+            nx.withUnsafeMutableBufferPointer { xb in
+                let base = xb.baseAddress!
+                for sweep in 1...sweeps {
+                    let mover = Mover(d: d, lambda: lambda, kernel: kernel, density: density, logRef: logRef, m0: m0, s0: s0,
+                                      factor: factor, scale: scale)
+                    var sweepAccepted = 0
+                    if wasteFree {
+                        // Chain k's state `sweep` starts from its state `sweep − 1`; all P states are kept.
+                        for k in 0..<keep {
+                            let from = (sweep - 1) * keep + k, to = sweep * keep + k
+                            (base + to * d).update(from: base + from * d, count: d)
+                            var a = nlp[from], b = nlr[from]
+                            if mover.move(base + to * d, &a, &b, noise, &counts) { sweepAccepted += 1 }
+                            nlp[to] = a; nlr[to] = b
+                        }
+                    } else {
+                        for i in 0..<n where mover.move(base + i * d, &nlp[i], &nlr[i], noise, &counts) { sweepAccepted += 1 }
+                    }
+                    let sweepCount = wasteFree ? keep : n
+                    accepted += sweepAccepted
+                    proposed += sweepCount
+                    scale = exp(log(scale) + Double(sweepAccepted) / Double(sweepCount) - targetRate)
+                }
+            }
+            acceptance.append(Double(accepted) / Double(max(proposed, 1)))
+            x = nx; lp = nlp; lr = nlr
+        }
+        return PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
+                             acceptancePerStage: acceptance, counts: counts, failure: failure)
+    }
+
+    /// δ ∈ (0, remaining] with ESS(exp(δℓ)) = ρN by bisection, or `remaining` if that keeps ESS ≥ ρN.
+    func nextIncrement(_ ell: [Double], remaining: Double) -> Double {
+        let n = Double(ell.count)
+        func ess(_ delta: Double) -> Double {
+            let v = ell.map { delta * $0 }
+            let m = v.max() ?? 0
+            guard m.isFinite else { return 0 }
+            var s = 0.0, s2 = 0.0
+            for x in v { let w = exp(x - m); s += w; s2 += w * w }
+            return s * s / s2
+        }
+        if ess(remaining) >= essTarget * n { return remaining }
+        var lo = 0.0, hi = remaining
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            if ess(mid) >= essTarget * n { lo = mid } else { hi = mid }
+        }
+        return max(lo, 1e-12 * remaining)
+    }
+
+    /// Lower Cholesky factor of the particles' covariance (with a little jitter), row-major.
+    func proposalFactor(_ x: [Double], count: Int, dimension d: Int) -> [Double] {
+        var mean = [Double](repeating: 0, count: d)
+        for i in 0..<count { for j in 0..<d { mean[j] += x[i * d + j] } }
+        mean = mean.map { $0 / Double(count) }
+        var cov = [Double](repeating: 0, count: d * d)
+        for i in 0..<count {
+            for a in 0..<d { for b in 0...a { cov[a * d + b] += (x[i * d + a] - mean[a]) * (x[i * d + b] - mean[b]) } }
+        }
+        for a in 0..<d { for b in 0...a { cov[a * d + b] /= Double(max(count - 1, 1)); cov[b * d + a] = cov[a * d + b] } }
+        let trace = (0..<d).reduce(0.0) { $0 + cov[$1 * d + $1] }
+        let jitter = max(trace / Double(d), 1e-12) * 1e-9
+        for a in 0..<d { cov[a * d + a] += jitter }
+        if let l = try? Cholesky.factor(cov, dimension: d) { return l }
+        var diag = [Double](repeating: 0, count: d * d)
+        for a in 0..<d { diag[a * d + a] = max(cov[a * d + a], jitter).squareRoot() }
+        return diag
+    }
+}
+
+/// One MH move of a particle under π_λ ∝ p₀^{1−λ} π̃^λ, updating its cached log π̃ and log p₀.
+struct Mover {
+    let d: Int, lambda: Double, kernel: TemperedSMC.Kernel
+    let density: any LogDensity
+    let logRef: (UnsafePointer<Double>) -> Double
+    let m0: [Double], s0: [Double], factor: [Double], scale: Double
+
+    func logTempered(_ lp: Double, _ lr: Double) -> Double {
+        lambda == 1 ? lp : (1 - lambda) * lr + lambda * lp
+    }
+
+    /// ∇log π_λ at x into g; returns log π̃(x).
+    func gradient(_ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ counts: inout OracleCounts) -> Double {
+        let lp = density.logDensityAndGradient(at: x, gradient: g)
+        counts.gradientEvaluations += 1
+        for j in 0..<d { g[j] = lambda * g[j] - (1 - lambda) * (x[j] - m0[j]) / (s0[j] * s0[j]) }
+        return lp
+    }
+
+    func move<N: NoiseSource>(_ x: UnsafeMutablePointer<Double>, _ lp: inout Double, _ lr: inout Double, _ noise: N,
+                              _ counts: inout OracleCounts) -> Bool {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d) { buf in
+            let y = buf.baseAddress!, z = y + d, gx = z + d, gy = gx + d
+            switch kernel {
+            case .rwm:
+                let c = 2.38 / Double(d).squareRoot() * scale
+                for j in 0..<d { z[j] = noise.normal() }
+                for a in 0..<d {
+                    var s = 0.0
+                    for b in 0...a { s += factor[a * d + b] * z[b] }
+                    y[a] = x[a] + c * s
+                }
+                let lpy = density.logDensity(at: y)
+                counts.densityEvaluations += 1
+                let lry = logRef(y)
+                let logAlpha = logTempered(lpy, lry) - logTempered(lp, lr)
+                guard log(noise.uniformPositive()) < logAlpha else { return false }
+                x.update(from: y, count: d); lp = lpy; lr = lry
+                return true
+            case .mala:
+                // Step h = s²·v̄/d^{1/3} with v̄ the mean particle variance along the axes.
+                var vbar = 0.0
+                for a in 0..<d { var s = 0.0; for b in 0...a { s += factor[a * d + b] * factor[a * d + b] }; vbar += s }
+                let h = scale * scale * (vbar / Double(d)) / pow(Double(d), 1.0 / 3) * 0.5
+                _ = gradient(x, gx, &counts)
+                let sd = (2 * h).squareRoot()
+                for j in 0..<d { y[j] = x[j] + h * gx[j] + sd * noise.normal() }
+                let lpy = gradient(y, gy, &counts)
+                let lry = logRef(y)
+                var fwd = 0.0, bwd = 0.0
+                for j in 0..<d {
+                    let a = y[j] - x[j] - h * gx[j], b = x[j] - y[j] - h * gy[j]
+                    fwd += a * a; bwd += b * b
+                }
+                let logAlpha = logTempered(lpy, lry) - logTempered(lp, lr) - (bwd - fwd) / (4 * h)
+                guard log(noise.uniformPositive()) < logAlpha else { return false }
+                x.update(from: y, count: d); lp = lpy; lr = lry
+                return true
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import SampoCore
+import SampoDiagnostics
+import SampoRuns
+import Foundation
+
+/// The comparison CSV: header of `ComparisonRow.columns`, rows sorted by target, sampler and seed
+/// so that merged shards equal the unsharded run.
+public enum ComparisonCSV {
+    /// Rows by target, sampler, seed, then size (steps, chains): a fixed order whatever produced them.
+    public static func sorted(_ rows: [ComparisonRow]) -> [ComparisonRow] {
+        rows.sorted { ($0.target, $0.sampler, $0.seed, $0.size) < ($1.target, $1.sampler, $1.seed, $1.size) }
+    }
+
+    public static func render(_ rows: [ComparisonRow]) -> String {
+        var out = ComparisonRow.columns.joined(separator: ",") + "\n"
+        for r in sorted(rows) { out += ComparisonRow.columns.map(r.cell).joined(separator: ",") + "\n" }
+        return out
+    }
+
+    public static func write(_ rows: [ComparisonRow], to path: String) throws(SampoError) {
+        try AtomicFile.write(render(rows), to: path)
+    }
+
+    /// Reads a comparison CSV (for `sampo merge`); errors name the file, line and column.
+    public static func read(_ path: String) throws(SampoError) -> [ComparisonRow] {
+        let text = try TextFile.text(path)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { !$0.hasPrefix("#") }
+        guard !lines.isEmpty else { throw .usage("\(path): no header row") }
+        let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard header == ComparisonRow.columns else {
+            throw .usage("\(path): header is not the comparison CSV header (\(ComparisonRow.columns.joined(separator: ",")))")
+        }
+        var rows: [ComparisonRow] = []
+        for (i, line) in lines.enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == header.count else {
+                throw .usage("\(path): line \(i + 2): expected \(header.count) cells, found \(cells.count)")
+            }
+            guard let seed = UInt64(cells[2]) else { throw .usage("\(path): line \(i + 2), column 'seed': expected a whole number, found '\(cells[2])'") }
+            var values: [String: Double?] = [:]
+            for (k, name) in header.enumerated().dropFirst(3) {
+                if cells[k].isEmpty { values[name] = .some(nil); continue }
+                guard let v = Double(cells[k]) else {
+                    throw .usage("\(path): line \(i + 2), column '\(name)': expected a number or an empty cell, found '\(cells[k])'")
+                }
+                values[name] = v
+            }
+            rows.append(ComparisonRow(target: cells[0], sampler: cells[1], seed: seed, values: values))
+        }
+        return rows
+    }
+}

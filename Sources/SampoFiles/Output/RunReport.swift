@@ -1,0 +1,75 @@
+import SampoCore
+import SampoDiagnostics
+import SampoRuns
+import Foundation
+
+/// The JSON run report of `sampo sample --report`.
+public struct RunReport: Codable, Sendable {
+    public var target: String
+    public var targetFile: String
+    public var sampler: String
+    public var stepSize: Double
+    public var parameters: [String: Double]
+    public var parameterNotes: [String]
+    public var seed: UInt64
+    public var chains: Int
+    public var steps: Int
+    public var warmup: Int
+    public var thin: Int
+    public var initialization: String
+    public var acceptancePerChain: [Double]
+    public var gradientEvaluations: Int
+    public var densityEvaluations: Int
+    public var gradientEvaluationsPerChain: [Int]
+    public var densityEvaluationsPerChain: [Int]
+    public var wallSeconds: Double
+    /// Chains (numbered from 1) whose state became non-finite, with the iteration where it happened.
+    public var divergedChains: [Int]
+    public var divergedAtIteration: [Int]
+    public var meanError: Double?
+    public var covarianceError: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case target, sampler, parameters, seed, chains, steps, warmup, thin
+        case parameterNotes = "parameter_notes"
+        case targetFile = "target_file", stepSize = "step_size", initialization = "init"
+        case acceptancePerChain = "acceptance_per_chain"
+        case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
+        case gradientEvaluationsPerChain = "gradient_evaluations_per_chain"
+        case densityEvaluationsPerChain = "density_evaluations_per_chain"
+        case wallSeconds = "wall_seconds", divergedChains = "diverged_chains"
+        case divergedAtIteration = "diverged_at_iteration"
+        case meanError = "mean_error", covarianceError = "cov_error"
+    }
+
+    public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?) {
+        target = job.target.name
+        targetFile = job.target.path
+        sampler = job.sampler.name
+        stepSize = job.stepSize
+        parameters = job.resolvedParameters
+        parameterNotes = job.parameterNotes
+        seed = job.settings.seed
+        chains = job.settings.chains
+        steps = job.settings.steps
+        warmup = job.settings.warmup
+        thin = job.settings.thin
+        initialization = job.settings.initialization.label
+        acceptancePerChain = run.outcomes.map(\.acceptanceRate)
+        gradientEvaluations = run.totalCounts.gradientEvaluations
+        densityEvaluations = run.totalCounts.densityEvaluations
+        gradientEvaluationsPerChain = run.outcomes.map(\.counts.gradientEvaluations)
+        densityEvaluationsPerChain = run.outcomes.map(\.counts.densityEvaluations)
+        wallSeconds = run.wallSeconds
+        divergedChains = run.divergedChains.map { $0 + 1 }
+        divergedAtIteration = run.outcomes.compactMap(\.divergedAt)
+        self.meanError = meanError
+        self.covarianceError = covarianceError
+    }
+
+    public func json() throws(SampoError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do { return try encoder.encode(self) } catch { throw .runtime("cannot encode run report: \(error)") }
+    }
+}

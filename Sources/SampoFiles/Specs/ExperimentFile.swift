@@ -1,0 +1,84 @@
+import SampoCore
+import SampoDiagnostics
+import SampoRuns
+import TOMLKit
+
+/// An experiment file (TOML) for `sampo compare --experiment`:
+/// ```toml
+/// targets = ["lau-gmm", "gmm25"]
+/// seeds = "1-3"                 # or [1, 2, 3]
+/// budget = 20000                # oracle calls per chain
+/// chains = 4
+/// tune = false
+/// [[samplers]]
+/// name = "mala"
+/// step_size = 0.2
+/// [[samplers]]
+/// name = "smc"
+/// set = { particles = 2000, resampling = "systematic" }
+/// ```
+public enum ExperimentFile {
+    public static func load(_ path: String) throws(SampoError) -> ComparisonGrid {
+        try parse(try TextFile.text(path), file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(SampoError) -> ComparisonGrid {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw .usage("\(file): not valid TOML at line \(e.source.begin.line): \(e.description)")
+        } catch { throw .usage("\(file): not valid TOML (\(error))") }
+        let f = TOMLFields(file: file, table: table)
+        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "samplers", "description"])
+        guard let targetArray = table["targets"]?.array else { throw f.error("targets", "missing: an array of target names or files") }
+        var targets: [String] = []
+        for i in 0..<targetArray.count {
+            guard let s = targetArray[i].string else { throw f.error("targets[\(i + 1)]", "expected a string") }
+            targets.append(s)
+        }
+        var seeds: [UInt64] = [1]
+        if let v = table["seeds"] {
+            if let s = v.string { seeds = try ComparisonGrid.parseSeeds(s) } else if let a = v.array {
+                seeds = []
+                for i in 0..<a.count {
+                    guard let n = a[i].int, n >= 0 else { throw f.error("seeds[\(i + 1)]", "expected a whole number ≥ 0") }
+                    seeds.append(UInt64(n))
+                }
+            } else { throw f.error("seeds", "expected a string like \"1-5\" or an array of whole numbers") }
+        }
+        let budget = f.has("budget") ? try f.int("budget") : 10_000
+        let chains = f.has("chains") ? try f.int("chains") : 4
+        var tune = false
+        if let t = table["tune"] {
+            guard let b = t.bool else { throw f.error("tune", "expected true or false") }
+            tune = b
+        }
+        guard let list = table["samplers"]?.array else { throw f.error("samplers", "missing: add [[samplers]] tables with a name") }
+        var samplers: [ComparisonGrid.SamplerEntry] = []
+        for i in 0..<list.count {
+            guard let t = list[i].table else { throw f.error("samplers[\(i + 1)]", "expected a table") }
+            let s = TOMLFields(file: file, table: t, prefix: "samplers[\(i + 1)].")
+            try s.rejectUnknownKeys(allowed: ["name", "step_size", "set"])
+            var entry = ComparisonGrid.SamplerEntry(name: try s.string("name"))
+            if s.has("step_size") {
+                let h = try s.double("step_size")
+                guard h > 0 else { throw s.error("step_size", "expected a positive number, found \(h)") }
+                entry.stepSize = h
+            }
+            if s.has("set") {
+                let set = try s.subtable("set")
+                for key in set.table.keys {
+                    guard let v = set.table[key] else { continue }
+                    if let d = v.double { entry.settings[key] = "\(d)" } else if let n = v.int { entry.settings[key] = "\(n)" } else if let str = v.string {
+                        entry.settings[key] = str
+                    } else if let b = v.bool { entry.settings[key] = b ? "on" : "off" } else {
+                        throw set.error(key, "expected a number, string or boolean")
+                    }
+                }
+            }
+            samplers.append(entry)
+        }
+        let grid = ComparisonGrid(targets: targets, samplers: samplers, seeds: seeds, budget: budget, chains: chains, tune: tune)
+        do { try grid.validate() } catch { throw .usage("\(file): \(error.message)") }
+        return grid
+    }
+}

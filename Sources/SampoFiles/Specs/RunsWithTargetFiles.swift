@@ -1,0 +1,19 @@
+import SampoCore
+import SampoRuns
+
+// The runs layer takes targets as values; these overloads resolve grid and benchmark target
+// names through target files (shipped names or paths), as the command line does.
+
+extension ComparisonRunner {
+    /// Runs one cell, loading its target with `TargetFile.load`.
+    public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int) throws(SampoError) -> ComparisonRow {
+        try run(cell, grid: grid, jobs: jobs) { (name: String) throws(SampoError) -> NamedTarget in try TargetFile.load(name) }
+    }
+}
+
+extension Benchmark {
+    /// Runs one case, loading its target with `TargetFile.load`.
+    public static func run(_ c: Case) throws(SampoError) -> Row {
+        try run(c) { (name: String) throws(SampoError) -> NamedTarget in try TargetFile.load(name) }
+    }
+}

@@ -1,0 +1,142 @@
+import SampoCore
+import SampoDiagnostics
+import SampoRuns
+import TOMLKit
+
+/// Typed, validated access to the fields of one TOML table. Every error names the file and
+/// the field and says what was expected. Integers are accepted wherever a real is expected
+/// (users write `means = [[0, 0]]`).
+public struct TOMLFields {
+    public let file: String
+    public let table: TOMLTable
+    /// Dotted prefix of this table inside the file ("" at top level, "smooth." for [smooth], …).
+    public let prefix: String
+
+    public init(file: String, table: TOMLTable, prefix: String = "") {
+        self.file = file
+        self.table = table
+        self.prefix = prefix
+    }
+
+    public func error(_ field: String, _ expected: String) -> SampoError {
+        .usage("\(file): field '\(prefix)\(field)': \(expected)")
+    }
+
+    public func has(_ key: String) -> Bool { table.contains(key: key) }
+
+    private func value(_ key: String) throws(SampoError) -> TOMLValueConvertible {
+        guard let v = table[key] else { throw error(key, "missing (required)") }
+        return v
+    }
+
+    public func string(_ key: String) throws(SampoError) -> String {
+        let v = try value(key)
+        guard let s = v.string else { throw error(key, "expected a string, found \(describe(v))") }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws(SampoError) -> String? {
+        has(key) ? try string(key) : nil
+    }
+
+    public func int(_ key: String) throws(SampoError) -> Int {
+        let v = try value(key)
+        guard let i = v.int else { throw error(key, "expected an integer, found \(describe(v))") }
+        return i
+    }
+
+    public func double(_ key: String) throws(SampoError) -> Double {
+        try number(try value(key), field: key)
+    }
+
+    public func optionalDouble(_ key: String) throws(SampoError) -> Double? {
+        has(key) ? try double(key) : nil
+    }
+
+    public func vector(_ key: String) throws(SampoError) -> [Double] {
+        try numbers(try value(key), field: key)
+    }
+
+    public func optionalVector(_ key: String) throws(SampoError) -> [Double]? {
+        has(key) ? try vector(key) : nil
+    }
+
+    /// An array of arrays of numbers (e.g. one mean per component).
+    public func vectors(_ key: String) throws(SampoError) -> [[Double]] {
+        let outer = try array(try value(key), field: key)
+        var out: [[Double]] = []
+        for i in 0..<outer.count {
+            out.append(try numbers(outer[i], field: "\(key)[\(i + 1)]"))
+        }
+        return out
+    }
+
+    /// An array of matrices (e.g. one covariance per component).
+    public func matrices(_ key: String) throws(SampoError) -> [[[Double]]] {
+        let outer = try array(try value(key), field: key)
+        var out: [[[Double]]] = []
+        for i in 0..<outer.count {
+            let rows = try array(outer[i], field: "\(key)[\(i + 1)]")
+            var m: [[Double]] = []
+            for r in 0..<rows.count { m.append(try numbers(rows[r], field: "\(key)[\(i + 1)][\(r + 1)]")) }
+            out.append(m)
+        }
+        return out
+    }
+
+    /// A matrix given as an array of rows.
+    public func matrix(_ key: String) throws(SampoError) -> [[Double]] {
+        let rows = try array(try value(key), field: key)
+        var m: [[Double]] = []
+        for r in 0..<rows.count { m.append(try numbers(rows[r], field: "\(key)[\(r + 1)]")) }
+        return m
+    }
+
+    public func subtable(_ key: String) throws(SampoError) -> TOMLFields {
+        let v = try value(key)
+        guard let t = v.table else { throw error(key, "expected a table, found \(describe(v))") }
+        return TOMLFields(file: file, table: t, prefix: prefix + key + ".")
+    }
+
+    /// Rejects keys outside `allowed`, so a misspelt field is an error, not silently ignored.
+    public func rejectUnknownKeys(allowed: Set<String>) throws(SampoError) {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            throw error(key, "unknown field (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    // MARK: conversions
+
+    private func number(_ v: TOMLValueConvertible, field: String) throws(SampoError) -> Double {
+        let x: Double
+        if let d = v.double { x = d } else if let i = v.int { x = Double(i) } else {
+            throw error(field, "expected a number, found \(describe(v))")
+        }
+        guard x.isFinite else { throw error(field, "expected a finite number, found \(x)") }
+        return x
+    }
+
+    private func array(_ v: TOMLValueConvertible, field: String) throws(SampoError) -> TOMLArray {
+        guard let a = v.array else { throw error(field, "expected an array, found \(describe(v))") }
+        return a
+    }
+
+    private func numbers(_ v: TOMLValueConvertible, field: String) throws(SampoError) -> [Double] {
+        let a = try array(v, field: field)
+        var out: [Double] = []
+        for i in 0..<a.count { out.append(try number(a[i], field: "\(field)[\(i + 1)]")) }
+        return out
+    }
+
+    private func describe(_ v: TOMLValueConvertible) -> String {
+        switch v.type {
+        case .array: return "an array"
+        case .table: return "a table"
+        case .string: return "a string"
+        case .int: return "an integer"
+        case .double: return "a number"
+        case .bool: return "a boolean"
+        default: return "a date or time"
+        }
+    }
+}

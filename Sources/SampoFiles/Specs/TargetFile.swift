@@ -1,0 +1,171 @@
+import SampoCore
+import SampoDiagnostics
+import SampoRuns
+import Foundation
+import TOMLKit
+
+/// Reads target files (TOML, format in DESIGN.md) and resolves shipped target names.
+public enum TargetFile {
+    public static let families = ["gaussian-mixture", "laplace-mixture", "composite", "energy"]
+
+    /// Resolves `nameOrPath`: an existing path is used as is; otherwise `NAME` is looked up as
+    /// `NAME.toml` in the shipped target folders (see `searchDirectories`).
+    public static func resolve(_ nameOrPath: String) throws(SampoError) -> String {
+        let fm = FileManager.default
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
+            guard fm.fileExists(atPath: nameOrPath) else {
+                throw .usage("\(nameOrPath): target file not found")
+            }
+            return nameOrPath
+        }
+        for dir in searchDirectories() {
+            let candidate = (dir as NSString).appendingPathComponent(nameOrPath + ".toml")
+            if fm.fileExists(atPath: candidate) { return candidate }
+        }
+        if fm.fileExists(atPath: nameOrPath) { return nameOrPath }
+        let known = shippedNames()
+        throw .usage("--target: no target named '\(nameOrPath)' and no such file"
+                     + (known.isEmpty ? "" : " (shipped: \(known.joined(separator: ", ")))"))
+    }
+
+    /// Where shipped targets are looked for, in order: $SAMPO_TARGETS, ./targets, and `targets/`
+    /// beside or above the executable (so `.build/release/sampo` finds the repository's folder).
+    public static func searchDirectories() -> [String] {
+        var dirs: [String] = []
+        if let env = ProcessInfo.processInfo.environment["SAMPO_TARGETS"], !env.isEmpty { dirs.append(env) }
+        dirs.append("targets")
+        var exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        for _ in 0..<4 {
+            exe.deleteLastPathComponent()
+            dirs.append(exe.appendingPathComponent("targets").path)
+            dirs.append(exe.appendingPathComponent("share/sampo/targets").path)
+        }
+        return dirs
+    }
+
+    /// Names of the shipped targets found in the first search directory that has any.
+    public static func shippedNames() -> [String] {
+        shippedFiles().map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+    }
+
+    public static func shippedFiles() -> [String] {
+        let fm = FileManager.default
+        for dir in searchDirectories() {
+            guard let items = try? fm.contentsOfDirectory(atPath: dir) else { continue }
+            let tomls = items.filter { $0.hasSuffix(".toml") }.sorted()
+            if !tomls.isEmpty { return tomls.map { (dir as NSString).appendingPathComponent($0) } }
+        }
+        return []
+    }
+
+    /// Loads a target by name or path.
+    public static func load(_ nameOrPath: String) throws(SampoError) -> NamedTarget {
+        let path = try resolve(nameOrPath)
+        let text = try readText(path)
+        return try parse(text, file: path)
+    }
+
+    /// Reads a text file, rejecting missing, empty and binary files with a clear message.
+    public static func readText(_ path: String) throws(SampoError) -> String { try TextFile.text(path) }
+
+    /// Parses target TOML text; `file` is used in messages.
+    public static func parse(_ text: String, file: String) throws(SampoError) -> NamedTarget {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw .usage("\(file): not valid TOML at line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
+        } catch {
+            throw .usage("\(file): not valid TOML (\(error))")
+        }
+        let fields = TOMLFields(file: file, table: table)
+        let family = try fields.string("family")
+        let fallbackName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = try fields.optionalString("name") ?? fallbackName
+        let description = try fields.optionalString("description") ?? ""
+        var notes: [String] = []
+        let density = try build(fields, notes: &notes)
+        if fields.has("dimension") {
+            let d = try fields.int("dimension")
+            guard d == density.dimension else {
+                throw fields.error("dimension", "says \(d) but the target has dimension \(density.dimension)")
+            }
+        }
+        var moments = (density as? any HasKnownMoments)?.knownMoments ?? KnownMoments()
+        if fields.has("reference") {
+            try ReferenceSpec.apply(try fields.subtable("reference"), dimension: density.dimension, to: &moments)
+        }
+        return NamedTarget(name: name, description: description, family: family, path: file,
+                            density: density, moments: moments, notes: notes)
+    }
+}
+
+extension TargetFile {
+    /// Builds the density that a table describes (a whole file, or the `[smooth]` part of a composite).
+    static func build(_ fields: TOMLFields, notes: inout [String]) throws(SampoError) -> any LogDensity {
+        let family = try fields.string("family")
+        switch family {
+        case "gaussian-mixture": return try GaussianMixtureSpec.build(fields, notes: &notes)
+        case "laplace-mixture": return try LaplaceMixtureSpec.build(fields, notes: &notes)
+        case "composite": return try CompositeSpec.build(fields, notes: &notes)
+        case "energy": return try EnergySpec.build(fields)
+        default:
+            throw fields.error("family", "unknown family '\(family)' (known: \(families.joined(separator: ", ")))")
+        }
+    }
+
+    /// Re-throws a family constructor's error (which names the field) with the file in front.
+    static func inFile<T>(_ f: TOMLFields, _ make: () throws(SampoError) -> T) throws(SampoError) -> T {
+        do { return try make() } catch {
+            let m = error.message
+            throw .usage("\(f.file): " + (f.prefix.isEmpty ? m : m.replacingOccurrences(of: "field '", with: "field '\(f.prefix)")))
+        }
+    }
+}
+
+/// The `[reference]` table: facts known about a target (mean, covariance, log_normalizer).
+enum ReferenceSpec {
+    static func apply(_ f: TOMLFields, dimension d: Int, to moments: inout KnownMoments) throws(SampoError) {
+        try f.rejectUnknownKeys(allowed: ["mean", "covariance", "log_normalizer", "source"])
+        if let mean = try f.optionalVector("mean") {
+            guard mean.count == d else { throw f.error("mean", "expected \(d) numbers, found \(mean.count)") }
+            moments.mean = mean
+        }
+        if f.has("covariance") {
+            let c = try f.matrix("covariance")
+            guard c.count == d, c.allSatisfy({ $0.count == d }) else {
+                throw f.error("covariance", "expected a \(d) × \(d) matrix")
+            }
+            moments.covariance = c.flatMap { $0 }
+        }
+        if let z = try f.optionalDouble("log_normalizer") { moments.logNormalizer = z }
+    }
+}
+
+/// `family = "gaussian-mixture"`: weights, means, and one of covariances / diagonals / variances.
+enum GaussianMixtureSpec {
+    static let keys: Set<String> = ["name", "description", "family", "dimension", "weights", "means",
+                                    "covariances", "diagonals", "variances", "reference"]
+
+    static func build(_ f: TOMLFields, notes: inout [String]) throws(SampoError) -> GaussianMixture {
+        try f.rejectUnknownKeys(allowed: keys)
+        let weights = try f.vector("weights")
+        let means = try f.vectors("means")
+        let given = ["covariances", "diagonals", "variances"].filter { f.has($0) }
+        guard given.count == 1 else {
+            throw f.error(given.isEmpty ? "covariances" : given[1],
+                          given.isEmpty ? "missing (give one of covariances, diagonals or variances)"
+                                        : "give only one of covariances, diagonals or variances")
+        }
+        let covariances: GaussianMixture.Covariances
+        switch given[0] {
+        case "covariances": covariances = .full(try f.matrices("covariances"))
+        case "diagonals": covariances = .diagonal(try f.vectors("diagonals"))
+        default: covariances = .isotropic(try f.vector("variances"))
+        }
+        let mixture = try TargetFile.inFile(f) { () throws(SampoError) in
+            try GaussianMixture(weights: weights, means: means, covariances: covariances)
+        }
+        let total = weights.reduce(0, +)
+        if abs(total - 1) > 1e-12 { notes.append("\(f.file): weights sum to \(total); normalised to 1") }
+        return mixture
+    }
+}

@@ -1,0 +1,166 @@
+import SampoCore
+import SampoDiagnostics
+import Dispatch
+import Foundation
+
+/// Where each chain starts.
+public enum Initialization: Sendable, Equatable {
+    /// A draw of N(0, I) on the chain's own stream (the default).
+    case normal
+    /// The origin.
+    case zero
+    /// The same given point for every chain.
+    case point([Double])
+}
+
+/// How to run a set of chains.
+public struct RunSettings: Sendable, Equatable {
+    public var chains: Int
+    /// Iterations kept per chain after warm-up (before thinning).
+    public var steps: Int
+    /// Extra iterations discarded at the start.
+    public var warmup: Int
+    /// Keep every `thin`-th iteration.
+    public var thin: Int
+    public var seed: UInt64
+    /// Worker threads; results do not depend on it.
+    public var jobs: Int
+    public var initialization: Initialization
+
+    public init(chains: Int = 4, steps: Int = 1000, warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1,
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, initialization: Initialization = .normal) {
+        self.chains = chains
+        self.steps = steps
+        self.warmup = warmup
+        self.thin = thin
+        self.seed = seed
+        self.jobs = jobs
+        self.initialization = initialization
+    }
+
+    /// Checks counts; errors name the flag.
+    public func validate(dimension: Int) throws(SampoError) {
+        guard chains >= 1 else { throw .usage("--chains: expected at least 1 chain, found \(chains)") }
+        guard steps >= 1 else { throw .usage("--steps: expected at least 1 step, found \(steps)") }
+        guard warmup >= 0 else { throw .usage("--warmup: expected 0 or more iterations, found \(warmup)") }
+        guard thin >= 1 else { throw .usage("--thin: expected 1 or more, found \(thin)") }
+        guard jobs >= 1 else { throw .usage("--jobs: expected at least 1 worker, found \(jobs)") }
+        guard chains.multipliedReportingOverflow(by: steps / thin).overflow == false,
+              (chains * (steps / thin)).multipliedReportingOverflow(by: dimension).overflow == false,
+              chains * (steps / thin) * dimension <= 1 << 34 else {
+            throw .usage("--chains × --steps / --thin × dimension: too many values to hold in memory")
+        }
+        if case .point(let x) = initialization, x.count != dimension {
+            throw .usage("--init: expected a point of dimension \(dimension), found \(x.count) coordinates")
+        }
+    }
+}
+
+/// The outcome of one chain.
+public struct ChainOutcome: Sendable, Equatable {
+    /// Fraction of accepted proposals over the kept iterations (warm-up excluded).
+    public var acceptanceRate: Double
+    public var counts: OracleCounts
+    /// The iteration (1-based, warm-up included) at which the state became non-finite.
+    public var divergedAt: Int?
+}
+
+/// Draws and per-chain outcomes of a run.
+public struct ChainRun: Sendable {
+    public var settings: RunSettings
+    public var draws: Draws
+    public var outcomes: [ChainOutcome]
+    public var wallSeconds: Double
+
+    public var divergedChains: [Int] { outcomes.indices.filter { outcomes[$0].divergedAt != nil } }
+    public var totalCounts: OracleCounts {
+        outcomes.reduce(into: OracleCounts()) {
+            $0.gradientEvaluations += $1.counts.gradientEvaluations
+            $0.densityEvaluations += $1.counts.densityEvaluations
+        }
+    }
+}
+
+/// Runs independent chains in parallel. Chain c uses the random stream (seed, c) for its start
+/// and its moves, and writes only its own slice of the draws, so the result is identical for
+/// any number of jobs.
+public enum Chains {
+    /// `makeKernel` is called once per chain, on the worker thread that runs it.
+    public static func run(settings: RunSettings, dimension: Int,
+                           makeKernel: @escaping @Sendable () -> any MarkovKernel) throws(SampoError) -> ChainRun {
+        try settings.validate(dimension: dimension)
+        let capacity = settings.steps / settings.thin
+        var draws = Draws(chains: settings.chains, capacity: capacity, dimension: dimension)
+        var outcomes = [ChainOutcome](repeating: ChainOutcome(acceptanceRate: 0, counts: OracleCounts()),
+                                      count: settings.chains)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let jobs = min(settings.jobs, settings.chains)
+        draws.values.withUnsafeMutableBufferPointer { valuesBuffer in
+            draws.recorded.withUnsafeMutableBufferPointer { recordedBuffer in
+                outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
+                    let shared = SharedOutput(values: valuesBuffer.baseAddress, recorded: recordedBuffer.baseAddress!,
+                                              outcomes: outcomeBuffer.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+                        for chain in stride(from: worker, to: settings.chains, by: jobs) {
+                            let kernel = makeKernel()
+                            let result = runChain(kernel, chain: chain, settings: settings, capacity: capacity,
+                                                  out: shared.values.map { $0 + chain * capacity * dimension })
+                            shared.recorded[chain] = result.recorded
+                            shared.outcomes[chain] = result.outcome
+                        }
+                    }
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return ChainRun(settings: settings, draws: draws, outcomes: outcomes, wallSeconds: seconds)
+    }
+
+    /// Runs one chain to completion or divergence, writing kept draws to `out`.
+    static func runChain(_ kernel: any MarkovKernel, chain: Int, settings: RunSettings, capacity: Int,
+                         out: UnsafeMutablePointer<Double>?) -> (recorded: Int, outcome: ChainOutcome) {
+        let d = kernel.dimension
+        let rng = RandomStream(seed: settings.seed, stream: UInt64(chain))
+        var start = [Double](repeating: 0, count: d)
+        switch settings.initialization {
+        case .normal: for j in 0..<d { start[j] = rng.normal() }
+        case .zero: break
+        case .point(let x): start = x
+        }
+        kernel.reset(to: start)
+        var accepted = 0
+        var recorded = 0
+        var divergedAt: Int?
+        let total = settings.warmup + settings.steps
+        var iteration = 0
+        var sinceKept = 0
+        while iteration < total {
+            iteration += 1
+            let ok = kernel.step(rng: rng)
+            if !kernel.positionIsFinite { divergedAt = iteration; break }
+            if iteration > settings.warmup {
+                if ok { accepted += 1 }
+                sinceKept += 1
+                if sinceKept == settings.thin {
+                    sinceKept = 0
+                    if let out, recorded < capacity {
+                        (out + recorded * d).update(from: kernel.position, count: d)
+                    }
+                    recorded += 1
+                }
+            }
+        }
+        let kept = max(0, iteration - settings.warmup)
+        let outcome = ChainOutcome(acceptanceRate: kept > 0 ? Double(accepted) / Double(kept) : 0,
+                                   counts: kernel.counts, divergedAt: divergedAt)
+        return (min(recorded, capacity), outcome)
+    }
+}
+
+/// Raw pointers into the run's output arrays. Each worker writes only the slots of its own
+/// chains, so sharing them across threads is race-free.
+private struct SharedOutput: @unchecked Sendable {
+    let values: UnsafeMutablePointer<Double>?
+    let recorded: UnsafeMutablePointer<Int>
+    let outcomes: UnsafeMutablePointer<ChainOutcome>
+}

@@ -1,0 +1,83 @@
+import SampoCore
+import SampoDiagnostics
+/// The grid of a sampler comparison: targets × samplers × seeds, expanded in that order.
+public struct ComparisonGrid: Sendable, Equatable {
+    /// One sampler of the grid with its settings.
+    public struct SamplerEntry: Sendable, Equatable {
+        public var name: String
+        public var stepSize: Double?
+        public var settings: [String: String]
+        public init(name: String, stepSize: Double? = nil, settings: [String: String] = [:]) {
+            self.name = name; self.stepSize = stepSize; self.settings = settings
+        }
+    }
+
+    /// One run of the grid.
+    public struct Cell: Sendable, Equatable {
+        public let index: Int
+        public let target: String
+        public let sampler: SamplerEntry
+        public let seed: UInt64
+    }
+
+    public var targets: [String]
+    public var samplers: [SamplerEntry]
+    public var seeds: [UInt64]
+    /// Oracle calls per chain (population samplers get budget × chains in total).
+    public var budget: Int
+    public var chains: Int
+    public var tune: Bool
+
+    public init(targets: [String], samplers: [SamplerEntry], seeds: [UInt64], budget: Int = 10_000, chains: Int = 4,
+                tune: Bool = false) {
+        self.targets = targets; self.samplers = samplers; self.seeds = seeds
+        self.budget = budget; self.chains = chains; self.tune = tune
+    }
+
+    public func validate() throws(SampoError) {
+        guard !targets.isEmpty else { throw .usage("--targets: expected at least one target") }
+        guard !samplers.isEmpty else { throw .usage("--samplers: expected at least one sampler") }
+        guard !seeds.isEmpty else { throw .usage("--seeds: expected at least one seed") }
+        guard budget >= 100 else { throw .usage("--budget: expected at least 100 oracle calls per chain, found \(budget)") }
+        guard chains >= 1 else { throw .usage("--chains: expected at least 1, found \(chains)") }
+        for s in samplers where !PopulationJob.samplerNames.contains(s.name) { _ = try SamplerCatalog.named(s.name) }
+    }
+
+    public var cells: [Cell] {
+        var out: [Cell] = []
+        for t in targets { for s in samplers { for seed in seeds {
+            out.append(Cell(index: out.count, target: t, sampler: s, seed: seed))
+        } } }
+        return out
+    }
+
+    /// The cells of shard i of n (1-based i): every n-th cell starting at i − 1, so shards are disjoint
+    /// and together cover the grid.
+    public func cells(shard: Int, of count: Int) -> [Cell] {
+        cells.filter { $0.index % count == shard - 1 }
+    }
+
+    /// Parses "1-5", "3", "1,4,9" or "1-3,7".
+    public static func parseSeeds(_ text: String) throws(SampoError) -> [UInt64] {
+        var out: [UInt64] = []
+        for part in text.split(separator: ",") {
+            let bounds = part.split(separator: "-").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+            if bounds.count == 1, let a = bounds[0] { out.append(a); continue }
+            guard bounds.count == 2, let a = bounds[0], let b = bounds[1], a <= b, b - a < 1_000_000 else {
+                throw .usage("--seeds: expected a list like 1-5 or 1,4,9, found '\(text)'")
+            }
+            out += Array(a...b)
+        }
+        guard !out.isEmpty else { throw .usage("--seeds: expected at least one seed, found '\(text)'") }
+        return out
+    }
+
+    /// Parses "--shard i/n".
+    public static func parseShard(_ text: String) throws(SampoError) -> (Int, Int) {
+        let parts = text.split(separator: "/").map { Int($0) }
+        guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 1, i <= n else {
+            throw .usage("--shard: expected i/n with 1 ≤ i ≤ n, found '\(text)'")
+        }
+        return (i, n)
+    }
+}

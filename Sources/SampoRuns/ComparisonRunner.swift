@@ -1,0 +1,110 @@
+import SampoCore
+import SampoDiagnostics
+import Foundation
+
+/// Runs one cell of a comparison grid and measures it. Markov samplers run `chains` chains whose
+/// oracle calls per chain add up to the budget (a sampler with two gradients per step gets half the
+/// steps; a fifth of them are warm-up). Population samplers get the same total, budget × chains,
+/// through their population size.
+public enum ComparisonRunner {
+    /// `targets` turns a grid's target name into a target (the files layer passes its loader).
+    public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int,
+                           targets: (String) throws(SampoError) -> NamedTarget) throws(SampoError) -> ComparisonRow {
+        let target = try targets(cell.target)
+        if PopulationJob.samplerNames.contains(cell.sampler.name) {
+            return try population(cell, grid: grid, target: target, jobs: jobs)
+        }
+        let info = try SamplerCatalog.named(cell.sampler.name)
+        var params: [String: Double] = [:]
+        for (k, v) in cell.sampler.settings {
+            guard let x = Double(v) else { throw .usage("sampler \(info.name): --set \(k): expected a number, found '\(v)'") }
+            params[k] = x
+        }
+        let iterations = grid.budget / info.gradientsPerStep - 1
+        let warmup = iterations / 5, steps = iterations - warmup
+        guard steps >= 10 else { throw .usage("--budget: \(grid.budget) leaves fewer than 10 steps for \(info.name)") }
+        var h = cell.sampler.stepSize ?? info.defaultStepSize
+        var tuningCounts = OracleCounts()
+        if grid.tune {
+            let resolved = info.resolve(settings: params, target: target.density).values
+            let tuned = StepSizeTuning.tune(sampler: info, target: target, parameters: resolved, start: h,
+                                            iterations: warmup, seed: cell.seed)
+            h = tuned.stepSize
+            tuningCounts = tuned.counts
+        }
+        let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: params,
+                                  settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
+                                                        jobs: jobs))
+        let result = try job.run()
+        let quality = SampleQuality(run: result, target: target)
+        let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations
+                            + tuningCounts.gradientEvaluations + tuningCounts.densityEvaluations)
+        let healthyChains = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
+        let healthy = healthyChains.map { result.outcomes[$0] }
+        let rows = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, chains: healthyChains)
+        let essBulk = rows?.compactMap(\.essBulk).min(), essTail = rows?.compactMap(\.essTail).min()
+        var v: [String: Double?] = [
+            "step_size": h, "chains": Double(grid.chains), "steps": Double(steps), "grad_evals": oracle,
+            "wall_seconds": result.wallSeconds,
+            "accept_rate": healthy.isEmpty ? nil : healthy.map(\.acceptanceRate).reduce(0, +) / Double(healthy.count),
+            "ess_bulk_min": essBulk, "ess_tail_min": essTail, "rhat_max": rows?.compactMap(\.rhat).max(),
+            "ess_per_second": essBulk.map { $0 / max(result.wallSeconds, 1e-9) },
+            "ess_per_1k_grad": essBulk.map { $0 / (oracle / 1000) },
+            "log_z": nil, "diverged_chains": Double(result.divergedChains.count),
+        ]
+        fill(&v, quality)
+        return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
+    }
+
+    static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, target: NamedTarget,
+                           jobs: Int) throws(SampoError) -> ComparisonRow {
+        var settings = cell.sampler.settings
+        let total = grid.budget * grid.chains
+        var pilotCalls = 0
+        if settings["particles"] == nil {
+            // Population size from the budget. rdMC spends (steps + 2) × inner_samples calls per particle;
+            // SMC 1 + moves × stages, with the number of stages read off a pilot run of 200 particles
+            // (whose calls count towards the row's oracle calls).
+            let perParticle: Int
+            if cell.sampler.name == "smc" {
+                var pilotSettings = settings
+                pilotSettings["particles"] = "200"
+                let pilot = try PopulationJob(target: target, samplerName: "smc", settings: pilotSettings, runs: 1,
+                                              seed: cell.seed &+ 0x9E37, jobs: 1).run()
+                pilotCalls = pilot.totalCounts.densityEvaluations + pilot.totalCounts.gradientEvaluations
+                let stages = max(1, (pilot.runs.first?.schedule.count ?? 6) - 1)
+                let waste = (settings["waste_free"].map { ["on", "true", "1", "yes"].contains($0.lowercased()) } ?? false)
+                let moves = waste ? (Int(settings["chain_length"] ?? "") ?? 10) - 1 : (Int(settings["moves"] ?? "") ?? 10)
+                let perMove = settings["kernel"] == "mala" ? 2 : 1
+                perParticle = 1 + (waste ? 1 : moves) * perMove * stages
+            } else {
+                perParticle = ((Int(settings["steps"] ?? "") ?? 25) + 2) * (Int(settings["inner_samples"] ?? "") ?? 200)
+            }
+            settings["particles"] = "\(max(50, (total - pilotCalls) / perParticle))"
+        }
+        let job = try PopulationJob(target: target, samplerName: cell.sampler.name, settings: settings, runs: 1,
+                                    seed: cell.seed, jobs: jobs)
+        let result = job.run()
+        let ok = result.failedRuns.isEmpty
+        let quality = ok ? SampleQuality(points: result.draws.points(), target: target) : SampleQuality()
+        let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations + pilotCalls)
+        var v: [String: Double?] = [
+            "step_size": nil, "chains": 1, "steps": Double(job.sampler.particles), "grad_evals": oracle,
+            "wall_seconds": result.wallSeconds,
+            "accept_rate": result.runs.first.flatMap { r in r.acceptancePerStage.isEmpty ? nil : r.acceptancePerStage.reduce(0, +) / Double(r.acceptancePerStage.count) },
+            "ess_bulk_min": nil, "ess_tail_min": nil, "rhat_max": nil, "ess_per_second": nil, "ess_per_1k_grad": nil,
+            "log_z": result.logZ, "diverged_chains": ok ? 0 : 1,
+        ]
+        fill(&v, quality)
+        return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
+    }
+
+    static func fill(_ v: inout [String: Double?], _ q: SampleQuality) {
+        v["mean_error"] = q.meanError
+        v["cov_error"] = q.covarianceError
+        v["sliced_w2"] = q.slicedW2
+        v["energy_distance"] = q.energyDistance
+        v["ksd"] = q.ksd
+        v["mode_weight_tv"] = q.modeWeightTV
+    }
+}

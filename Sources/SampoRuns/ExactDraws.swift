@@ -1,0 +1,20 @@
+import SampoCore
+import SampoDiagnostics
+/// iid draws from a target's exact sampler, as one chain.
+public enum ExactDraws {
+    public static func draw(_ target: NamedTarget, count: Int, seed: UInt64) throws(SampoError) -> Draws {
+        guard let sampler = target.exactSampler else {
+            throw .usage("\(target.path): target '\(target.name)' (family \(target.family)) has no exact sampler")
+        }
+        guard count >= 1 else { throw .usage("--count: expected at least 1 draw, found \(count)") }
+        guard count <= 1 << 31 else { throw .usage("--count: at most \(1 << 31) draws, found \(count)") }
+        let d = target.dimension
+        var draws = Draws(chains: 1, capacity: count, dimension: d)
+        let rng = RandomStream(seed: seed, stream: 0)
+        draws.values.withUnsafeMutableBufferPointer { buf in
+            for i in 0..<count { sampler.drawExact(into: buf.baseAddress! + i * d, rng: rng) }
+        }
+        draws.recorded[0] = count
+        return draws
+    }
+}

@@ -1,0 +1,132 @@
+import SampoCore
+import SampoDiagnostics
+import Dispatch
+import Foundation
+
+/// Independent runs of a population sampler (`--chains` runs), in parallel. Run r uses the random
+/// stream (seed, r), so results are identical for any number of jobs.
+public struct PopulationJob: Sendable {
+    public static let samplerNames = ["smc", "rdmc"]
+
+    public let target: NamedTarget
+    public let sampler: any PopulationSampler
+    public let runs: Int
+    public let seed: UInt64
+    public let jobs: Int
+
+    public init(target: NamedTarget, samplerName: String, settings: [String: String], runs: Int, seed: UInt64,
+                jobs: Int) throws(SampoError) {
+        guard runs >= 1 else { throw .usage("--chains: expected at least 1 run, found \(runs)") }
+        guard jobs >= 1 else { throw .usage("--jobs: expected at least 1 worker, found \(jobs)") }
+        let s = PopulationSettings(sampler: samplerName, values: settings)
+        switch samplerName {
+        case "smc": sampler = try TemperedSMC(settings: s)
+        case "rdmc": sampler = try ReverseDiffusion(settings: s)
+        default: throw .usage("--sampler: '\(samplerName)' is not a population sampler")
+        }
+        self.target = target
+        self.runs = runs
+        self.seed = seed
+        self.jobs = jobs
+    }
+
+    public struct Result: Sendable {
+        public let runs: [PopulationRun]
+        public let draws: Draws
+        public let wallSeconds: Double
+
+        /// log of the mean of the runs' Ẑ (still unbiased for Z); nil if any run has no estimate.
+        public var logZ: Double? {
+            let each = runs.compactMap(\.logZ)
+            guard each.count == runs.count, !each.isEmpty else { return nil }
+            return logSumExp(each) - log(Double(each.count))
+        }
+
+        public var totalCounts: OracleCounts {
+            runs.reduce(into: OracleCounts()) {
+                $0.gradientEvaluations += $1.counts.gradientEvaluations
+                $0.densityEvaluations += $1.counts.densityEvaluations
+            }
+        }
+
+        public var failedRuns: [Int] { runs.indices.filter { runs[$0].failure != nil } }
+    }
+
+    public func run() -> Result {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let sampler = self.sampler, target = self.target, seed = self.seed, total = runs, workers = min(jobs, runs)
+        let perWorker = Parallel.map(count: workers) { w in
+            stride(from: w, to: total, by: workers).map { r in
+                (r, sampler.run(target: target, noise: RandomStream(seed: seed, stream: UInt64(r))))
+            }
+        }
+        var ordered = [PopulationRun?](repeating: nil, count: total)
+        for list in perWorker { for (r, result) in list { ordered[r] = result } }
+        let results = ordered.compactMap { $0 }
+        let n = results.map(\.count).max() ?? 0, d = target.dimension
+        var draws = Draws(chains: total, capacity: n, dimension: d)
+        for (r, result) in results.enumerated() where result.failure == nil {
+            for i in 0..<(result.count * d) { draws.values[r * n * d + i] = result.particles[i] }
+            draws.recorded[r] = result.count
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return Result(runs: results, draws: draws, wallSeconds: seconds)
+    }
+
+    /// Metadata for output files (nothing that depends on jobs or timing).
+    public func metadata(kind: String, settings: [String: String]) -> [(String, String)] {
+        var m: [(String, String)] = [("sampo", kind), ("target", target.name), ("target_file", target.path),
+                                     ("sampler", sampler.name), ("seed", "\(seed)"), ("runs", "\(runs)"),
+                                     ("particles", "\(sampler.particles)")]
+        for (k, v) in settings.sorted(by: { $0.key < $1.key }) { m.append(("set." + k, v)) }
+        return m
+    }
+}
+
+/// The JSON report of a population run.
+public struct PopulationReport: Codable, Sendable {
+    public var target: String
+    public var sampler: String
+    public var parameters: [String: String]
+    public var seed: UInt64
+    public var runs: Int
+    public var particles: Int
+    public var logZ: Double?
+    public var logZRuns: [Double?]
+    public var schedules: [[Double]]
+    public var acceptancePerStage: [[Double]]
+    public var gradientEvaluations: Int
+    public var densityEvaluations: Int
+    public var wallSeconds: Double
+    public var failures: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case target, sampler, parameters, seed, runs, particles, schedules, failures
+        case logZ = "log_z", logZRuns = "log_z_runs", acceptancePerStage = "acceptance_per_stage"
+        case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
+        case wallSeconds = "wall_seconds"
+    }
+
+    public init(job: PopulationJob, settings: [String: String], result: PopulationJob.Result) {
+        target = job.target.name
+        sampler = job.sampler.name
+        parameters = settings
+        seed = job.seed
+        runs = job.runs
+        particles = job.sampler.particles
+        logZ = result.logZ
+        logZRuns = result.runs.map(\.logZ)
+        schedules = result.runs.map(\.schedule)
+        acceptancePerStage = result.runs.map(\.acceptancePerStage)
+        gradientEvaluations = result.totalCounts.gradientEvaluations
+        densityEvaluations = result.totalCounts.densityEvaluations
+        wallSeconds = result.wallSeconds
+        failures = result.runs.enumerated().compactMap { i, r in r.failure.map { "run \(i + 1): \($0)" } }
+    }
+
+    public func json() throws(SampoError) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do { return try encoder.encode(self) } catch { throw .runtime("cannot encode run report: \(error)") }
+    }
+}

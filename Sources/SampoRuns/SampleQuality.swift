@@ -1,0 +1,100 @@
+import SampoCore
+import SampoDiagnostics
+/// How close a sample is to its target: errors against known moments, distances to exact draws,
+/// kernel Stein discrepancy (needs only the gradient) and, for mixtures, the mode-weight error.
+/// Each is nil where it does not apply (no known moments, no exact sampler, not a mixture).
+public struct SampleQuality: Sendable {
+    /// O(n²) statistics (KSD, energy distance) use at most this many evenly thinned points.
+    public static let quadraticCap = 2000
+    /// Sliced W₂ uses at most this many evenly thinned points.
+    public static let slicedCap = 20_000
+    /// Seed of the internal exact reference draws (fixed, so results are reproducible).
+    public static let referenceSeed: UInt64 = 20_240_601
+
+    public var points = 0
+    public var meanError: Double?
+    public var covarianceError: Double?
+    public var slicedW2: Double?
+    public var energyDistance: Double?
+    public var ksd: Double?
+    public var modeWeightTV: Double?
+    public var minBulkESS: Double?
+    public var maxRhat: Double?
+    /// Points used by the O(n²) statistics (less than `points` when thinned).
+    public var quadraticPoints = 0
+
+    public init() {}
+
+    /// Quality of `points` (pooled draws) against `target`.
+    public init(points all: [[Double]], target: NamedTarget, distances: Bool = true) {
+        points = all.count
+        guard !all.isEmpty else { return }
+        if let m = target.moments.mean {
+            let e = SampleMoments.meanError(all, exact: m)
+            if e.isFinite { meanError = e }
+        }
+        if let c = target.moments.covariance, all.count > 1 {
+            let e = SampleMoments.covarianceError(all, exact: c)
+            if e.isFinite { covarianceError = e }
+        }
+        if let mixture = target.density as? any MixtureModes {
+            let labels = all.map { p in p.withUnsafeBufferPointer { mixture.mostResponsibleComponent(at: $0.baseAddress!) } }
+            modeWeightTV = Distances.modeWeightTV(labels: labels, weights: mixture.weights)
+        }
+        guard distances else { return }
+        let small = Distances.evenlyThinned(all, cap: Self.quadraticCap)
+        quadraticPoints = small.count
+        let scores = small.map { target.density.logDensityAndGradient($0).1 }
+        if scores.allSatisfy({ $0.allSatisfy(\.isFinite) }) {
+            let k = Distances.kernelSteinDiscrepancy(points: small, scores: scores)
+            if k.isFinite { ksd = k }
+        }
+        if let exact = target.exactSampler {
+            let sliced = Distances.evenlyThinned(all, cap: Self.slicedCap)
+            let reference = Self.exactDraws(exact, dimension: target.dimension, count: sliced.count)
+            slicedW2 = Distances.slicedWasserstein2(sliced, reference)
+            energyDistance = Distances.energyDistance(small, Distances.evenlyThinned(reference, cap: small.count))
+        }
+    }
+
+    /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
+    public init(run: ChainRun, target: NamedTarget, distances: Bool = true) {
+        let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
+        guard !healthy.isEmpty else { self.init(); return }
+        self.init(points: run.draws.points(chains: healthy), target: target, distances: distances)
+        if let rows = try? DrawsSummary.summarize(run.draws, chains: healthy) {
+            minBulkESS = rows.compactMap(\.essBulk).min()
+            maxRhat = rows.compactMap(\.rhat).max()
+        }
+    }
+
+    static func exactDraws(_ sampler: any ExactSampler, dimension d: Int, count: Int) -> [[Double]] {
+        let rng = RandomStream(seed: referenceSeed, stream: 0)
+        var x = [Double](repeating: 0, count: d)
+        return (0..<count).map { _ in
+            x.withUnsafeMutableBufferPointer { sampler.drawExact(into: $0.baseAddress!, rng: rng) }
+            return x
+        }
+    }
+
+    /// Lines for a terminal report.
+    public var lines: [String] {
+        func f(_ x: Double) -> String { x.formatted4 }
+        var out: [String] = []
+        if let e = meanError { out.append("mean error (‖·‖₂)      \(f(e))") }
+        if let e = covarianceError { out.append("cov error (‖·‖_F)      \(f(e))") }
+        if let e = slicedW2 { out.append("sliced W₂              \(f(e))  (vs \(min(points, Self.slicedCap)) exact draws)") }
+        if let e = energyDistance { out.append("energy distance        \(f(e))  (\(quadraticPoints) points)") }
+        if let e = ksd { out.append("KSD (IMQ)              \(f(e))  (\(quadraticPoints) points\(quadraticPoints < points ? ", evenly thinned" : ""))") }
+        if let e = modeWeightTV { out.append("mode-weight TV         \(f(e))") }
+        if let e = minBulkESS { out.append("min bulk-ESS           \(String(format: "%.1f", e))") }
+        if let e = maxRhat { out.append("max R-hat              \(String(format: "%.4f", e))") }
+        return out
+    }
+}
+
+import Foundation
+
+extension Double {
+    var formatted4: String { isFinite ? String(format: "%.4g", self) : "\(self)" }
+}
