@@ -40,18 +40,18 @@ public struct RunSettings: Sendable, Equatable {
 
     /// Checks counts; errors name the flag.
     public func validate(dimension: Int) throws(SampoError) {
-        guard chains >= 1 else { throw .usage("--chains: expected at least 1 chain, found \(chains)") }
-        guard steps >= 1 else { throw .usage("--steps: expected at least 1 step, found \(steps)") }
-        guard warmup >= 0 else { throw .usage("--warmup: expected 0 or more iterations, found \(warmup)") }
-        guard thin >= 1 else { throw .usage("--thin: expected 1 or more, found \(thin)") }
-        guard jobs >= 1 else { throw .usage("--jobs: expected at least 1 worker, found \(jobs)") }
+        guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1 chain, found \(chains)") }
+        guard steps >= 1 else { throw .invalid(.argument("steps"), "expected at least 1 step, found \(steps)") }
+        guard warmup >= 0 else { throw .invalid(.argument("warmup"), "expected 0 or more iterations, found \(warmup)") }
+        guard thin >= 1 else { throw .invalid(.argument("thin"), "expected 1 or more, found \(thin)") }
+        guard jobs >= 1 else { throw .invalid(.argument("jobs"), "expected at least 1 worker, found \(jobs)") }
         guard chains.multipliedReportingOverflow(by: steps / thin).overflow == false,
               (chains * (steps / thin)).multipliedReportingOverflow(by: dimension).overflow == false,
               chains * (steps / thin) * dimension <= 1 << 34 else {
-            throw .usage("--chains × --steps / --thin × dimension: too many values to hold in memory")
+            throw .invalid(.argument("chains"), "chains × steps / thin × dimension: too many values to hold in memory")
         }
         if case .point(let x) = initialization, x.count != dimension {
-            throw .usage("--init: expected a point of dimension \(dimension), found \(x.count) coordinates")
+            throw .invalid(.argument("initialization"), "expected a point of dimension \(dimension), found \(x.count) coordinates")
         }
     }
 }

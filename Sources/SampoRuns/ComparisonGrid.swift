@@ -35,12 +35,16 @@ public struct ComparisonGrid: Sendable, Equatable {
     }
 
     public func validate() throws(SampoError) {
-        guard !targets.isEmpty else { throw .usage("--targets: expected at least one target") }
-        guard !samplers.isEmpty else { throw .usage("--samplers: expected at least one sampler") }
-        guard !seeds.isEmpty else { throw .usage("--seeds: expected at least one seed") }
-        guard budget >= 100 else { throw .usage("--budget: expected at least 100 oracle calls per chain, found \(budget)") }
-        guard chains >= 1 else { throw .usage("--chains: expected at least 1, found \(chains)") }
-        for s in samplers where !PopulationJob.samplerNames.contains(s.name) { _ = try SamplerCatalog.named(s.name) }
+        guard !targets.isEmpty else { throw .invalid(.argument("targets"), "expected at least one target") }
+        guard !samplers.isEmpty else { throw .invalid(.argument("samplers"), "expected at least one sampler") }
+        guard !seeds.isEmpty else { throw .invalid(.argument("seeds"), "expected at least one seed") }
+        guard budget >= 100 else { throw .invalid(.argument("budget"), "expected at least 100 oracle calls per chain, found \(budget)") }
+        guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1, found \(chains)") }
+        for s in samplers {
+            let info = try SamplerCatalog.named(s.name)
+            _ = try info.parameters(s.settings.mapValues { ParameterValue.text($0) })
+            if let h = s.stepSize { try info.validate(stepSize: h) }
+        }
     }
 
     public var cells: [Cell] {
@@ -64,11 +68,11 @@ public struct ComparisonGrid: Sendable, Equatable {
             let bounds = part.split(separator: "-").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
             if bounds.count == 1, let a = bounds[0] { out.append(a); continue }
             guard bounds.count == 2, let a = bounds[0], let b = bounds[1], a <= b, b - a < 1_000_000 else {
-                throw .usage("--seeds: expected a list like 1-5 or 1,4,9, found '\(text)'")
+                throw .invalid(.argument("seeds"), "expected a list like 1-5 or 1,4,9, found '\(text)'")
             }
             out += Array(a...b)
         }
-        guard !out.isEmpty else { throw .usage("--seeds: expected at least one seed, found '\(text)'") }
+        guard !out.isEmpty else { throw .invalid(.argument("seeds"), "expected at least one seed, found '\(text)'") }
         return out
     }
 
@@ -76,7 +80,7 @@ public struct ComparisonGrid: Sendable, Equatable {
     public static func parseShard(_ text: String) throws(SampoError) -> (Int, Int) {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 1, i <= n else {
-            throw .usage("--shard: expected i/n with 1 ≤ i ≤ n, found '\(text)'")
+            throw .invalid(.argument("shard"), "expected i/n with 1 ≤ i ≤ n, found '\(text)'")
         }
         return (i, n)
     }

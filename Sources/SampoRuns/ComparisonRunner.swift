@@ -11,28 +11,27 @@ public enum ComparisonRunner {
     public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int,
                            targets: (String) throws(SampoError) -> NamedTarget) throws(SampoError) -> ComparisonRow {
         let target = try targets(cell.target)
-        if PopulationJob.samplerNames.contains(cell.sampler.name) {
-            return try population(cell, grid: grid, target: target, jobs: jobs)
-        }
         let info = try SamplerCatalog.named(cell.sampler.name)
-        var params: [String: Double] = [:]
-        for (k, v) in cell.sampler.settings {
-            guard let x = Double(v) else { throw .usage("sampler \(info.name): --set \(k): expected a number, found '\(v)'") }
-            params[k] = x
+        let given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
+        let params = try info.parameters(given)
+        if info.isPopulation {
+            return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs)
         }
-        let iterations = grid.budget / info.gradientsPerStep - 1
+        let iterations = grid.budget / max(1, info.oracleCallsPerStep(params)) - 1
         let warmup = iterations / 5, steps = iterations - warmup
-        guard steps >= 10 else { throw .usage("--budget: \(grid.budget) leaves fewer than 10 steps for \(info.name)") }
-        var h = cell.sampler.stepSize ?? info.defaultStepSize
+        guard steps >= 10 else {
+            throw .invalid(.argument("budget"), "\(grid.budget) leaves fewer than 10 steps for \(info.name)")
+        }
+        var h = cell.sampler.stepSize ?? info.defaultStepSize ?? 0
         var tuningCounts = OracleCounts()
         if grid.tune {
-            let resolved = info.resolve(settings: params, target: target.density).values
-            let tuned = StepSizeTuning.tune(sampler: info, target: target, parameters: resolved, start: h,
+            try info.validate(stepSize: h)
+            let tuned = try StepSizeTuning.tune(sampler: info, target: target, parameters: params, start: h,
                                             iterations: warmup, seed: cell.seed)
             h = tuned.stepSize
             tuningCounts = tuned.counts
         }
-        let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: params,
+        let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given,
                                   settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
                                                         jobs: jobs))
         let result = try job.run()
@@ -56,34 +55,34 @@ public enum ComparisonRunner {
         return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
     }
 
-    static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, target: NamedTarget,
-                           jobs: Int) throws(SampoError) -> ComparisonRow {
-        var settings = cell.sampler.settings
+    static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,
+                           target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
+        var given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let total = grid.budget * grid.chains
         var pilotCalls = 0
-        if settings["particles"] == nil {
-            // Population size from the budget. rdMC spends (steps + 2) × inner_samples calls per particle;
-            // SMC 1 + moves × stages, with the number of stages read off a pilot run of 200 particles
-            // (whose calls count towards the row's oracle calls).
+        if given["particles"] == nil {
+            // Population size from the budget: oracle calls per particle are the calls of one move or
+            // score estimate (the registry's count) times the moves a particle makes. rdMC makes
+            // steps + 2 (start, denoising); SMC 1 + moves per stage × stages, with the number of
+            // stages read off a pilot run of 200 particles (whose calls count towards the row's calls).
+            let perMove = info.oracleCallsPerStep(parameters)
             let perParticle: Int
-            if cell.sampler.name == "smc" {
-                var pilotSettings = settings
-                pilotSettings["particles"] = "200"
-                let pilot = try PopulationJob(target: target, samplerName: "smc", settings: pilotSettings, runs: 1,
+            if info.name == "smc" {
+                var pilotGiven = given
+                pilotGiven["particles"] = 200
+                let pilot = try PopulationJob(target: target, sampler: info, parameters: pilotGiven, runs: 1,
                                               seed: cell.seed &+ 0x9E37, jobs: 1).run()
                 pilotCalls = pilot.totalCounts.densityEvaluations + pilot.totalCounts.gradientEvaluations
                 let stages = max(1, (pilot.runs.first?.schedule.count ?? 6) - 1)
-                let waste = (settings["waste_free"].map { ["on", "true", "1", "yes"].contains($0.lowercased()) } ?? false)
-                let moves = waste ? (Int(settings["chain_length"] ?? "") ?? 10) - 1 : (Int(settings["moves"] ?? "") ?? 10)
-                let perMove = settings["kernel"] == "mala" ? 2 : 1
-                perParticle = 1 + (waste ? 1 : moves) * perMove * stages
+                let waste = parameters.flag("waste_free") ?? false
+                let moves = waste ? 1 : (parameters.integer("moves") ?? 10)
+                perParticle = 1 + moves * perMove * stages
             } else {
-                perParticle = ((Int(settings["steps"] ?? "") ?? 25) + 2) * (Int(settings["inner_samples"] ?? "") ?? 200)
+                perParticle = ((parameters.integer("steps") ?? 25) + 2) * perMove
             }
-            settings["particles"] = "\(max(50, (total - pilotCalls) / perParticle))"
+            given["particles"] = .text("\(max(50, (total - pilotCalls) / perParticle))")
         }
-        let job = try PopulationJob(target: target, samplerName: cell.sampler.name, settings: settings, runs: 1,
-                                    seed: cell.seed, jobs: jobs)
+        let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: 1, seed: cell.seed, jobs: jobs)
         let result = job.run()
         let ok = result.failedRuns.isEmpty
         let quality = ok ? SampleQuality(points: result.draws.points(), target: target) : SampleQuality()

@@ -6,28 +6,36 @@ import Foundation
 /// Independent runs of a population sampler (`--chains` runs), in parallel. Run r uses the random
 /// stream (seed, r), so results are identical for any number of jobs.
 public struct PopulationJob: Sendable {
-    public static let samplerNames = ["smc", "rdmc"]
-
     public let target: NamedTarget
     public let sampler: any PopulationSampler
+    /// The registry entry and the checked parameters.
+    public let info: SamplerInfo
+    public let parameters: SamplerParameters
+    /// The parameters as the caller gave them (for metadata: `set.key: value`).
+    public let given: [String: String]
     public let runs: Int
     public let seed: UInt64
     public let jobs: Int
 
-    public init(target: NamedTarget, samplerName: String, settings: [String: String], runs: Int, seed: UInt64,
-                jobs: Int) throws(SampoError) {
-        guard runs >= 1 else { throw .usage("--chains: expected at least 1 run, found \(runs)") }
-        guard jobs >= 1 else { throw .usage("--jobs: expected at least 1 worker, found \(jobs)") }
-        let s = PopulationSettings(sampler: samplerName, values: settings)
-        switch samplerName {
-        case "smc": sampler = try TemperedSMC(settings: s)
-        case "rdmc": sampler = try ReverseDiffusion(settings: s)
-        default: throw .usage("--sampler: '\(samplerName)' is not a population sampler")
-        }
+    public init(target: NamedTarget, sampler info: SamplerInfo, parameters: [String: ParameterValue] = [:], runs: Int,
+                seed: UInt64, jobs: Int) throws(SampoError) {
+        guard runs >= 1 else { throw .invalid(.argument("runs"), "expected at least 1 run, found \(runs)") }
+        guard jobs >= 1 else { throw .invalid(.argument("jobs"), "expected at least 1 worker, found \(jobs)") }
+        self.parameters = try info.parameters(parameters)
+        sampler = try info.makePopulationSampler(parameters: self.parameters)
+        self.info = info
+        given = parameters.mapValues(\.description)
         self.target = target
         self.runs = runs
         self.seed = seed
         self.jobs = jobs
+    }
+
+    /// The population sampler called `samplerName` (`smc`, `rdmc`) with parameters by name.
+    public init(target: NamedTarget, samplerName: String, settings: [String: ParameterValue], runs: Int, seed: UInt64,
+                jobs: Int) throws(SampoError) {
+        try self.init(target: target, sampler: try SamplerCatalog.named(samplerName), parameters: settings, runs: runs,
+                      seed: seed, jobs: jobs)
     }
 
     public struct Result: Sendable {
@@ -74,11 +82,11 @@ public struct PopulationJob: Sendable {
     }
 
     /// Metadata for output files (nothing that depends on jobs or timing).
-    public func metadata(kind: String, settings: [String: String]) -> [(String, String)] {
+    public func metadata(kind: String) -> [(String, String)] {
         var m: [(String, String)] = [("sampo", kind), ("target", target.name), ("target_file", target.path),
                                      ("sampler", sampler.name), ("seed", "\(seed)"), ("runs", "\(runs)"),
                                      ("particles", "\(sampler.particles)")]
-        for (k, v) in settings.sorted(by: { $0.key < $1.key }) { m.append(("set." + k, v)) }
+        for (k, v) in given.sorted(by: { $0.key < $1.key }) { m.append(("set." + k, v)) }
         return m
     }
 }
@@ -107,10 +115,10 @@ public struct PopulationReport: Codable, Sendable {
         case wallSeconds = "wall_seconds"
     }
 
-    public init(job: PopulationJob, settings: [String: String], result: PopulationJob.Result) {
+    public init(job: PopulationJob, result: PopulationJob.Result) {
         target = job.target.name
         sampler = job.sampler.name
-        parameters = settings
+        parameters = job.given
         seed = job.seed
         runs = job.runs
         particles = job.sampler.particles

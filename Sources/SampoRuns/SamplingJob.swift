@@ -6,31 +6,35 @@ public struct SamplingJob: Sendable {
     public let target: NamedTarget
     public let sampler: SamplerInfo
     public let stepSize: Double
-    public let parameters: [String: Double]
+    /// The checked parameters (given or defaulted).
+    public let parameters: SamplerParameters
     public let settings: RunSettings
     /// Every sampler parameter as used (user's, default, or computed from the target).
     public let resolvedParameters: [String: Double]
     /// How computed parameters were chosen (e.g. the friction from the target's L).
     public let parameterNotes: [String]
 
-    public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: Double],
+    /// A Markov sampler run; `stepSize` nil takes the sampler's default.
+    public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: ParameterValue] = [:],
                 settings: RunSettings) throws(SampoError) {
-        let h = stepSize ?? sampler.defaultStepSize
-        try sampler.validate(stepSize: h, settings: parameters)
+        guard !sampler.isPopulation, let h = stepSize ?? sampler.defaultStepSize else {
+            throw .usage("sampler '\(sampler.name)' is a population sampler; run it with PopulationJob")
+        }
+        try sampler.validate(stepSize: h)
+        self.parameters = try sampler.parameters(parameters)
         try settings.validate(dimension: target.dimension)
         self.target = target
         self.sampler = sampler
         self.stepSize = h
-        self.parameters = parameters
         self.settings = settings
-        (resolvedParameters, parameterNotes) = sampler.resolve(settings: parameters, target: target.density)
+        let resolved = sampler.resolve(self.parameters, target: target.density)
+        resolvedParameters = resolved.parameters.reals
+        parameterNotes = resolved.notes
     }
 
     public func run() throws(SampoError) -> ChainRun {
-        let density = target.density, sampler = self.sampler, h = stepSize, params = parameters
-        return try Chains.run(settings: settings, dimension: target.dimension) {
-            sampler.makeKernel(target: density, stepSize: h, settings: params)
-        }
+        let makeKernel = try sampler.kernelFactory(target: target.density, stepSize: stepSize, parameters: parameters)
+        return try Chains.run(settings: settings, dimension: target.dimension, makeKernel: makeKernel)
     }
 
     /// Metadata for output files: everything that determines the draws (and nothing that

@@ -13,16 +13,23 @@ public enum StepSizeTuning {
         public let counts: OracleCounts
     }
 
-    public static func tune(sampler: SamplerInfo, target: NamedTarget, parameters: [String: Double], start: Double,
-                            iterations: Int, seed: UInt64) -> Outcome {
-        sampler.metropolisAdjusted
-            ? dualAveraging(sampler, target, parameters, start, iterations, seed)
-            : steinGrid(sampler, target, parameters, start, iterations, seed)
+    public static func tune(sampler: SamplerInfo, target: NamedTarget, parameters: SamplerParameters, start: Double,
+                            iterations: Int, seed: UInt64) throws(SampoError) -> Outcome {
+        try sampler.validate(stepSize: start)
+        let makeKernel: (Double) -> (any MarkovKernel)? = { h in
+            // `start` and the parameters were checked; a tuned step stays positive and finite
+            // (dual averaging moves log h), else the tuning stops at the last good kernel.
+            (try? sampler.makeKernel(target: target.density, stepSize: h, parameters: parameters))
+                ?? (try? sampler.makeKernel(target: target.density, stepSize: start, parameters: parameters))
+        }
+        if let delta = sampler.acceptanceTarget {
+            return dualAveraging(makeKernel, target, delta, start, iterations, seed)
+        }
+        return steinGrid(makeKernel, target, start, iterations, seed)
     }
 
-    static func dualAveraging(_ sampler: SamplerInfo, _ target: NamedTarget, _ params: [String: Double], _ h0: Double,
-                              _ iterations: Int, _ seed: UInt64) -> Outcome {
-        let delta = sampler.usesGradient ? 0.574 : 0.234
+    static func dualAveraging(_ makeKernel: (Double) -> (any MarkovKernel)?, _ target: NamedTarget, _ delta: Double,
+                              _ h0: Double, _ iterations: Int, _ seed: UInt64) -> Outcome {
         let rng = RandomStream(seed: seed, stream: 0x7E57)
         var position = (0..<target.dimension).map { _ in rng.normal() }
         let mu = log(10 * h0)
@@ -30,7 +37,7 @@ public enum StepSizeTuning {
         var counts = OracleCounts()
         let block = 10
         for m in 1...max(1, iterations / block) {
-            let kernel = sampler.makeKernel(target: target.density, stepSize: exp(logH), settings: params)
+            guard let kernel = makeKernel(exp(logH)) else { break }
             kernel.reset(to: position)
             var accepted = 0
             for _ in 0..<block where kernel.step(rng: rng) { accepted += 1 }
@@ -47,7 +54,7 @@ public enum StepSizeTuning {
         return Outcome(stepSize: exp(logHBar), counts: counts)
     }
 
-    static func steinGrid(_ sampler: SamplerInfo, _ target: NamedTarget, _ params: [String: Double], _ h0: Double,
+    static func steinGrid(_ makeKernel: (Double) -> (any MarkovKernel)?, _ target: NamedTarget, _ h0: Double,
                           _ iterations: Int, _ seed: UInt64) -> Outcome {
         var best = h0, bestKSD = Double.infinity
         var counts = OracleCounts()
@@ -55,7 +62,7 @@ public enum StepSizeTuning {
         for factor in [0.25, 0.5, 1, 2, 4] {
             let h = h0 * factor
             let rng = RandomStream(seed: seed, stream: 0x7E57)
-            let kernel = sampler.makeKernel(target: target.density, stepSize: h, settings: params)
+            guard let kernel = makeKernel(h) else { continue }
             kernel.reset(to: (0..<target.dimension).map { _ in rng.normal() })
             var points: [[Double]] = []
             var finite = true

@@ -8,15 +8,16 @@ struct SamplersCommand: ParsableCommand {
     func run() throws {
         for s in SamplerCatalog.all {
             print("\(pad(s.name, 14)) \(s.summary)")
-            print("               default --step-size \(s.defaultStepSize); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(s.gradientsPerStep)")
-            for p in s.parameters { print("               --set \(p.name)=\(p.defaultValue.map { "\($0)" } ?? "auto")  \(p.summary)") }
+            if let h = s.defaultStepSize {
+                let calls = s.oracleCallsPerStep((try? s.parameters([:])) ?? SamplerParameters.empty)
+                print("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(calls)")
+            } else {
+                print("               population sampler: --chains = independent runs, no --step-size")
+            }
+            for p in s.parameters {
+                print("               --set \(p.name)=\(p.defaultValue.map { "\($0)" } ?? "auto")  (\(p.kindDescription)) \(p.summary)")
+            }
         }
-        print("smc            Adaptive tempered SMC (--chains = independent runs)")
-        print("               --set particles=2000 ess_target=0.5 resampling=systematic|multinomial|stratified|residual")
-        print("               --set moves=10 kernel=rwm|mala waste_free=off chain_length=10 reference_scale=auto")
-        print("rdmc           Reverse diffusion Monte Carlo (--chains = independent runs)")
-        print("               --set particles=1000 horizon=2 steps=25 estimator=is|ula|is-ula inner_samples=200")
-        print("               --set inner_steps=20 inner_step_size=0.01 early_stop=0.05 init=gaussian|nested denoise=on")
     }
 }
 

@@ -30,8 +30,13 @@ struct SampleCommand: ParsableCommand {
             case "zero": initialization = .zero
             default: throw SampoError.usage("--init: expected normal or zero, found '\(self.`init`)'")
             }
-            if PopulationJob.samplerNames.contains(sampler) { try runPopulation(); return }
             let info = try SamplerCatalog.named(sampler)
+            if info.isPopulation {
+                if let h = stepSize {
+                    throw SampoError.invalid(.stepSize, "sampler '\(sampler)' takes no step size (found \(h)); its moves adapt themselves")
+                }
+                try runPopulation(info); return
+            }
             let params = try parseSettings(set)
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
@@ -66,22 +71,21 @@ struct SampleCommand: ParsableCommand {
     }
 
     /// `smc` and `rdmc`: `--chains` independent runs of `particles` particles each.
-    private func runPopulation() throws {
+    private func runPopulation(_ info: SamplerInfo) throws {
         let loaded = try TargetFile.load(target)
         loaded.notes.forEach(note)
-        let raw = try parseRawSettings(set)
-        let job = try PopulationJob(target: loaded, samplerName: sampler, settings: raw, runs: chains, seed: seed,
+        let job = try PopulationJob(target: loaded, sampler: info, parameters: try parseSettings(set), runs: chains, seed: seed,
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let result = job.run()
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
-        for f in PopulationReport(job: job, settings: raw, result: result).failures { note(f) }
-        if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws", settings: raw)) }
+        for f in PopulationReport(job: job, result: result).failures { note(f) }
+        if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
             try SummaryCSV.write(try DrawsSummary.summarize(result.draws, chains: ok), to: path,
-                                 metadata: job.metadata(kind: "summary", settings: raw))
+                                 metadata: job.metadata(kind: "summary"))
         }
         if let path = report {
-            try AtomicFile.write(try PopulationReport(job: job, settings: raw, result: result).json(), to: path)
+            try AtomicFile.write(try PopulationReport(job: job, result: result).json(), to: path)
         }
         print("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
         for (i, r) in result.runs.enumerated() {

@@ -33,8 +33,8 @@ func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as SampoError {
-        FileHandle.standardError.write(Data("sampo: error: \(error.message)\n".utf8))
-        throw ExitCode(error.kind == .usage ? 2 : 1)
+        FileHandle.standardError.write(Data("sampo: error: \(error.commandLineMessage)\n".utf8))
+        throw ExitCode(error.exitStatus)
     }
 }
 
@@ -56,16 +56,9 @@ func parseRawSettings(_ items: [String]) throws -> [String: String] {
     return out
 }
 
-/// `--set` values as numbers (Markov kernels take numeric parameters only).
-func parseSettings(_ items: [String]) throws -> [String: Double] {
-    var out: [String: Double] = [:]
-    for (k, raw) in try parseRawSettings(items) {
-        guard let v = Double(raw), v.isFinite else {
-            throw SampoError.usage("--set \(k): expected a finite number, found '\(raw)'")
-        }
-        out[k] = v
-    }
-    return out
+/// `--set` values for the sampler registry, which checks each against the parameter's kind.
+func parseSettings(_ items: [String]) throws -> [String: ParameterValue] {
+    try parseRawSettings(items).mapValues { ParameterValue.text($0) }
 }
 
 /// Right-pads for plain-text tables.

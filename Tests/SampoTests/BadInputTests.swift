@@ -81,15 +81,16 @@ final class BadInputTests: XCTestCase {
 
     func testNegativeStepSize() throws {
         let mala = try SamplerCatalog.named("mala")
-        XCTAssertThrowsError(try mala.validate(stepSize: -0.1, settings: [:])) {
-            XCTAssertTrue("\($0)".contains("--step-size: expected a positive finite number"))
+        XCTAssertThrowsError(try mala.validate(stepSize: -0.1)) {
+            XCTAssertTrue("\($0)".contains("step size: expected a positive finite number"))
         }
-        XCTAssertThrowsError(try mala.validate(stepSize: 0, settings: [:]))
+        XCTAssertThrowsError(try mala.validate(stepSize: 0))
     }
 
     func testUnknownSamplerParameter() throws {
-        XCTAssertThrowsError(try SamplerCatalog.named("ula").validate(stepSize: 0.1, settings: ["lambda": 1])) {
-            XCTAssertTrue("\($0)".contains("--set lambda: sampler 'ula' has no parameter 'lambda'"))
+        XCTAssertThrowsError(try SamplerCatalog.named("ula").parameters(["lambda": 1])) {
+            XCTAssertEqual($0 as? SampoError, .unknownParameter(sampler: "ula", name: "lambda", known: []))
+            XCTAssertEqual("\($0)", "sampler 'ula' has no parameter 'lambda' (it takes none)")
         }
     }
 
@@ -97,17 +98,17 @@ final class BadInputTests: XCTestCase {
         func message(_ s: RunSettings) -> String {
             do { try s.validate(dimension: 2); return "" } catch { return error.message }
         }
-        XCTAssertEqual(message(RunSettings(chains: 0)), "--chains: expected at least 1 chain, found 0")
-        XCTAssertEqual(message(RunSettings(steps: -5)), "--steps: expected at least 1 step, found -5")
-        XCTAssertEqual(message(RunSettings(warmup: -1)), "--warmup: expected 0 or more iterations, found -1")
-        XCTAssertEqual(message(RunSettings(thin: 0)), "--thin: expected 1 or more, found 0")
-        XCTAssertEqual(message(RunSettings(jobs: 0)), "--jobs: expected at least 1 worker, found 0")
+        XCTAssertEqual(message(RunSettings(chains: 0)), "chains: expected at least 1 chain, found 0")
+        XCTAssertEqual(message(RunSettings(steps: -5)), "steps: expected at least 1 step, found -5")
+        XCTAssertEqual(message(RunSettings(warmup: -1)), "warmup: expected 0 or more iterations, found -1")
+        XCTAssertEqual(message(RunSettings(thin: 0)), "thin: expected 1 or more, found 0")
+        XCTAssertEqual(message(RunSettings(jobs: 0)), "jobs: expected at least 1 worker, found 0")
         XCTAssertTrue(message(RunSettings(chains: 1 << 40, steps: 1 << 40)).contains("too many values"))
     }
 
     func testUnknownSampler() {
         XCTAssertThrowsError(try SamplerCatalog.named("hmc")) {
-            XCTAssertTrue("\($0)".hasPrefix("--sampler: unknown sampler 'hmc' (known: ula, mala, rwm, "))
+            XCTAssertTrue("\($0)".hasPrefix("unknown sampler 'hmc' (known: ula, mala, rwm, "))
         }
     }
 

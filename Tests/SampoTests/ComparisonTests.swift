@@ -67,7 +67,8 @@ final class ComparisonTests: XCTestCase {
         let target = try TestSupport.target("lau-gmm")
         for (name, goal) in [("mala", 0.574), ("rwm", 0.234)] {
             let info = try SamplerCatalog.named(name)
-            let tuned = StepSizeTuning.tune(sampler: info, target: target, parameters: [:], start: info.defaultStepSize,
+            let tuned = try StepSizeTuning.tune(sampler: info, target: target, parameters: try info.parameters([:]),
+                                                start: try XCTUnwrap(info.defaultStepSize),
                                             iterations: 4000, seed: 2)
             let job = try SamplingJob(target: target, sampler: info, stepSize: tuned.stepSize, parameters: [:],
                                       settings: RunSettings(chains: 4, steps: 20_000, warmup: 1000, seed: 2, jobs: 2))
@@ -76,7 +77,7 @@ final class ComparisonTests: XCTestCase {
         }
         // Unadjusted: the KSD pilot grid picks one of its five steps and spends oracle calls doing so.
         let ula = try SamplerCatalog.named("ula")
-        let t = StepSizeTuning.tune(sampler: ula, target: target, parameters: [:], start: 0.05, iterations: 2000, seed: 1)
+        let t = try StepSizeTuning.tune(sampler: ula, target: target, parameters: .empty, start: 0.05, iterations: 2000, seed: 1)
         XCTAssertTrue([0.0125, 0.025, 0.05, 0.1, 0.2].contains { abs($0 - t.stepSize) < 1e-12 })
         XCTAssertGreaterThan(t.counts.gradientEvaluations, 0)
     }
@@ -100,8 +101,8 @@ final class ComparisonTests: XCTestCase {
         let samplers = "\n[[samplers]]\nname = \"mala\"\n"
         XCTAssertTrue(message("seeds = \"1-2\"" + samplers).contains("exp.toml: field 'targets': missing"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]").contains("field 'samplers': missing"))
-        XCTAssertTrue(message("targets = [\"lau-gmm\"]\nseeds = \"x\"" + samplers).contains("--seeds"))
-        XCTAssertTrue(message("targets = [\"lau-gmm\"]\nbudget = 10" + samplers).contains("--budget"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\nseeds = \"x\"" + samplers).contains("field 'seeds'"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\nbudget = 10" + samplers).contains("exp.toml: budget: expected at least 100"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"nuts\"\n").contains("unknown sampler 'nuts'"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"mala\"\nstep_size = -1\n")
             .contains("field 'samplers[1].step_size'"))

@@ -3,7 +3,7 @@ import XCTest
 import Sampo
 
 final class LangevinFamilyTests: XCTestCase {
-    private func run(_ sampler: String, _ target: NamedTarget, h: Double, set: [String: Double] = [:],
+    private func run(_ sampler: String, _ target: NamedTarget, h: Double, set: [String: ParameterValue] = [:],
                      chains: Int = 4, steps: Int, warmup: Int = 2000, seed: UInt64 = 21,
                      initialization: Initialization = .normal) throws -> (SamplingJob, ChainRun) {
         let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named(sampler), stepSize: h, parameters: set,
@@ -25,9 +25,9 @@ final class LangevinFamilyTests: XCTestCase {
 
     func testInjectedNoiseGivesDeterministicSteps() throws {
         let t = try TestSupport.target("lau-gmm").density
-        for name in SamplerCatalog.names {
+        for name in SamplerCatalog.markovNames {
             let info = try SamplerCatalog.named(name)
-            let a = info.makeKernel(target: t, stepSize: 0.05), b = info.makeKernel(target: t, stepSize: 0.05)
+            let a = try info.makeKernel(target: t, stepSize: 0.05), b = try info.makeKernel(target: t, stepSize: 0.05)
             a.reset(to: [0.5, -1]); b.reset(to: [0.5, -1])
             for _ in 0..<3 {
                 _ = a.step(noise: ScriptedNoise(normals: [0.3, -0.7, 1.1, 0.2], uniforms: [0.37]))
@@ -156,7 +156,7 @@ final class LangevinFamilyTests: XCTestCase {
         let truth = m2 / z
         var errors: [(Double, Double)] = []
         for (h, lambda) in [(0.2, 1.0), (0.05, 0.25), (0.01, 0.05)] {
-            let (_, r) = try run("myula", target, h: h, set: ["lambda": lambda], steps: 1_000_000, warmup: 5000)
+            let (_, r) = try run("myula", target, h: h, set: ["lambda": .real(lambda)], steps: 1_000_000, warmup: 5000)
             let (v, se) = TestSupport.batchMeans((0..<4).map { r.draws.series(chain: $0, coordinate: 0).map { $0 * $0 } })
             errors.append((abs(v - truth), se))
         }
@@ -175,7 +175,7 @@ final class LangevinFamilyTests: XCTestCase {
             targets.append(try TestSupport.target(name))
         }
         for t in targets {
-            for s in SamplerCatalog.names {
+            for s in SamplerCatalog.markovNames {
                 let h = s == "rwm" ? 0.5 : (t.name == "mueller-brown" ? 1e-4 : 0.01)
                 // The box target starts inside its box (a N(0, I) start may be infeasible).
                 let (_, r) = try run(s, t, h: h, chains: 2, steps: 300, warmup: 50,

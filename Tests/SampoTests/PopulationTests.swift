@@ -3,7 +3,7 @@ import XCTest
 import Sampo
 
 final class PopulationTests: XCTestCase {
-    private func job(_ sampler: String, _ target: NamedTarget, _ settings: [String: String] = [:], runs: Int = 1,
+    private func job(_ sampler: String, _ target: NamedTarget, _ settings: [String: ParameterValue] = [:], runs: Int = 1,
                      seed: UInt64 = 3) throws -> PopulationJob {
         try PopulationJob(target: target, samplerName: sampler, settings: settings, runs: runs, seed: seed, jobs: 2)
     }
@@ -22,7 +22,7 @@ final class PopulationTests: XCTestCase {
 
     private func assertLogZ(_ target: NamedTarget, truth: Double, particles: Int = 1000, file: StaticString = #filePath,
                             line: UInt = #line) throws {
-        let r = try job("smc", target, ["particles": "\(particles)"], runs: 12).run()
+        let r = try job("smc", target, ["particles": .integer(particles)], runs: 12).run()
         let z = r.runs.compactMap(\.logZ)
         XCTAssertEqual(z.count, 12, file: file, line: line)
         let mean = z.reduce(0, +) / Double(z.count)
@@ -72,7 +72,7 @@ final class PopulationTests: XCTestCase {
         // The inner-ULA estimators run too (smaller settings: they cost gradients).
         let target = try fourModes()
         for e in ["ula", "is-ula"] {
-            let r = try job("rdmc", target, ["particles": "300", "estimator": e, "inner_samples": "50", "inner_steps": "10"]).run()
+            let r = try job("rdmc", target, ["particles": "300", "estimator": .text(e), "inner_samples": "50", "inner_steps": "10"]).run()
             XCTAssertNil(r.runs[0].failure, e)
             XCTAssertGreaterThan(r.totalCounts.gradientEvaluations, 0, e)
         }
@@ -123,19 +123,19 @@ final class PopulationTests: XCTestCase {
 
     func testBadSettings() throws {
         let t = try TestSupport.target("lau-gmm")
-        func message(_ sampler: String, _ s: [String: String], runs: Int = 1) -> String {
+        func message(_ sampler: String, _ s: [String: ParameterValue], runs: Int = 1) -> String {
             do { _ = try PopulationJob(target: t, samplerName: sampler, settings: s, runs: runs, seed: 1, jobs: 1); return "" } catch {
-                return error.message
+                return "\(error)"
             }
         }
-        XCTAssertEqual(message("smc", ["particles": "1"]), "--set particles: expected at least 2, found 1")
-        XCTAssertEqual(message("smc", ["ess_target": "1.5"]), "--set ess_target: expected a number in (0, 1), found 1.5")
-        XCTAssertTrue(message("smc", ["resampling": "magic"]).contains("--set resampling: unknown value 'magic'"))
-        XCTAssertTrue(message("smc", ["temperature": "3"]).contains("--set temperature: sampler 'smc' has no parameter"))
-        XCTAssertEqual(message("rdmc", ["horizon": "0"]), "--set horizon: expected a positive number, found 0.0")
-        XCTAssertEqual(message("rdmc", ["horizon": "-2"]), "--set horizon: expected a positive number, found -2.0")
+        XCTAssertEqual(message("smc", ["particles": "1"]), "sampler parameter 'particles': expected at least 2, found 1")
+        XCTAssertEqual(message("smc", ["ess_target": "1.5"]), "sampler parameter 'ess_target': expected a number in (0.0, 1.0), found 1.5")
+        XCTAssertTrue(message("smc", ["resampling": "magic"]).contains("sampler parameter 'resampling': unknown value 'magic'"))
+        XCTAssertTrue(message("smc", ["temperature": "3"]).contains("sampler 'smc' has no parameter 'temperature'"))
+        XCTAssertEqual(message("rdmc", ["horizon": "0"]), "sampler parameter 'horizon': expected a positive number, found 0.0")
+        XCTAssertEqual(message("rdmc", ["horizon": -2]), "sampler parameter 'horizon': expected a positive number, found -2.0")
         XCTAssertTrue(message("rdmc", ["particles": "many"]).contains("expected a whole number"))
-        XCTAssertTrue(message("smc", [:], runs: 0).contains("--chains"))
+        XCTAssertTrue(message("smc", [:], runs: 0).hasPrefix("runs: expected at least 1 run"))
     }
 
     /// A stage whose weights all underflow is reported, with no log Ẑ, instead of producing NaN.

@@ -10,7 +10,7 @@ public enum Gnuplot {
     static func terminal(for path: String) throws(SampoError) -> String {
         if path.hasSuffix(".png") { return "set terminal pngcairo size 900,700 noenhanced" }
         if path.hasSuffix(".svg") { return "set terminal svg size 900,700 noenhanced" }
-        throw .usage("--out: expected a .png or .svg file, found '\(path)'")
+        throw .invalid(.argument("path"), "expected a .png or .svg file, found '\(path)'")
     }
 
     /// Runs `script` (which reads the named data blocks) and writes the figure to `path` atomically.
@@ -92,7 +92,7 @@ public enum Plots {
 
     /// Trace of one coordinate, one line per chain.
     public static func trace(draws: Draws, coordinate j: Int, to path: String) throws(SampoError) {
-        guard j < draws.dimension else { throw .usage("--coordinate: the draws have \(draws.dimension) coordinates") }
+        guard j < draws.dimension else { throw .invalid(.argument("coordinate"), "the draws have \(draws.dimension) coordinates") }
         var data: [String: String] = [:], plots: [String] = []
         for c in 0..<draws.chains where draws.recorded[c] > 0 {
             let s = draws.series(chain: c, coordinate: j)
@@ -106,7 +106,7 @@ public enum Plots {
 
     /// Autocorrelation of one coordinate per chain up to `lags` (from the FFT autocovariance).
     public static func autocorrelation(draws: Draws, coordinate j: Int, lags: Int = 100, to path: String) throws(SampoError) {
-        guard j < draws.dimension else { throw .usage("--coordinate: the draws have \(draws.dimension) coordinates") }
+        guard j < draws.dimension else { throw .invalid(.argument("coordinate"), "the draws have \(draws.dimension) coordinates") }
         var data: [String: String] = [:], plots: [String] = []
         for c in 0..<draws.chains where draws.recorded[c] > 1 {
             let acov = try Autocovariance.compute(draws.series(chain: c, coordinate: j))
@@ -121,7 +121,7 @@ public enum Plots {
 
     /// Mean of a comparison metric against grad_evals, one line per sampler (log–log).
     public static func metricVersusBudget(rows: [ComparisonRow], metric: String, to path: String) throws(SampoError) {
-        guard ComparisonRow.columns.contains(metric) else { throw .usage("--metric: unknown column '\(metric)'") }
+        guard ComparisonRow.columns.contains(metric) else { throw .invalid(.argument("metric"), "unknown column '\(metric)'") }
         var data: [String: String] = [:], plots: [String] = []
         for (k, sampler) in Set(rows.map(\.sampler)).sorted().enumerated() {
             var byBudget: [Double: [Double]] = [:]

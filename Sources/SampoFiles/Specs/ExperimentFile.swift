@@ -37,7 +37,9 @@ public enum ExperimentFile {
         }
         var seeds: [UInt64] = [1]
         if let v = table["seeds"] {
-            if let s = v.string { seeds = try ComparisonGrid.parseSeeds(s) } else if let a = v.array {
+            if let s = v.string {
+                do { seeds = try ComparisonGrid.parseSeeds(s) } catch { throw f.error("seeds", "expected a list like 1-5 or 1,4,9, found '\(s)'") }
+            } else if let a = v.array {
                 seeds = []
                 for i in 0..<a.count {
                     guard let n = a[i].int, n >= 0 else { throw f.error("seeds[\(i + 1)]", "expected a whole number ≥ 0") }
@@ -78,7 +80,7 @@ public enum ExperimentFile {
             samplers.append(entry)
         }
         let grid = ComparisonGrid(targets: targets, samplers: samplers, seeds: seeds, budget: budget, chains: chains, tune: tune)
-        do { try grid.validate() } catch { throw .usage("\(file): \(error.message)") }
+        do { try grid.validate() } catch { throw .badFile(path: file, error.description) }
         return grid
     }
 }

@@ -23,9 +23,7 @@ public enum TargetFile {
             if fm.fileExists(atPath: candidate) { return candidate }
         }
         if fm.fileExists(atPath: nameOrPath) { return nameOrPath }
-        let known = shippedNames()
-        throw .usage("--target: no target named '\(nameOrPath)' and no such file"
-                     + (known.isEmpty ? "" : " (shipped: \(known.joined(separator: ", ")))"))
+        throw .unknownTarget(name: nameOrPath, shipped: shippedNames())
     }
 
     /// Where shipped targets are looked for, in order: $SAMPO_TARGETS, ./targets, and `targets/`

@@ -25,31 +25,44 @@ public struct ReverseDiffusion: PopulationSampler {
     public let start: Start
     public let denoise: Bool
 
-    public init(particles: Int = 1000, horizon: Double = 2, steps: Int = 25, estimator: Estimator = .importance,
-                innerSamples: Int = 200, innerSteps: Int = 20, innerStepSize: Double = 0.01, earlyStop: Double = 0.05,
-                start: Start = .gaussian, denoise: Bool = true) {
+    public init(particles: Int, horizon: Double, steps: Int, estimator: Estimator, innerSamples: Int, innerSteps: Int,
+                innerStepSize: Double, earlyStop: Double, start: Start, denoise: Bool) {
         self.particles = particles; self.horizon = horizon; self.steps = steps; self.estimator = estimator
         self.innerSamples = innerSamples; self.innerSteps = innerSteps; self.innerStepSize = innerStepSize
         self.earlyStop = earlyStop; self.start = start; self.denoise = denoise
     }
 
-    public init(settings raw: PopulationSettings) throws(SampoError) {
-        var s = raw
-        let n = try s.integer("particles", default: 1000, minimum: 2)
-        let t = try s.number("horizon", default: 2)
-        let k = try s.integer("steps", default: 25, minimum: 1)
-        let e = try s.choice("estimator", default: "is", among: ["is", "ula", "is-ula"])
-        let m = try s.integer("inner_samples", default: 200, minimum: 1)
-        let ms = try s.integer("inner_steps", default: 20, minimum: 1)
-        let tau = try s.number("inner_step_size", default: 0.01)
-        let delta = try s.number("early_stop", default: 0.05)
-        let st = try s.choice("init", default: "gaussian", among: ["gaussian", "nested"])
-        let dn = try s.flag("denoise", default: true)
-        try s.rejectUnknown()
-        guard delta < t else { throw .usage("--set early_stop: must be below the horizon \(t), found \(delta)") }
-        self.init(particles: n, horizon: t, steps: k, estimator: Estimator(rawValue: e) ?? .importance, innerSamples: m,
-                  innerSteps: ms, innerStepSize: tau, earlyStop: delta, start: Start(rawValue: st) ?? .gaussian, denoise: dn)
+    /// From checked registry parameters (defaults filled in).
+    public init(parameters p: SamplerParameters) {
+        self.init(particles: p.integer("particles") ?? 2, horizon: p.real("horizon") ?? 2, steps: p.integer("steps") ?? 1,
+                  estimator: Estimator(rawValue: p.choice("estimator") ?? "") ?? .importance,
+                  innerSamples: p.integer("inner_samples") ?? 1, innerSteps: p.integer("inner_steps") ?? 1,
+                  innerStepSize: p.real("inner_step_size") ?? 0.01, earlyStop: p.real("early_stop") ?? 0.05,
+                  start: Start(rawValue: p.choice("init") ?? "") ?? .gaussian, denoise: p.flag("denoise") ?? true)
     }
+
+    /// The registry's description: parameters, defaults, ranges and oracle calls per particle step.
+    public static let registryEntry = SamplerInfo(
+        name: "rdmc", summary: "Reverse diffusion Monte Carlo (IS, ULA or IS-ULA score estimates)",
+        family: .population, defaultStepSize: nil, usesGradient: true, acceptanceTarget: nil,
+        parameters: [
+            .integer("particles", 1000, minimum: 2, "number of particles"),
+            .positive("horizon", 2, "horizon T of the forward OU process"),
+            .integer("steps", 25, minimum: 1, "outer steps from T to the early stop"),
+            .choice("estimator", "is", ["is", "ula", "is-ula"], "score estimator"),
+            .integer("inner_samples", 200, minimum: 1, "inner samples per score estimate"),
+            .integer("inner_steps", 20, minimum: 1, "inner ULA steps (ula, is-ula)"),
+            .positive("inner_step_size", 0.01, "inner ULA step size"),
+            .positive("early_stop", 0.05, "early-stop time δ"),
+            .choice("init", "gaussian", ["gaussian", "nested"], "initial particles"),
+            .flag("denoise", true, "final denoising step at δ"),
+        ],
+        oracleCallsPerStep: { p in (p.integer("inner_samples") ?? 1) },
+        crossCheck: { p throws(SampoError) in
+            let t = p.real("horizon") ?? 2, delta = p.real("early_stop") ?? 0.05
+            guard delta < t else { throw .invalid(.samplerParameter("early_stop"), "must be below the horizon \(t), found \(delta)") }
+        },
+        builder: .population { ReverseDiffusion(parameters: $0) })
 
     public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
         let d = target.dimension

@@ -21,29 +21,42 @@ public struct TemperedSMC: PopulationSampler {
     public let referenceScale: Double?
     public static let maxStages = 500
 
-    public init(particles: Int = 2000, essTarget: Double = 0.5, resampling: Resampling = .systematic, moves: Int = 10,
-                kernel: Kernel = .rwm, wasteFree: Bool = false, chainLength: Int = 10, referenceScale: Double? = nil) {
+    public init(particles: Int, essTarget: Double, resampling: Resampling, moves: Int, kernel: Kernel, wasteFree: Bool,
+                chainLength: Int, referenceScale: Double?) {
         self.particles = particles; self.essTarget = essTarget; self.resampling = resampling; self.moves = moves
         self.kernel = kernel; self.wasteFree = wasteFree; self.chainLength = chainLength; self.referenceScale = referenceScale
     }
 
-    /// From `--set` values; errors name the key.
-    public init(settings raw: PopulationSettings) throws(SampoError) {
-        var s = raw
-        let n = try s.integer("particles", default: 2000, minimum: 2)
-        let rho = try s.number("ess_target", default: 0.5)
-        guard rho > 0 && rho < 1 else { throw .usage("--set ess_target: expected a number in (0, 1), found \(rho)") }
-        let res = try s.choice("resampling", default: "systematic", among: Resampling.allCases.map(\.rawValue))
-        let moves = try s.integer("moves", default: 10, minimum: 1)
-        let k = try s.choice("kernel", default: "rwm", among: ["rwm", "mala"])
-        let wf = try s.flag("waste_free", default: false)
-        let p = try s.integer("chain_length", default: 10, minimum: 2)
-        let scale = try s.optionalNumber("reference_scale")
-        try s.rejectUnknown()
-        if wf && n / p < 2 { throw .usage("--set chain_length: waste-free SMC needs particles / chain_length ≥ 2") }
-        self.init(particles: n, essTarget: rho, resampling: Resampling(rawValue: res) ?? .systematic, moves: moves,
-                  kernel: Kernel(rawValue: k) ?? .rwm, wasteFree: wf, chainLength: p, referenceScale: scale)
+    /// From checked registry parameters (defaults filled in).
+    public init(parameters p: SamplerParameters) {
+        self.init(particles: p.integer("particles") ?? 2, essTarget: p.real("ess_target") ?? 0.5,
+                  resampling: Resampling(rawValue: p.choice("resampling") ?? "") ?? .systematic,
+                  moves: p.integer("moves") ?? 1, kernel: Kernel(rawValue: p.choice("kernel") ?? "") ?? .rwm,
+                  wasteFree: p.flag("waste_free") ?? false, chainLength: p.integer("chain_length") ?? 2,
+                  referenceScale: p.real("reference_scale"))
     }
+
+    /// The registry's description: parameters, defaults, ranges and oracle calls per particle move.
+    public static let registryEntry = SamplerInfo(
+        name: "smc", summary: "Adaptive tempered SMC from a Gaussian reference (RWM or MALA moves; optional waste-free)",
+        family: .population, defaultStepSize: nil, usesGradient: false, acceptanceTarget: nil,
+        parameters: [
+            .integer("particles", 2000, minimum: 2, "population size N"),
+            .fraction("ess_target", 0.5, in: 0, 1, "each stage keeps ESS = ρN of the incremental weights"),
+            .choice("resampling", "systematic", Resampling.allCases.map(\.rawValue), "resampling scheme"),
+            .integer("moves", 10, minimum: 1, "MH sweeps per stage"),
+            .choice("kernel", "rwm", ["rwm", "mala"], "move kernel (scaled by the particle covariance)"),
+            .flag("waste_free", false, "waste-free SMC (Dau & Chopin 2022): keep every state of N/P chains"),
+            .integer("chain_length", 10, minimum: 2, "waste-free chain length P"),
+            .positive("reference_scale", nil, "sd of the Gaussian reference (default: 2 × the target's known sd, else 10)"),
+        ],
+        oracleCallsPerStep: { p in p.choice("kernel") == "mala" ? 2 : 1 },
+        crossCheck: { p throws(SampoError) in
+            if p.flag("waste_free") == true, (p.integer("particles") ?? 0) / (p.integer("chain_length") ?? 1) < 2 {
+                throw .invalid(.samplerParameter("chain_length"), "waste-free SMC needs particles / chain_length ≥ 2")
+            }
+        },
+        builder: .population { TemperedSMC(parameters: $0) })
 
     /// The reference N(m, diag(s²)).
     func reference(for target: NamedTarget) -> (mean: [Double], sd: [Double]) {

@@ -1,0 +1,32 @@
+import Sampo
+
+/// The library names API concepts (a step size, a sampler parameter, an argument); the command
+/// line names its flags, so messages read as they always have: `--step-size: …`, `--set lambda: …`.
+extension SampoError {
+    var commandLineMessage: String {
+        switch self {
+        case .invalid(let setting, let text): return "\(setting.flag): \(text)"
+        case .unknownSampler: return "--sampler: \(description)"
+        case .unknownParameter(_, let name, _): return "--set \(name): \(description)"
+        case .unknownTarget: return "--target: \(description)"
+        case .allChainsDiverged: return description.replacingOccurrences(of: "step size", with: "--step-size")
+        default: return description
+        }
+    }
+
+    /// 2 for bad input, 1 for a failed run (DESIGN.md).
+    var exitStatus: Int32 { isUsage ? 2 : 1 }
+}
+
+extension SampoError.Setting {
+    /// Library argument names whose flag is spelled differently.
+    static let flagNames = ["initialization": "--init", "runs": "--chains", "path": "--out"]
+
+    var flag: String {
+        switch self {
+        case .stepSize: return "--step-size"
+        case .samplerParameter(let name): return "--set \(name)"
+        case .argument(let name): return Self.flagNames[name] ?? "--\(name)"
+        }
+    }
+}
