@@ -80,15 +80,25 @@ public enum EffectiveSampleSize {
     /// Bulk-ESS: ESS of the rank-normalised split chains.
     public static func bulk(_ chains: [[Double]]) throws(SampoError) -> Double? {
         guard valid(chains) else { return nil }
-        return try geyer(RankNormalization.zScale(SplitChains.split(chains)))
+        return try bulk(rankNormalizedSplit: RankNormalization.zScale(SplitChains.split(chains)))
+    }
+
+    /// Bulk-ESS from the rank-normalised split chains already computed (they are shared with R̂).
+    public static func bulk(rankNormalizedSplit z: [[Double]]) throws(SampoError) -> Double? {
+        try geyer(z)
     }
 
     /// Tail-ESS: the smaller ESS of the split indicators 𝟙[θ ≤ Q₀.₀₅] and 𝟙[θ ≤ Q₀.₉₅].
     public static func tail(_ chains: [[Double]]) throws(SampoError) -> Double? {
         guard valid(chains) else { return nil }
         let q = Quantiles.of(chains.flatMap { $0 }, probabilities: [0.05, 0.95])
+        return try tail(chains, q05: q[0], q95: q[1])
+    }
+
+    /// Tail-ESS with the pooled 5% and 95% quantiles already computed (they are shared with the summary).
+    public static func tail(_ chains: [[Double]], q05: Double, q95: Double) throws(SampoError) -> Double? {
         var out: Double?
-        for qp in q {
+        for qp in [q05, q95] {
             let indicator = chains.map { $0.map { $0 <= qp ? 1.0 : 0.0 } }
             guard let e = try geyer(SplitChains.split(indicator)) else { return nil }
             out = min(out ?? e, e)

@@ -40,34 +40,32 @@ public struct ParameterSummary: Sendable, Equatable {
         q05 = q[0]; q50 = q[1]; q95 = q[2]
         mcseMean = try MonteCarloError.mean(chains)
         mcseSD = try MonteCarloError.sd(chains)
-        // The same quantities as EffectiveSampleSize.bulk/tail and RHat.rank, sharing the
-        // rank-normalised split chains and the quantiles instead of recomputing them.
+        // EffectiveSampleSize.bulk/tail and RHat.rank, sharing the rank-normalised split chains
+        // and the quantiles instead of recomputing them.
         guard EffectiveSampleSize.valid(chains) else { return }
         let zSplit = RankNormalization.zScale(SplitChains.split(chains))
-        essBulk = try EffectiveSampleSize.geyer(zSplit)
-        var tail: Double?
-        for qp in [q05, q95] {
-            let indicator = chains.map { $0.map { $0 <= qp ? 1.0 : 0.0 } }
-            guard let e = try EffectiveSampleSize.geyer(SplitChains.split(indicator)) else { tail = nil; break }
-            tail = min(tail ?? e, e)
-        }
-        essTail = tail
-        let folded = chains.map { $0.map { abs($0 - q50) } }
-        if let bulk = RHat.basic(zSplit),
-           let tailR = RHat.basic(RankNormalization.zScale(SplitChains.split(folded))) {
-            rhat = max(bulk, tailR)
-        }
+        essBulk = try EffectiveSampleSize.bulk(rankNormalizedSplit: zSplit)
+        essTail = try EffectiveSampleSize.tail(chains, q05: q05, q95: q95)
+        rhat = RHat.rank(rankNormalizedSplit: zSplit, folded: chains.map { $0.map { abs($0 - q50) } })
     }
 
     /// The row's values in `columns` order after `parameter` (nil = undefined).
     public var values: [Double?] { [mean, sd, mcseMean, mcseSD, q05, q50, q95, essBulk, essTail, rhat] }
 }
 
-/// Summaries of every coordinate of a set of draws, using the chains that did not diverge.
+/// Summaries of every coordinate of a set of draws.
 public enum DrawsSummary {
+    /// The chains that hold all their draws: a chain that diverged stopped early and is left out
+    /// (its draws are not from the same run length, and its last states are suspect).
+    public static func completeChains(_ draws: Draws) -> [Int] {
+        (0..<draws.chains).filter { draws.recorded[$0] == draws.capacity && draws.capacity > 0 }
+    }
+
+    /// Summaries over `chains` (default: `completeChains(draws)`); throws when no chain is left.
     public static func summarize(_ draws: Draws, names: [String]? = nil,
                                  chains selected: [Int]? = nil) throws(SampoError) -> [ParameterSummary] {
-        let chains = selected ?? Array(0..<draws.chains)
+        let chains = selected ?? completeChains(draws)
+        guard !chains.isEmpty else { throw .runtime("no chain holds all its draws (every chain diverged); nothing to summarise") }
         return try summarize(count: draws.dimension) { j in
             (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
         }

@@ -21,8 +21,14 @@ public enum RHat {
     /// With one chain this is the R̂ of its two halves (as Stan reports; ArviZ gives NaN there).
     public static func rank(_ chains: [[Double]]) -> Double? {
         guard EffectiveSampleSize.valid(chains) else { return nil }
-        guard let bulk = basic(RankNormalization.zScale(SplitChains.split(chains))),
-              let tail = basic(RankNormalization.zScale(SplitChains.split(RankNormalization.fold(chains)))) else {
+        return rank(rankNormalizedSplit: RankNormalization.zScale(SplitChains.split(chains)),
+                    folded: RankNormalization.fold(chains))
+    }
+
+    /// Rank-normalised split R̂ from the rank-normalised split chains (shared with bulk-ESS) and
+    /// the folded chains |θ − median|.
+    public static func rank(rankNormalizedSplit z: [[Double]], folded: [[Double]]) -> Double? {
+        guard let bulk = basic(z), let tail = basic(RankNormalization.zScale(SplitChains.split(folded))) else {
             return nil
         }
         return max(bulk, tail)

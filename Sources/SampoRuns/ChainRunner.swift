@@ -63,6 +63,8 @@ public struct ChainOutcome: Sendable, Equatable {
     public var counts: OracleCounts
     /// The iteration (1-based, warm-up included) at which the state became non-finite.
     public var divergedAt: Int?
+    /// Metropolis proposals whose acceptance ratio was NaN (the density is NaN where they landed).
+    public var nanProposals = 0
 }
 
 /// Draws and per-chain outcomes of a run.
@@ -85,40 +87,50 @@ public struct ChainRun: Sendable {
 /// and its moves, and writes only its own slice of the draws, so the result is identical for
 /// any number of jobs.
 public enum Chains {
-    /// `makeKernel` is called once per chain, on the worker thread that runs it.
+    /// `makeKernel` is called once per chain, on the worker thread that runs it. A chain whose
+    /// start has a non-finite log density fails the run with `.nonFiniteStart` naming it (the first
+    /// such chain); chains that diverge later stop and are reported in the outcomes.
     public static func run(settings: RunSettings, dimension: Int,
-                           makeKernel: @escaping @Sendable () -> any MarkovKernel) throws(SampoError) -> ChainRun {
+                           makeKernel: @escaping @Sendable () throws(SampoError) -> any MarkovKernel) throws(SampoError) -> ChainRun {
         try settings.validate(dimension: dimension)
         let capacity = settings.steps / settings.thin
         var draws = Draws(chains: settings.chains, capacity: capacity, dimension: dimension)
         var outcomes = [ChainOutcome](repeating: ChainOutcome(acceptanceRate: 0, counts: OracleCounts()),
                                       count: settings.chains)
+        var failures = [SampoError?](repeating: nil, count: settings.chains)
         let start = DispatchTime.now().uptimeNanoseconds
         let jobs = min(settings.jobs, settings.chains)
         draws.values.withUnsafeMutableBufferPointer { valuesBuffer in
             draws.recorded.withUnsafeMutableBufferPointer { recordedBuffer in
                 outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
-                    let shared = SharedOutput(values: valuesBuffer.baseAddress, recorded: recordedBuffer.baseAddress!,
-                                              outcomes: outcomeBuffer.baseAddress!)
-                    DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-                        for chain in stride(from: worker, to: settings.chains, by: jobs) {
-                            let kernel = makeKernel()
-                            let result = runChain(kernel, chain: chain, settings: settings, capacity: capacity,
-                                                  out: shared.values.map { $0 + chain * capacity * dimension })
-                            shared.recorded[chain] = result.recorded
-                            shared.outcomes[chain] = result.outcome
+                    failures.withUnsafeMutableBufferPointer { failureBuffer in
+                        let shared = SharedOutput(values: valuesBuffer.baseAddress, recorded: recordedBuffer.baseAddress!,
+                                                  outcomes: outcomeBuffer.baseAddress!, failures: failureBuffer.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+                            for chain in stride(from: worker, to: settings.chains, by: jobs) {
+                                do throws(SampoError) {
+                                    let kernel = try makeKernel()
+                                    let result = try runChain(kernel, chain: chain, settings: settings, capacity: capacity,
+                                                              out: shared.values.map { $0 + chain * capacity * dimension })
+                                    shared.recorded[chain] = result.recorded
+                                    shared.outcomes[chain] = result.outcome
+                                } catch {
+                                    shared.failures[chain] = error
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        if let first = failures.compactMap({ $0 }).first { throw first }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return ChainRun(settings: settings, draws: draws, outcomes: outcomes, wallSeconds: seconds)
     }
 
     /// Runs one chain to completion or divergence, writing kept draws to `out`.
     static func runChain(_ kernel: any MarkovKernel, chain: Int, settings: RunSettings, capacity: Int,
-                         out: UnsafeMutablePointer<Double>?) -> (recorded: Int, outcome: ChainOutcome) {
+                         out: UnsafeMutablePointer<Double>?) throws(SampoError) -> (recorded: Int, outcome: ChainOutcome) {
         let d = kernel.dimension
         let rng = RandomStream(seed: settings.seed, stream: UInt64(chain))
         var start = [Double](repeating: 0, count: d)
@@ -127,7 +139,8 @@ public enum Chains {
         case .zero: break
         case .point(let x): start = x
         }
-        kernel.reset(to: start)
+        let startLogDensity = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
+        guard startLogDensity.isFinite else { throw .nonFiniteStart(chain: chain, logDensity: startLogDensity) }
         var accepted = 0
         var recorded = 0
         var divergedAt: Int?
@@ -152,7 +165,7 @@ public enum Chains {
         }
         let kept = max(0, iteration - settings.warmup)
         let outcome = ChainOutcome(acceptanceRate: kept > 0 ? Double(accepted) / Double(kept) : 0,
-                                   counts: kernel.counts, divergedAt: divergedAt)
+                                   counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals)
         return (min(recorded, capacity), outcome)
     }
 }
@@ -163,4 +176,5 @@ private struct SharedOutput: @unchecked Sendable {
     let values: UnsafeMutablePointer<Double>?
     let recorded: UnsafeMutablePointer<Int>
     let outcomes: UnsafeMutablePointer<ChainOutcome>
+    let failures: UnsafeMutablePointer<SampoError?>
 }

@@ -34,7 +34,7 @@ public enum ComparisonRunner {
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given,
                                   settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
                                                         jobs: jobs))
-        let result = try job.run()
+        let result = try job.runKeepingDivergedChains()
         let quality = SampleQuality(run: result, target: target)
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations
                             + tuningCounts.gradientEvaluations + tuningCounts.densityEvaluations)

@@ -70,7 +70,12 @@ public struct PopulationJob: Sendable {
         }
         var ordered = [PopulationRun?](repeating: nil, count: total)
         for list in perWorker { for (r, result) in list { ordered[r] = result } }
-        let results = ordered.compactMap { $0 }
+        let cost = target.density.costOfGradientCall
+        let results = ordered.compactMap { $0 }.map { run -> PopulationRun in
+            var charged = run
+            charged.counts = run.counts.charged(gradientCallsAt: cost)
+            return charged
+        }
         let n = results.map(\.count).max() ?? 0, d = target.dimension
         var draws = Draws(chains: total, capacity: n, dimension: d)
         for (r, result) in results.enumerated() where result.failure == nil {

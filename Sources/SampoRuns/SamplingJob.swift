@@ -32,9 +32,22 @@ public struct SamplingJob: Sendable {
         parameterNotes = resolved.notes
     }
 
+    /// Runs the chains. Throws `.nonFiniteStart` for a start with a non-finite log density and
+    /// `.allChainsDiverged` when no chain survives; chains that diverged are in the outcomes.
     public func run() throws(SampoError) -> ChainRun {
+        let run = try runKeepingDivergedChains()
+        guard run.divergedChains.count < run.outcomes.count else { throw .allChainsDiverged(chains: run.outcomes.count) }
+        return run
+    }
+
+    /// Runs the chains and returns even when every chain diverged (for comparison tables and the
+    /// command line, which record and report the divergences).
+    public func runKeepingDivergedChains() throws(SampoError) -> ChainRun {
         let makeKernel = try sampler.kernelFactory(target: target.density, stepSize: stepSize, parameters: parameters)
-        return try Chains.run(settings: settings, dimension: target.dimension, makeKernel: makeKernel)
+        var run = try Chains.run(settings: settings, dimension: target.dimension, makeKernel: makeKernel)
+        let cost = target.density.costOfGradientCall
+        for c in run.outcomes.indices { run.outcomes[c].counts = run.outcomes[c].counts.charged(gradientCallsAt: cost) }
+        return run
     }
 
     /// Metadata for output files: everything that determines the draws (and nothing that

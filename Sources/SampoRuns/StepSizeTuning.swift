@@ -3,9 +3,8 @@ import SampoDiagnostics
 import Foundation
 
 /// Step-size tuning for `sampo compare --tune`, run on one pilot chain before the real chains.
-/// Metropolis-adjusted samplers: dual averaging (Nesterov; Hoffman & Gelman's constants γ = 0.05,
-/// t₀ = 10, κ = 0.75) of log h towards the acceptance target (0.574 for MALA-type, 0.234 for RWM),
-/// updated after every block of 10 iterations. Unadjusted samplers: a pilot grid h₀·{1/4, 1/2, 1, 2, 4},
+/// Metropolis-adjusted samplers: `DualAveraging` of log h towards the registry's acceptance target
+/// (0.574 for MALA-type, 0.234 for RWM), updated after every block of 10 iterations. Unadjusted samplers: a pilot grid h₀·{1/4, 1/2, 1, 2, 4},
 /// keeping the step whose pilot draws have the smallest kernel Stein discrepancy (needs no exact draws).
 public enum StepSizeTuning {
     public struct Outcome: Sendable {
@@ -22,36 +21,29 @@ public enum StepSizeTuning {
             (try? sampler.makeKernel(target: target.density, stepSize: h, parameters: parameters))
                 ?? (try? sampler.makeKernel(target: target.density, stepSize: start, parameters: parameters))
         }
-        if let delta = sampler.acceptanceTarget {
-            return dualAveraging(makeKernel, target, delta, start, iterations, seed)
-        }
-        return steinGrid(makeKernel, target, start, iterations, seed)
+        let outcome = sampler.acceptanceTarget.map { dualAveraging(makeKernel, target, $0, start, iterations, seed) }
+            ?? steinGrid(makeKernel, target, start, iterations, seed)
+        return Outcome(stepSize: outcome.stepSize,
+                       counts: outcome.counts.charged(gradientCallsAt: target.density.costOfGradientCall))
     }
 
     static func dualAveraging(_ makeKernel: (Double) -> (any MarkovKernel)?, _ target: NamedTarget, _ delta: Double,
                               _ h0: Double, _ iterations: Int, _ seed: UInt64) -> Outcome {
         let rng = RandomStream(seed: seed, stream: 0x7E57)
         var position = (0..<target.dimension).map { _ in rng.normal() }
-        let mu = log(10 * h0)
-        var logH = log(h0), logHBar = 0.0, hBar = 0.0
+        var adaptation = DualAveraging(initialStepSize: h0, target: delta)
         var counts = OracleCounts()
         let block = 10
-        for m in 1...max(1, iterations / block) {
-            guard let kernel = makeKernel(exp(logH)) else { break }
-            kernel.reset(to: position)
+        for _ in 1...max(1, iterations / block) {
+            guard let kernel = makeKernel(adaptation.stepSize) else { break }
+            _ = try? kernel.reset(to: position)
             var accepted = 0
             for _ in 0..<block where kernel.step(rng: rng) { accepted += 1 }
-            counts.gradientEvaluations += kernel.counts.gradientEvaluations
-            counts.densityEvaluations += kernel.counts.densityEvaluations
+            counts = counts + kernel.counts
             if kernel.positionIsFinite { position = kernel.currentPosition }
-            let rate = Double(accepted) / Double(block)
-            let t = Double(m)
-            hBar = (1 - 1 / (t + 10)) * hBar + (delta - rate) / (t + 10)
-            logH = mu - t.squareRoot() / 0.05 * hBar
-            let eta = pow(t, -0.75)
-            logHBar = eta * logH + (1 - eta) * logHBar
+            adaptation.update(acceptance: Double(accepted) / Double(block))
         }
-        return Outcome(stepSize: exp(logHBar), counts: counts)
+        return Outcome(stepSize: adaptation.finalStepSize, counts: counts)
     }
 
     static func steinGrid(_ makeKernel: (Double) -> (any MarkovKernel)?, _ target: NamedTarget, _ h0: Double,
@@ -63,7 +55,7 @@ public enum StepSizeTuning {
             let h = h0 * factor
             let rng = RandomStream(seed: seed, stream: 0x7E57)
             guard let kernel = makeKernel(h) else { continue }
-            kernel.reset(to: (0..<target.dimension).map { _ in rng.normal() })
+            _ = try? kernel.reset(to: (0..<target.dimension).map { _ in rng.normal() })
             var points: [[Double]] = []
             var finite = true
             for i in 0..<per {

@@ -45,7 +45,7 @@ struct SampleCommand: ParsableCommand {
                                        initialization: initialization)
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings)
-            let result = try job.run()
+            let result = try job.runKeepingDivergedChains()
             let quality = SampleQuality(run: result, target: loaded)
             if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws")) }
             if let path = summary {
@@ -60,11 +60,16 @@ struct SampleCommand: ParsableCommand {
                 try AtomicFile.write(try r.json(), to: path)
             }
             printTable(job: job, run: result, quality: quality)
+            let nan = result.outcomes.enumerated().filter { $0.element.nanProposals > 0 }
+            if !nan.isEmpty {
+                note("the log density was NaN at proposals of " + nan.map { "chain \($0.offset + 1) (\($0.element.nanProposals))" }
+                    .joined(separator: ", ") + "; they were rejected, so these chains sample the target only where it is defined")
+            }
             if !result.divergedChains.isEmpty {
                 let list = result.divergedChains.map { "chain \($0 + 1) at iteration \(result.outcomes[$0].divergedAt ?? 0)" }
                 note("diverged (state became non-finite; these chains stopped): " + list.joined(separator: ", "))
                 if result.divergedChains.count == result.outcomes.count {
-                    throw SampoError.runtime("every chain diverged; try a smaller --step-size")
+                    throw SampoError.allChainsDiverged(chains: result.outcomes.count)
                 }
             }
         }

@@ -16,8 +16,8 @@ final class LangevinFamilyTests: XCTestCase {
 
     func testMYULAOneStep() throws {
         let t = try TestSupport.target("lau-gmm-l1prior").density
-        let k = MYULA(target: t, stepSize: 0.05, lambda: 0.25)
-        k.reset(to: [0.5, -1])
+        let k = try MYULA(target: t, stepSize: 0.05, lambda: 0.25)
+        try k.reset(to: [0.5, -1])
         _ = k.step(noise: ScriptedNoise(normals: [0.3, -0.7]))
         XCTAssertEqual(k.currentPosition[0], 0.583031768675, accuracy: 1e-11)
         XCTAssertEqual(k.currentPosition[1], -1.172180009585, accuracy: 1e-11)
@@ -28,7 +28,7 @@ final class LangevinFamilyTests: XCTestCase {
         for name in SamplerCatalog.markovNames {
             let info = try SamplerCatalog.named(name)
             let a = try info.makeKernel(target: t, stepSize: 0.05), b = try info.makeKernel(target: t, stepSize: 0.05)
-            a.reset(to: [0.5, -1]); b.reset(to: [0.5, -1])
+            try a.reset(to: [0.5, -1]); try b.reset(to: [0.5, -1])
             for _ in 0..<3 {
                 _ = a.step(noise: ScriptedNoise(normals: [0.3, -0.7, 1.1, 0.2], uniforms: [0.37]))
                 _ = b.step(noise: ScriptedNoise(normals: [0.3, -0.7, 1.1, 0.2], uniforms: [0.37]))
@@ -195,7 +195,10 @@ final class LangevinFamilyTests: XCTestCase {
     func testBlowUpIsReportedAsDivergence() throws {
         let t = try TestSupport.target("lau-gmm")
         for s in ["ula", "rlmc", "myula", "psgla", "kinetic-euler", "obabo", "baoab", "klmc", "rklmc"] {
-            let (_, r) = try run(s, t, h: 20, chains: 2, steps: 2000, warmup: 0)
+            let job = try SamplingJob(target: t, sampler: try SamplerCatalog.named(s), stepSize: 20,
+                                      settings: RunSettings(chains: 2, steps: 2000, warmup: 0, seed: 21, jobs: 2))
+            XCTAssertThrowsError(try job.run(), s) { XCTAssertEqual($0 as? SampoError, .allChainsDiverged(chains: 2)) }
+            let r = try job.runKeepingDivergedChains()
             XCTAssertEqual(r.divergedChains, [0, 1], s)
             let q = SampleQuality(run: r, target: t)
             XCTAssertNil(q.meanError, s); XCTAssertNil(q.minBulkESS, s)

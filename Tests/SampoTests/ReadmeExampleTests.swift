@@ -17,9 +17,9 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertEqual(run.totalCounts.gradientEvaluations, 4 * 11_001)
         XCTAssertEqual(run.draws.series(chain: 0, coordinate: 0).count, 10_000)
 
-        let kernel = MALA(target: mixture, stepSize: 0.2)
+        let kernel = try MALA(target: mixture, stepSize: 0.2)
         let rng = RandomStream(seed: 42, stream: 0)
-        kernel.reset(to: [0, 0])
+        try kernel.reset(to: [0, 0])
         for _ in 0..<1000 { _ = kernel.step(rng: rng) }
         XCTAssertTrue(kernel.currentPosition.allSatisfy(\.isFinite))
     }

@@ -34,7 +34,9 @@ final class RunnerTests: XCTestCase {
     /// ULA with a step far beyond stability blows up: the chain is reported as diverged, stops,
     /// and keeps only the finite draws it had.
     func testDivergenceIsReported() throws {
-        let r = try job("ula", h: 5, chains: 2, steps: 1000, jobs: 2).run()
+        let diverging = try job("ula", h: 5, chains: 2, steps: 1000, jobs: 2)
+        XCTAssertThrowsError(try diverging.run()) { XCTAssertEqual($0 as? SampoError, .allChainsDiverged(chains: 2)) }
+        let r = try diverging.runKeepingDivergedChains()
         XCTAssertEqual(r.divergedChains, [0, 1])
         for c in 0..<2 {
             let at = try XCTUnwrap(r.outcomes[c].divergedAt)

@@ -68,8 +68,8 @@ final class SamplerTests: XCTestCase {
     /// A deterministic ULA step from x with noise ξ: x' = x + h∇log π(x) + √(2h) ξ.
     func testULAOneStep() throws {
         let t = try XCTUnwrap(TestSupport.target("lau-gmm").density as? GaussianMixture)
-        let k = ULA(target: t, stepSize: 0.05)
-        k.reset(to: [0.5, -1])
+        let k = try ULA(target: t, stepSize: 0.05)
+        try k.reset(to: [0.5, -1])
         _ = k.step(noise: ScriptedNoise(normals: [0.3, -0.7]))
         let x = k.currentPosition
         XCTAssertEqual(x[0], 0.590531768675, accuracy: 1e-11)

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Metropolis-adjusted Langevin: propose y = x + h∇log π(x) + √(2h) ξ and accept with
 /// log α = log π(y) − log π(x) − (‖x − y − h∇log π(y)‖² − ‖y − x − h∇log π(x)‖²)/(4h).
 /// A rejection repeats x. One gradient per step.
@@ -8,29 +6,32 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
     public let stepSize: Double
     public let dimension: Int
     public private(set) var counts = OracleCounts()
+    private var mh = MetropolisHastings()
+    private let buffers: VectorBuffers
     private let x, grad, y, gradY: UnsafeMutablePointer<Double>
     private var logP = -Double.infinity
     private let noiseScale: Double
 
-    public init(target: Target, stepSize: Double) {
+    public init(target: Target, stepSize: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(target.dimension)
         self.target = target
         self.stepSize = stepSize
         dimension = target.dimension
         noiseScale = (2 * stepSize).squareRoot()
-        let d = dimension
-        x = .allocate(capacity: d); grad = .allocate(capacity: d)
-        y = .allocate(capacity: d); gradY = .allocate(capacity: d)
-        for p in [x, grad, y, gradY] { p.initialize(repeating: 0, count: d) }
+        buffers = VectorBuffers(dimension: dimension, count: 4)
+        x = buffers[0]; grad = buffers[1]; y = buffers[2]; gradY = buffers[3]
     }
 
-    deinit { x.deallocate(); grad.deallocate(); y.deallocate(); gradY.deallocate() }
-
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var nanProposals: Int { mh.nanProposals }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
         logP = target.logDensityAndGradient(at: x, gradient: grad)
         counts.gradientEvaluations += 1
+        return logP
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
@@ -50,16 +51,9 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
             backward += b * b
         }
         let logAlpha = logPY - logP - (backward - forward) / (4 * h)
-        // A NaN log α (non-finite proposal) compares false: the proposal is rejected. When
-        // log α ≥ 0 the move is accepted for every u, so no uniform is drawn.
-        guard logAlpha >= 0 || log(rng.uniformPositive()) < logAlpha else { return false }
-        swap(x, y, d); swap(grad, gradY, d)
+        guard mh.accept(logAlpha: logAlpha, noise: rng) else { return false }
+        x.update(from: y, count: d); grad.update(from: gradY, count: d)
         logP = logPY
         return true
-    }
-
-    @inline(__always)
-    private func swap(_ a: UnsafeMutablePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ n: Int) {
-        a.update(from: b, count: n)
     }
 }

@@ -6,25 +6,25 @@ public final class RLMC<Target: LogDensity>: MarkovKernel {
     public let stepSize: Double
     public let dimension: Int
     public private(set) var counts = OracleCounts()
+    private let buffers: VectorBuffers
     private let x, g, mid, gMid, xi1: UnsafeMutablePointer<Double>
 
-    public init(target: Target, stepSize: Double) {
+    public init(target: Target, stepSize: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(target.dimension)
         self.target = target; self.stepSize = stepSize
-        let d = target.dimension
-        dimension = d
-        x = .allocate(capacity: d); g = .allocate(capacity: d); mid = .allocate(capacity: d)
-        gMid = .allocate(capacity: d); xi1 = .allocate(capacity: d)
-        for p in [x, g, mid, gMid, xi1] { p.initialize(repeating: 0, count: d) }
+        dimension = target.dimension
+        buffers = VectorBuffers(dimension: dimension, count: 5)
+        x = buffers[0]; g = buffers[1]; mid = buffers[2]; gMid = buffers[3]; xi1 = buffers[4]
     }
-
-    deinit { for p in [x, g, mid, gMid, xi1] { p.deallocate() } }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
-        _ = target.logDensityAndGradient(at: x, gradient: g)
         counts.gradientEvaluations += 1
+        return target.logDensityAndGradient(at: x, gradient: g)
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }

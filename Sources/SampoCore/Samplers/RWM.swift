@@ -1,5 +1,3 @@
-import Foundation
-
 /// Random-walk Metropolis: y = x + s ξ, accepted with log α = log π(y) − log π(x).
 /// `stepSize` is the proposal standard deviation s. One density evaluation per step.
 public final class RWM<Target: LogDensity>: MarkovKernel {
@@ -7,25 +5,30 @@ public final class RWM<Target: LogDensity>: MarkovKernel {
     public let stepSize: Double
     public let dimension: Int
     public private(set) var counts = OracleCounts()
+    private var mh = MetropolisHastings()
+    private let buffers: VectorBuffers
     private let x, y: UnsafeMutablePointer<Double>
     private var logP = -Double.infinity
 
-    public init(target: Target, stepSize: Double) {
+    public init(target: Target, stepSize: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(target.dimension)
         self.target = target
         self.stepSize = stepSize
         dimension = target.dimension
-        x = .allocate(capacity: dimension); x.initialize(repeating: 0, count: dimension)
-        y = .allocate(capacity: dimension); y.initialize(repeating: 0, count: dimension)
+        buffers = VectorBuffers(dimension: dimension, count: 2)
+        x = buffers[0]; y = buffers[1]
     }
 
-    deinit { x.deallocate(); y.deallocate() }
-
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var nanProposals: Int { mh.nanProposals }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
         logP = target.logDensity(at: x)
         counts.densityEvaluations += 1
+        return logP
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
@@ -36,7 +39,7 @@ public final class RWM<Target: LogDensity>: MarkovKernel {
         for j in 0..<dimension { y[j] = x[j] + stepSize * rng.normal() }
         let logPY = target.logDensity(at: y)
         counts.densityEvaluations += 1
-        guard log(rng.uniformPositive()) < logPY - logP else { return false }
+        guard mh.accept(logAlpha: logPY - logP, noise: rng) else { return false }
         x.update(from: y, count: dimension)
         logP = logPY
         return true

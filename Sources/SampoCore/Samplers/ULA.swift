@@ -5,27 +5,28 @@ public final class ULA<Target: LogDensity>: MarkovKernel {
     public let stepSize: Double
     public let dimension: Int
     public private(set) var counts = OracleCounts()
-    private let x: UnsafeMutablePointer<Double>
-    private let grad: UnsafeMutablePointer<Double>
+    private let buffers: VectorBuffers
+    private let x, grad: UnsafeMutablePointer<Double>
     private let noiseScale: Double
 
-    public init(target: Target, stepSize: Double) {
+    public init(target: Target, stepSize: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(target.dimension)
         self.target = target
         self.stepSize = stepSize
         dimension = target.dimension
         noiseScale = (2 * stepSize).squareRoot()
-        x = .allocate(capacity: dimension); x.initialize(repeating: 0, count: dimension)
-        grad = .allocate(capacity: dimension); grad.initialize(repeating: 0, count: dimension)
+        buffers = VectorBuffers(dimension: dimension, count: 2)
+        x = buffers[0]; grad = buffers[1]
     }
-
-    deinit { x.deallocate(); grad.deallocate() }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
-        _ = target.logDensityAndGradient(at: x, gradient: grad)
         counts.gradientEvaluations += 1
+        return target.logDensityAndGradient(at: x, gradient: grad)
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }

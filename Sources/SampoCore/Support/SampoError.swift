@@ -14,8 +14,9 @@ public enum SampoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A file (target, experiment, draws, points) that cannot be used; the text names the field,
     /// line or column and what was expected.
     case badFile(path: String, String)
-    /// A chain's starting point has a non-finite log density (Stan refuses to start there too).
-    case nonFiniteStart(chain: Int, logDensity: Double)
+    /// A chain's starting point (chain numbered from 0) has a non-finite log density; Stan refuses
+    /// to start there too.
+    case nonFiniteStart(chain: Int?, logDensity: Double)
     /// Every chain of a run stopped on a non-finite state.
     case allChainsDiverged(chains: Int)
     /// Other bad input.
@@ -61,7 +62,8 @@ public enum SampoError: Error, Equatable, Sendable, CustomStringConvertible {
             return "no target named '\(name)' and no such file" + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
         case .badFile(let path, let text): return "\(path): \(text)"
         case .nonFiniteStart(let chain, let lp):
-            return "chain \(chain + 1): the log density at the starting point is \(lp); choose another start"
+            let which = chain.map { "chain \($0 + 1): " } ?? ""
+            return which + "the log density at the starting point is \(lp); choose another start"
         case .allChainsDiverged(let chains):
             return "all \(chains) chain\(chains == 1 ? "" : "s") diverged (non-finite state); try a smaller step size"
         case .usage(let text), .runtime(let text): return text

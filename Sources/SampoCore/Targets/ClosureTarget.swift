@@ -16,6 +16,11 @@ public struct ClosureTarget: LogDensity {
         hasExactGradient = gradient != nil
     }
 
+    /// 2d + 1 density calls per gradient when the gradient is a finite difference.
+    public var costOfGradientCall: OracleCounts {
+        hasExactGradient ? OracleCounts(gradientEvaluations: 1) : OracleCounts(densityEvaluations: 2 * dimension + 1)
+    }
+
     public func logDensity(at x: UnsafePointer<Double>) -> Double {
         density(Array(UnsafeBufferPointer(start: x, count: dimension)))
     }

@@ -9,9 +9,15 @@ public protocol LogDensity: Sendable {
     func logDensity(at x: UnsafePointer<Double>) -> Double
     /// log π(x), and ∇ log π(x) written to `gradient`.
     func logDensityAndGradient(at x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double
+    /// What one `logDensityAndGradient` call costs in oracle calls: one gradient evaluation for a
+    /// target with an exact gradient (the default); 2d + 1 density evaluations for a finite-difference
+    /// gradient. Runs charge their counts with it, so equal-budget comparisons stay fair.
+    var costOfGradientCall: OracleCounts { get }
 }
 
 extension LogDensity {
+    public var costOfGradientCall: OracleCounts { OracleCounts(gradientEvaluations: 1) }
+
     /// Convenience for tests and small scripts (allocates).
     public func logDensity(_ x: [Double]) -> Double {
         x.withUnsafeBufferPointer { logDensity(at: $0.baseAddress!) }

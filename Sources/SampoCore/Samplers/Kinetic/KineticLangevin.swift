@@ -16,7 +16,10 @@ public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
     /// KLMC's per-step constants: η, φ, ψ, the sd of V′, the slope of X′ on V′, the conditional sd of X′.
     let eta, phi, psi, sdV, slope, sdX: Double
 
-    public init(target: Target, scheme: Scheme, stepSize: Double, friction: Double) {
+    public init(target: Target, scheme: Scheme, stepSize: Double, friction: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.positive(friction, "friction")
+        try KernelChecks.dimension(target.dimension)
         self.target = target; self.scheme = scheme; self.stepSize = stepSize; self.friction = friction
         s = KineticState(dimension: target.dimension)
         let c = OUCoefficients(gamma: friction), h = stepSize
@@ -30,7 +33,8 @@ public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
     public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
     public var positionIsFinite: Bool { s.positionIsFinite }
 
-    public func reset(to start: UnsafePointer<Double>) { s.reset(to: start, target: target, counts: &counts) }
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double { s.reset(to: start, target: target, counts: &counts) }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
@@ -45,7 +49,7 @@ public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
         _ = target.logDensityAndGradient(at: s.x, gradient: s.g)
         counts.gradientEvaluations += 1
         if scheme == .obabo { obaboFinish(noise) }
-        if scheme == .baoab { for j in 0..<s.d { s.v[j] += 0.5 * stepSize * s.g[j] } }
+        if scheme == .baoab { Integrators.kick(s.v, s.g, by: 0.5 * stepSize, s.d) }
         return true
     }
 }

@@ -2,22 +2,21 @@
 /// the draws record positions only). Velocities start at 0; warm-up brings them to equilibrium.
 final class KineticState {
     let d: Int
+    private let buffers: VectorBuffers
     let x, v, g: UnsafeMutablePointer<Double>
 
     init(dimension: Int) {
         d = dimension
-        x = .allocate(capacity: d); v = .allocate(capacity: d); g = .allocate(capacity: d)
-        for p in [x, v, g] { p.initialize(repeating: 0, count: d) }
+        buffers = VectorBuffers(dimension: d, count: 3)
+        x = buffers[0]; v = buffers[1]; g = buffers[2]
     }
 
-    deinit { x.deallocate(); v.deallocate(); g.deallocate() }
-
     /// Moves to `start` with zero velocity and caches ∇log π there (one gradient evaluation).
-    func reset<T: LogDensity>(to start: UnsafePointer<Double>, target: T, counts: inout OracleCounts) {
+    func reset<T: LogDensity>(to start: UnsafePointer<Double>, target: T, counts: inout OracleCounts) -> Double {
         x.update(from: start, count: d)
         v.update(repeating: 0, count: d)
-        _ = target.logDensityAndGradient(at: x, gradient: g)
         counts.gradientEvaluations += 1
+        return target.logDensityAndGradient(at: x, gradient: g)
     }
 
     var positionIsFinite: Bool {

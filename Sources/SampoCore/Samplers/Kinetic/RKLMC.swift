@@ -8,25 +8,27 @@ public final class RKLMC<Target: LogDensity>: MarkovKernel {
     public var dimension: Int { s.d }
     public private(set) var counts = OracleCounts()
     private let s: KineticState
+    private let buffers: VectorBuffers
     private let mid, gMid, aa, ea, ah: UnsafeMutablePointer<Double>
     private let integrals: BrownianIntegrals
 
-    public init(target: Target, stepSize: Double, friction: Double) {
+    public init(target: Target, stepSize: Double, friction: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.positive(friction, "friction")
+        try KernelChecks.dimension(target.dimension)
         self.target = target; self.stepSize = stepSize; self.friction = friction
         let d = target.dimension
         s = KineticState(dimension: d)
-        mid = .allocate(capacity: d); gMid = .allocate(capacity: d)
-        aa = .allocate(capacity: d); ea = .allocate(capacity: d); ah = .allocate(capacity: d)
-        for p in [mid, gMid, aa, ea, ah] { p.initialize(repeating: 0, count: d) }
+        buffers = VectorBuffers(dimension: d, count: 5)
+        mid = buffers[0]; gMid = buffers[1]; aa = buffers[2]; ea = buffers[3]; ah = buffers[4]
         integrals = BrownianIntegrals(gamma: friction, h: stepSize)
     }
-
-    deinit { for p in [mid, gMid, aa, ea, ah] { p.deallocate() } }
 
     public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
     public var positionIsFinite: Bool { s.positionIsFinite }
 
-    public func reset(to start: UnsafePointer<Double>) { s.reset(to: start, target: target, counts: &counts) }
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double { s.reset(to: start, target: target, counts: &counts) }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }

@@ -228,7 +228,7 @@ struct Mover {
                 counts.densityEvaluations += 1
                 let lry = logRef(y)
                 let logAlpha = logTempered(lpy, lry) - logTempered(lp, lr)
-                guard log(noise.uniformPositive()) < logAlpha else { return false }
+                guard MetropolisHastings.accept(logAlpha: logAlpha, noise: noise) else { return false }
                 x.update(from: y, count: d); lp = lpy; lr = lry
                 return true
             case .mala:
@@ -247,7 +247,7 @@ struct Mover {
                     fwd += a * a; bwd += b * b
                 }
                 let logAlpha = logTempered(lpy, lry) - logTempered(lp, lr) - (bwd - fwd) / (4 * h)
-                guard log(noise.uniformPositive()) < logAlpha else { return false }
+                guard MetropolisHastings.accept(logAlpha: logAlpha, noise: noise) else { return false }
                 x.update(from: y, count: d); lp = lpy; lr = lry
                 return true
             }

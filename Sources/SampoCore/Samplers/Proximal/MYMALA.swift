@@ -7,27 +7,32 @@ public final class MYMALA: MarkovKernel {
     public let stepSize: Double, lambda: Double
     public var dimension: Int { view.dimension }
     public private(set) var counts = OracleCounts()
+    private var mh = MetropolisHastings()
+    private let buffers: VectorBuffers
     private let x, g, y, gy: UnsafeMutablePointer<Double>
     private var logP = -Double.infinity
 
-    public init(target: any LogDensity, stepSize: Double, lambda: Double) {
+    public init(target: any LogDensity, stepSize: Double, lambda: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.positive(lambda, "lambda")
+        try KernelChecks.dimension(target.dimension)
         view = ProximalView(target)
         self.stepSize = stepSize; self.lambda = lambda
-        let d = target.dimension
-        x = .allocate(capacity: d); g = .allocate(capacity: d); y = .allocate(capacity: d); gy = .allocate(capacity: d)
-        for p in [x, g, y, gy] { p.initialize(repeating: 0, count: d) }
+        buffers = VectorBuffers(dimension: target.dimension, count: 4)
+        x = buffers[0]; g = buffers[1]; y = buffers[2]; gy = buffers[3]
     }
 
-    deinit { for p in [x, g, y, gy] { p.deallocate() } }
-
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var nanProposals: Int { mh.nanProposals }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
         _ = view.smoothed(x, lambda: lambda, gradient: g)
         logP = view.target.logDensity(at: x)
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
+        return logP
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
@@ -46,7 +51,7 @@ public final class MYMALA: MarkovKernel {
             forward += a * a; backward += b * b
         }
         let logAlpha = logPY - logP - (backward - forward) / (4 * h)
-        guard log(noise.uniformPositive()) < logAlpha else { return false }
+        guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
         x.update(from: y, count: d); g.update(from: gy, count: d)
         logP = logPY
         return true

@@ -5,23 +5,26 @@ public final class MYULA: MarkovKernel {
     public let stepSize: Double, lambda: Double
     public var dimension: Int { view.dimension }
     public private(set) var counts = OracleCounts()
+    private let buffers: VectorBuffers
     private let x, g: UnsafeMutablePointer<Double>
 
-    public init(target: any LogDensity, stepSize: Double, lambda: Double) {
+    public init(target: any LogDensity, stepSize: Double, lambda: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.positive(lambda, "lambda")
+        try KernelChecks.dimension(target.dimension)
         view = ProximalView(target)
         self.stepSize = stepSize; self.lambda = lambda
-        x = .allocate(capacity: target.dimension); g = .allocate(capacity: target.dimension)
-        x.initialize(repeating: 0, count: target.dimension); g.initialize(repeating: 0, count: target.dimension)
+        buffers = VectorBuffers(dimension: target.dimension, count: 2)
+        x = buffers[0]; g = buffers[1]
     }
-
-    deinit { x.deallocate(); g.deallocate() }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
-        _ = view.smoothed(x, lambda: lambda, gradient: g)
         counts.gradientEvaluations += 1
+        return view.smoothed(x, lambda: lambda, gradient: g)
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }

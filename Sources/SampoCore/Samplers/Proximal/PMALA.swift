@@ -9,28 +9,31 @@ public final class PMALA: MarkovKernel {
     public let stepSize: Double
     public var dimension: Int { view.dimension }
     public private(set) var counts = OracleCounts()
+    private var mh = MetropolisHastings()
+    private let buffers: VectorBuffers
     private let x, mx, y, my, scratch: UnsafeMutablePointer<Double>
     private var logP = -Double.infinity
 
-    public init(target: any LogDensity, stepSize: Double) {
+    public init(target: any LogDensity, stepSize: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(target.dimension)
         view = ProximalView(target)
         self.stepSize = stepSize
-        let d = target.dimension
-        x = .allocate(capacity: d); mx = .allocate(capacity: d); y = .allocate(capacity: d)
-        my = .allocate(capacity: d); scratch = .allocate(capacity: d)
-        for p in [x, mx, y, my, scratch] { p.initialize(repeating: 0, count: d) }
+        buffers = VectorBuffers(dimension: target.dimension, count: 5)
+        x = buffers[0]; mx = buffers[1]; y = buffers[2]; my = buffers[3]; scratch = buffers[4]
     }
 
-    deinit { for p in [x, mx, y, my, scratch] { p.deallocate() } }
-
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var nanProposals: Int { mh.nanProposals }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
         view.forwardBackward(x, tau: stepSize, into: mx, scratch: scratch)
         logP = view.target.logDensity(at: x)
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
+        return logP
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }
@@ -49,7 +52,7 @@ public final class PMALA: MarkovKernel {
             forward += a * a; backward += b * b
         }
         let logAlpha = logPY - logP - (backward - forward) / (4 * h)
-        guard log(noise.uniformPositive()) < logAlpha else { return false }
+        guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
         x.update(from: y, count: d); mx.update(from: my, count: d)
         logP = logPY
         return true

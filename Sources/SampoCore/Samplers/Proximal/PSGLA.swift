@@ -5,24 +5,28 @@ public final class PSGLA: MarkovKernel {
     public let stepSize: Double
     public var dimension: Int { view.dimension }
     public private(set) var counts = OracleCounts()
+    private let buffers: VectorBuffers
     private let x, g, z: UnsafeMutablePointer<Double>
 
-    public init(target: any LogDensity, stepSize: Double) {
+    public init(target: any LogDensity, stepSize: Double) throws(SampoError) {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(target.dimension)
         view = ProximalView(target)
         self.stepSize = stepSize
-        let d = target.dimension
-        x = .allocate(capacity: d); g = .allocate(capacity: d); z = .allocate(capacity: d)
-        for p in [x, g, z] { p.initialize(repeating: 0, count: d) }
+        buffers = VectorBuffers(dimension: target.dimension, count: 3)
+        x = buffers[0]; g = buffers[1]; z = buffers[2]
     }
-
-    deinit { for p in [x, g, z] { p.deallocate() } }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
 
-    public func reset(to start: UnsafePointer<Double>) {
+    /// Returns log π at the start (one density evaluation besides the gradient of the smooth part).
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
         view.smoothGradient(x, into: g)
         counts.gradientEvaluations += 1
+        counts.densityEvaluations += 1
+        return view.target.logDensity(at: x)
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }

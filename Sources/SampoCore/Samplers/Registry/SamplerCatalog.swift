@@ -11,17 +11,17 @@ public enum SamplerCatalog {
                            calls: Int = 1, _ kind: OverdampedFactory.Kind) -> SamplerInfo {
         SamplerInfo(name: name, summary: summary, family: .overdamped, defaultStepSize: h, usesGradient: gradient,
                     acceptanceTarget: acceptance, oracleCallsPerStep: { _ in calls },
-                    builder: .markov { t, h, p in specialised(OverdampedFactory(kind: kind), t, h, p) })
+                    builder: .markov { t, h, p throws(SampoError) in try specialised(OverdampedFactory(kind: kind), t, h, p) })
     }
 
     static func kinetic(_ name: String, _ summary: String, calls: Int = 1, _ kind: KineticFactory.Kind) -> SamplerInfo {
         SamplerInfo(name: name, summary: summary, family: .kinetic, defaultStepSize: 0.05, usesGradient: true,
                     acceptanceTarget: nil, parameters: [friction], oracleCallsPerStep: { _ in calls },
-                    builder: .markov { t, h, p in specialised(KineticFactory(kind: kind), t, h, p) })
+                    builder: .markov { t, h, p throws(SampoError) in try specialised(KineticFactory(kind: kind), t, h, p) })
     }
 
     static func proximal(_ name: String, _ summary: String, acceptance: Double?, parameters: [ParameterSpec],
-                         _ build: @escaping @Sendable (any LogDensity, Double, SamplerParameters) -> any MarkovKernel) -> SamplerInfo {
+                         _ build: @escaping @Sendable (any LogDensity, Double, SamplerParameters) throws(SampoError) -> any MarkovKernel) -> SamplerInfo {
         SamplerInfo(name: name, summary: summary, family: .proximal, defaultStepSize: 0.05, usesGradient: true,
                     acceptanceTarget: acceptance, parameters: parameters, builder: .markov(build))
     }
@@ -31,15 +31,15 @@ public enum SamplerCatalog {
         overdamped("mala", "Metropolis-adjusted Langevin algorithm", h: 0.1, acceptance: 0.574, .mala),
         overdamped("rwm", "Random-walk Metropolis (step size = proposal sd)", h: 1.0, gradient: false, acceptance: 0.234, .rwm),
         overdamped("rlmc", "Randomized-midpoint overdamped Langevin (2 gradients/step)", h: 0.05, acceptance: nil, calls: 2, .rlmc),
-        proximal("myula", "Moreau–Yosida ULA: ULA on the smoothed target π_λ", acceptance: nil, parameters: [lambda]) { t, h, p in
-            MYULA(target: t, stepSize: h, lambda: p.real("lambda") ?? 0.25)
+        proximal("myula", "Moreau–Yosida ULA: ULA on the smoothed target π_λ", acceptance: nil, parameters: [lambda]) { t, h, p throws(SampoError) in
+            try MYULA(target: t, stepSize: h, lambda: p.real("lambda") ?? 0.25)
         },
         proximal("mymala", "MYULA proposal, Metropolis-corrected against the true density", acceptance: 0.574,
-                 parameters: [lambda]) { t, h, p in MYMALA(target: t, stepSize: h, lambda: p.real("lambda") ?? 0.25) },
+                 parameters: [lambda]) { t, h, p throws(SampoError) in try MYMALA(target: t, stepSize: h, lambda: p.real("lambda") ?? 0.25) },
         proximal("pmala", "Proximal MALA (Pereyra), δ = 2h, forward–backward prox of U", acceptance: 0.574,
-                 parameters: []) { t, h, _ in PMALA(target: t, stepSize: h) },
+                 parameters: []) { t, h, _ throws(SampoError) in try PMALA(target: t, stepSize: h) },
         proximal("psgla", "Proximal gradient Langevin: x' = prox_hg(x + h∇log f + √(2h)ξ)", acceptance: nil,
-                 parameters: []) { t, h, _ in PSGLA(target: t, stepSize: h) },
+                 parameters: []) { t, h, _ throws(SampoError) in try PSGLA(target: t, stepSize: h) },
         kinetic("kinetic-euler", "Kinetic Langevin, Euler–Maruyama", .euler),
         kinetic("obabo", "Kinetic Langevin, OBABO splitting", .obabo),
         kinetic("baoab", "Kinetic Langevin, BAOAB splitting", .baoab),
@@ -62,26 +62,26 @@ public enum SamplerCatalog {
     /// emits kernels specialised for them (direct, inlinable target calls in the hot loop); any
     /// other target opens the existential and takes the generic path.
     static func specialised<F: KernelFactory>(_ factory: F, _ target: any LogDensity, _ h: Double,
-                                              _ parameters: SamplerParameters) -> any MarkovKernel {
-        if let mixture = target as? GaussianMixture { return factory.make(mixture, stepSize: h, parameters: parameters) }
-        return factory.make(target, stepSize: h, parameters: parameters)
+                                              _ parameters: SamplerParameters) throws(SampoError) -> any MarkovKernel {
+        if let mixture = target as? GaussianMixture { return try factory.make(mixture, stepSize: h, parameters: parameters) }
+        return try factory.make(target, stepSize: h, parameters: parameters)
     }
 }
 
 /// Makes one kind of kernel for any target type (Swift closures cannot be generic).
 protocol KernelFactory {
-    func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) -> any MarkovKernel
+    func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) throws(SampoError) -> any MarkovKernel
 }
 
 struct OverdampedFactory: KernelFactory {
     enum Kind { case ula, mala, rwm, rlmc }
     let kind: Kind
-    func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) -> any MarkovKernel {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) throws(SampoError) -> any MarkovKernel {
         switch kind {
-        case .ula: return ULA(target: target, stepSize: stepSize)
-        case .mala: return MALA(target: target, stepSize: stepSize)
-        case .rwm: return RWM(target: target, stepSize: stepSize)
-        case .rlmc: return RLMC(target: target, stepSize: stepSize)
+        case .ula: return try ULA(target: target, stepSize: stepSize)
+        case .mala: return try MALA(target: target, stepSize: stepSize)
+        case .rwm: return try RWM(target: target, stepSize: stepSize)
+        case .rlmc: return try RLMC(target: target, stepSize: stepSize)
         }
     }
 }
@@ -89,14 +89,14 @@ struct OverdampedFactory: KernelFactory {
 struct KineticFactory: KernelFactory {
     enum Kind { case euler, obabo, baoab, klmc, rklmc }
     let kind: Kind
-    func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) -> any MarkovKernel {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) throws(SampoError) -> any MarkovKernel {
         let gamma = parameters.real("friction") ?? 2
         switch kind {
-        case .euler: return KineticLangevin(target: target, scheme: .euler, stepSize: stepSize, friction: gamma)
-        case .obabo: return KineticLangevin(target: target, scheme: .obabo, stepSize: stepSize, friction: gamma)
-        case .baoab: return KineticLangevin(target: target, scheme: .baoab, stepSize: stepSize, friction: gamma)
-        case .klmc: return KineticLangevin(target: target, scheme: .klmc, stepSize: stepSize, friction: gamma)
-        case .rklmc: return RKLMC(target: target, stepSize: stepSize, friction: gamma)
+        case .euler: return try KineticLangevin(target: target, scheme: .euler, stepSize: stepSize, friction: gamma)
+        case .obabo: return try KineticLangevin(target: target, scheme: .obabo, stepSize: stepSize, friction: gamma)
+        case .baoab: return try KineticLangevin(target: target, scheme: .baoab, stepSize: stepSize, friction: gamma)
+        case .klmc: return try KineticLangevin(target: target, scheme: .klmc, stepSize: stepSize, friction: gamma)
+        case .rklmc: return try RKLMC(target: target, stepSize: stepSize, friction: gamma)
         }
     }
 }

@@ -6,7 +6,7 @@ public struct SamplerInfo: Sendable {
 
     /// How the sampler is built: a Markov kernel per chain, or a population sampler per run.
     public enum Builder: Sendable {
-        case markov(@Sendable (any LogDensity, Double, SamplerParameters) -> any MarkovKernel)
+        case markov(@Sendable (any LogDensity, Double, SamplerParameters) throws(SampoError) -> any MarkovKernel)
         case population(@Sendable (SamplerParameters) -> any PopulationSampler)
     }
 
@@ -79,15 +79,17 @@ public struct SamplerInfo: Sendable {
         try kernelFactory(target: target, stepSize: stepSize, parameters: parameters)()
     }
 
-    /// Checks everything once and returns a function that makes one kernel per chain.
-    public func kernelFactory(target: any LogDensity, stepSize: Double,
-                              parameters: SamplerParameters) throws(SampoError) -> @Sendable () -> any MarkovKernel {
+    /// Checks everything once (by building a first kernel) and returns a function that makes one
+    /// kernel per chain.
+    public func kernelFactory(target: any LogDensity, stepSize: Double, parameters: SamplerParameters)
+        throws(SampoError) -> @Sendable () throws(SampoError) -> any MarkovKernel {
         guard case .markov(let build) = builder else {
             throw .usage("sampler '\(name)' is a population sampler, not a Markov kernel")
         }
         try validate(stepSize: stepSize)
         let resolved = resolve(parameters, target: target).parameters
-        return { build(target, stepSize, resolved) }
+        _ = try build(target, stepSize, resolved)
+        return { () throws(SampoError) in try build(target, stepSize, resolved) }
     }
 
     /// A kernel with parameters given by name (checked; defaults filled in).

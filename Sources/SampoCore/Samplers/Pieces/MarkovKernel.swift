@@ -1,14 +1,3 @@
-/// Exact counts of target evaluations, so samplers can be compared at equal oracle budgets.
-/// A joint log-density-and-gradient call counts as one gradient evaluation.
-public struct OracleCounts: Sendable, Equatable {
-    public var gradientEvaluations = 0
-    public var densityEvaluations = 0
-    public init(gradientEvaluations: Int = 0, densityEvaluations: Int = 0) {
-        self.gradientEvaluations = gradientEvaluations
-        self.densityEvaluations = densityEvaluations
-    }
-}
-
 /// One Markov transition x → x' that leaves (approximately, for unadjusted methods) the target
 /// invariant. A kernel instance belongs to one chain: it owns the chain's state and scratch
 /// buffers, so `step` allocates nothing.
@@ -18,12 +7,17 @@ public protocol MarkovKernel: AnyObject {
     var position: UnsafePointer<Double> { get }
     /// Evaluations made since creation.
     var counts: OracleCounts { get }
-    /// Moves the chain to `x` and evaluates whatever the kernel caches there.
-    func reset(to x: UnsafePointer<Double>)
+    /// Moves the chain to `x` (`dimension` doubles) and evaluates whatever the kernel caches there;
+    /// returns the log density the kernel works with at `x` (π, or the smoothed π_λ for MYULA).
+    @discardableResult
+    func reset(to x: UnsafePointer<Double>) -> Double
     /// One transition; returns whether the proposal was accepted (always true for unadjusted kernels).
     func step(rng: RandomStream) -> Bool
     /// The same transition with injected noise (a deterministic step given ξ and u).
     func step(noise: ScriptedNoise) -> Bool
+    /// Metropolis proposals whose acceptance ratio was NaN (the density is NaN somewhere the chain
+    /// proposed to go); 0 for unadjusted kernels.
+    var nanProposals: Int { get }
     /// Whether every coordinate of the current position is finite (a requirement, so the runner's
     /// per-step check dispatches to code specialised for the concrete kernel).
     var positionIsFinite: Bool { get }
@@ -41,8 +35,17 @@ extension MarkovKernel {
     /// The current position as an array (allocates; for tests and scripts).
     public var currentPosition: [Double] { Array(UnsafeBufferPointer(start: position, count: dimension)) }
 
-    /// Convenience: reset from an array.
-    public func reset(to x: [Double]) {
-        x.withUnsafeBufferPointer { reset(to: $0.baseAddress!) }
+    public var nanProposals: Int { 0 }
+
+    /// Resets from an array, checking its length and that the log density there is finite.
+    @discardableResult
+    public func reset(to x: [Double]) throws(SampoError) -> Double {
+        guard x.count == dimension else {
+            throw .invalid(.argument("start"), "expected a point of dimension \(dimension), found \(x.count) coordinates")
+        }
+        guard x.allSatisfy(\.isFinite) else { throw .invalid(.argument("start"), "expected finite coordinates, found \(x)") }
+        let logP = x.withUnsafeBufferPointer { reset(to: $0.baseAddress!) }
+        guard logP.isFinite else { throw .nonFiniteStart(chain: 0, logDensity: logP) }
+        return logP
     }
 }

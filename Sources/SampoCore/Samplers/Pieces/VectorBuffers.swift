@@ -1,0 +1,23 @@
+/// A kernel's working vectors: `count` zeroed vectors of `dimension` doubles in one allocation,
+/// freed with the buffers. Kernels take their pointers once in `init`, so steps allocate nothing.
+public final class VectorBuffers: @unchecked Sendable {
+    public let dimension: Int
+    public let count: Int
+    private let base: UnsafeMutablePointer<Double>
+
+    public init(dimension: Int, count: Int) {
+        self.dimension = dimension
+        self.count = count
+        base = .allocate(capacity: max(1, dimension * count))
+        base.initialize(repeating: 0, count: max(1, dimension * count))
+    }
+
+    deinit { base.deallocate() }
+
+    /// Vector i (0 ≤ i < count).
+    @inlinable
+    public subscript(i: Int) -> UnsafeMutablePointer<Double> { pointer(i) }
+
+    @usableFromInline
+    func pointer(_ i: Int) -> UnsafeMutablePointer<Double> { base + i * dimension }
+}
