@@ -11,6 +11,8 @@ public enum Initialization: Sendable, Equatable {
     case zero
     /// The same given point for every chain.
     case point([Double])
+    /// One given point per chain.
+    case points([[Double]])
 }
 
 /// How to run a set of chains.
@@ -50,8 +52,26 @@ public struct RunSettings: Sendable, Equatable {
               chains * (steps / thin) * dimension <= 1 << 34 else {
             throw .invalid(.argument("chains"), "chains × steps / thin × dimension: too many values to hold in memory")
         }
-        if case .point(let x) = initialization, x.count != dimension {
-            throw .invalid(.argument("initialization"), "expected a point of dimension \(dimension), found \(x.count) coordinates")
+        switch initialization {
+        case .normal, .zero: break
+        case .point(let x): try Self.check(start: x, dimension: dimension, chain: nil)
+        case .points(let xs):
+            guard xs.count == chains else {
+                throw .invalid(.argument("initialization"), "expected one starting point per chain (\(chains)), found \(xs.count)")
+            }
+            for (c, x) in xs.enumerated() { try Self.check(start: x, dimension: dimension, chain: c) }
+        }
+    }
+}
+
+extension RunSettings {
+    static func check(start x: [Double], dimension: Int, chain: Int?) throws(SampoError) {
+        let which = chain.map { " for chain \($0 + 1)" } ?? ""
+        guard x.count == dimension else {
+            throw .invalid(.argument("initialization"), "expected a point of dimension \(dimension)\(which), found \(x.count) coordinates")
+        }
+        guard x.allSatisfy(\.isFinite) else {
+            throw .invalid(.argument("initialization"), "expected finite coordinates\(which), found \(x)")
         }
     }
 }
@@ -138,6 +158,7 @@ public enum Chains {
         case .normal: for j in 0..<d { start[j] = rng.normal() }
         case .zero: break
         case .point(let x): start = x
+        case .points(let xs): start = xs[chain]
         }
         let startLogDensity = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
         guard startLogDensity.isFinite else { throw .nonFiniteStart(chain: chain, logDensity: startLogDensity) }

@@ -70,6 +70,7 @@ extension Initialization {
         case .normal: return "normal"
         case .zero: return "zero"
         case .point(let x): return x.map { "\($0)" }.joined(separator: " ")
+        case .points(let xs): return xs.map { $0.map { "\($0)" }.joined(separator: " ") }.joined(separator: "; ")
         }
     }
 }

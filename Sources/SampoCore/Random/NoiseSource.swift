@@ -22,6 +22,10 @@ public final class ScriptedNoise: NoiseSource {
         self.uniforms = uniforms.isEmpty ? [0.5] : uniforms
     }
 
+    /// How many normals and uniforms have been drawn.
+    public var normalsDrawn: Int { i }
+    public var uniformsDrawn: Int { j }
+
     public func normal() -> Double { defer { i += 1 }; return normals[i % normals.count] }
     public func uniform() -> Double { defer { j += 1 }; return uniforms[j % uniforms.count] }
     public func uniformPositive() -> Double { uniform() }

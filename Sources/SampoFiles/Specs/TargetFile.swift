@@ -10,7 +10,7 @@ public enum TargetFile {
 
     /// Resolves `nameOrPath`: an existing path is used as is; otherwise `NAME` is looked up as
     /// `NAME.toml` in the shipped target folders (see `searchDirectories`).
-    public static func resolve(_ nameOrPath: String) throws(SampoError) -> String {
+    public static func resolve(_ nameOrPath: String, searchPaths: [String] = []) throws(SampoError) -> String {
         let fm = FileManager.default
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
             guard fm.fileExists(atPath: nameOrPath) else {
@@ -18,7 +18,7 @@ public enum TargetFile {
             }
             return nameOrPath
         }
-        for dir in searchDirectories() {
+        for dir in searchPaths + searchDirectories() {
             let candidate = (dir as NSString).appendingPathComponent(nameOrPath + ".toml")
             if fm.fileExists(atPath: candidate) { return candidate }
         }
@@ -26,8 +26,18 @@ public enum TargetFile {
         throw .unknownTarget(name: nameOrPath, shipped: shippedNames())
     }
 
-    /// Where shipped targets are looked for, in order: $SAMPO_TARGETS, ./targets, and `targets/`
-    /// beside or above the executable (so `.build/release/sampo` finds the repository's folder).
+    /// The package's own `targets/` folder, found from this source file's place in the package
+    /// (SwiftPM builds every dependency from its sources, so a downstream package finds the shipped
+    /// targets of the Sampo checkout it builds against).
+    public static let packageTargetsDirectory: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }   // Specs, SampoFiles, Sources, package root
+        return url.appendingPathComponent("targets").path
+    }()
+
+    /// Where shipped targets are looked for, in order: $SAMPO_TARGETS, ./targets, `targets/` beside
+    /// or above the executable (so `.build/release/sampo` finds the repository's folder), and the
+    /// package's own `targets/` (`packageTargetsDirectory`).
     public static func searchDirectories() -> [String] {
         var dirs: [String] = []
         if let env = ProcessInfo.processInfo.environment["SAMPO_TARGETS"], !env.isEmpty { dirs.append(env) }
@@ -38,6 +48,7 @@ public enum TargetFile {
             dirs.append(exe.appendingPathComponent("targets").path)
             dirs.append(exe.appendingPathComponent("share/sampo/targets").path)
         }
+        dirs.append(packageTargetsDirectory)
         return dirs
     }
 
@@ -54,6 +65,17 @@ public enum TargetFile {
             if !tomls.isEmpty { return tomls.map { (dir as NSString).appendingPathComponent($0) } }
         }
         return []
+    }
+
+    /// Loads a shipped target by name (`lau-gmm`, `funnel`, …), looking first in `searchPaths`,
+    /// then where `searchDirectories()` says, which includes the package's own `targets/` folder.
+    public static func load(named name: String, searchPaths: [String] = []) throws(SampoError) -> NamedTarget {
+        let fm = FileManager.default
+        for dir in searchPaths + searchDirectories() {
+            let candidate = (dir as NSString).appendingPathComponent(name + ".toml")
+            if fm.fileExists(atPath: candidate) { return try parse(try readText(candidate), file: candidate) }
+        }
+        throw .unknownTarget(name: name, shipped: shippedNames())
     }
 
     /// Loads a target by name or path.

@@ -1,0 +1,46 @@
+import Foundation
+import Sampo
+import XCTest
+
+/// Sampo from a downstream package: a custom target, one-call sampling, the summary, SMC and a
+/// shipped target found by name, using only public API.
+final class DownstreamTests: XCTestCase {
+    /// π(x) ∝ exp(−‖x − μ‖²/2) with μ = (1, −2): a custom `LogDensity` type.
+    struct ShiftedGaussian: LogDensity {
+        let dimension = 2
+        let mu = [1.0, -2.0]
+        func logDensity(at x: UnsafePointer<Double>) -> Double {
+            -0.5 * ((x[0] - mu[0]) * (x[0] - mu[0]) + (x[1] - mu[1]) * (x[1] - mu[1]))
+        }
+        func logDensityAndGradient(at x: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) -> Double {
+            g[0] = mu[0] - x[0]; g[1] = mu[1] - x[1]
+            return logDensity(at: x)
+        }
+    }
+
+    func testCustomTargetOneCallAndSummary() throws {
+        let run = try Sampo.sample(ShiftedGaussian(), with: .mala(stepSize: 0.5), chains: 4, steps: 4000, seed: 42)
+        let summary = try run.summary()
+        XCTAssertNil(summary.note)
+        for (name, truth) in [("x1", 1.0), ("x2", -2.0)] {
+            let p = try XCTUnwrap(summary[name])
+            XCTAssertEqual(p.mean, truth, accuracy: 5 * (p.mcseMean ?? .infinity), name)
+            XCTAssertLessThan(p.rhat ?? .infinity, 1.01, name)
+        }
+    }
+
+    func testSMCOnAShippedTargetByName() throws {
+        let target = try TargetFile.load(named: "lau-gmm")
+        XCTAssertEqual(target.dimension, 2)
+        let smc = try Sampo.sample(target, with: .smc(particles: 1000), chains: 2, seed: 7)
+        XCTAssertEqual(smc.draws.recorded, [1000, 1000])
+        XCTAssertNotNil(smc.logZ)
+        XCTAssertNotNil(smc.quality(distances: false).meanError)
+    }
+
+    func testMisuseIsATypedError() {
+        XCTAssertThrowsError(try Sampo.sample(ShiftedGaussian(), with: .rwm(stepSize: -1))) {
+            guard case .invalid(.stepSize, _)? = $0 as? SampoError else { return XCTFail("\($0)") }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Runs `sampler` on `target` and returns the draws: the one call of Sampo's Swift API.
+///
+/// ```swift
+/// let run = try Sampo.sample(myTarget, with: .mala(stepSize: 0.2), chains: 4, steps: 10_000, seed: 42)
+/// let summary = try run.summary()
+/// ```
+///
+/// - Markov samplers run `chains` chains of `warmup` + `steps` iterations (keeping every `thin`-th after
+///   warm-up), chain c on random stream (seed, c); the result does not depend on `jobs`. Each chain
+///   starts at `starts[c]` when given, else at a N(0, I) draw. A start whose log density is not finite
+///   is an error naming the chain; chains that diverge later are reported in `failedChains`; if every
+///   chain diverges the call throws `.allChainsDiverged`.
+/// - Population samplers (`.smc`, `.rdmc`) make `chains` independent runs; `steps`, `warmup`, `thin`
+///   and `starts` do not apply to them and must be left at their defaults.
+public func sample(_ target: some LogDensity, with sampler: SamplerChoice, chains: Int = 4, steps: Int = 1000,
+                   warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1, jobs: Int? = nil,
+                   starts: [[Double]]? = nil) throws(SampoError) -> SampledRun {
+    let named = NamedTarget(name: "custom", density: target)
+    return try sample(named, with: sampler, chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
+                      jobs: jobs, starts: starts)
+}
+
+/// `sample(_:with:…)` on a target with a name and known facts (e.g. loaded with `TargetFile.load(named:)`),
+/// whose known moments and exact draws `SampledRun.quality()` then uses.
+public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: Int = 4, steps: Int = 1000,
+                   warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1, jobs: Int? = nil,
+                   starts: [[Double]]? = nil) throws(SampoError) -> SampledRun {
+    let info = try SamplerCatalog.named(sampler.name)
+    let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+    if info.isPopulation {
+        if sampler.stepSize != nil { throw .invalid(.stepSize, "sampler '\(info.name)' takes no step size") }
+        guard starts == nil, steps == 1000, warmup == 1000, thin == 1 else {
+            throw .usage("sampler '\(info.name)' is a population sampler: steps, warmup, thin and starts do not apply")
+        }
+        let job = try PopulationJob(target: target, sampler: info, parameters: sampler.parameters, runs: chains,
+                                    seed: seed, jobs: workers)
+        let result = job.run()
+        guard result.failedRuns.count < result.runs.count else {
+            throw .runtime("every run of \(info.name) failed: " + result.runs.compactMap(\.failure).joined(separator: "; "))
+        }
+        return SampledRun(target: target, sampler: sampler, draws: result.draws, chains: nil, population: result)
+    }
+    let settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed, jobs: workers,
+                               initialization: starts.map { .points($0) } ?? .normal)
+    let job = try SamplingJob(target: target, sampler: info, stepSize: sampler.stepSize, parameters: sampler.parameters,
+                              settings: settings)
+    let run = try job.run()
+    return SampledRun(target: target, sampler: sampler, draws: run.draws, chains: run, population: nil)
+}
