@@ -3,7 +3,7 @@ SWIFT     ?= swift
 SAMPO     := .build/release/sampo
 DEMO_SEED ?= 1
 
-.PHONY: setup build demo test bench notebooks clean
+.PHONY: setup build demo test bench notebooks docs clean
 
 # Installs GSL, pkg-config and gnuplot (for `sampo plot`) with apt-get when they are missing;
 # silent when present.
@@ -29,10 +29,13 @@ demo: build
 	done
 	@echo "draws and run reports are in results/"
 
-# The whole test suite, in release mode (statistical tests are too slow in debug builds).
+# The whole test suite: every notebook command at a small budget, the downstream package that
+# uses Sampo by path through public API only, then the library's tests in release mode
+# (statistical tests are too slow in debug builds).
 test: setup
 	$(SWIFT) build -c release
 	bash notebooks-md/run.sh --check
+	$(SWIFT) test --package-path Examples/Downstream --disable-swift-testing
 	$(SWIFT) test -c release --disable-swift-testing
 
 # Holds `sampo bench` against the plain C loop of ../shared/perf when it is there.
@@ -47,5 +50,14 @@ bench: build
 notebooks: build
 	bash notebooks-md/run.sh
 
+# DocC documentation of the umbrella module and the four library modules, as static HTML in docs/api/.
+DOC_TARGETS := Sampo SampoCore SampoDiagnostics SampoRuns SampoFiles
+docs: setup
+	@for t in $(DOC_TARGETS); do \
+	  $(SWIFT) package --allow-writing-to-directory docs/api/$$t generate-documentation --target $$t \
+	    --output-path docs/api/$$t --transform-for-static-hosting --hosting-base-path $$t || exit $$?; \
+	done
+	@echo "documentation in docs/api/<module>/"
+
 clean:
-	rm -rf .build results
+	rm -rf .build results docs/api Examples/Downstream/.build

@@ -5,6 +5,7 @@ import Foundation
 /// `sampo bench`: time per step of the real chain runner (draws stored, evaluations counted) on
 /// the cases of `shared/perf/README.md`, so it can be held against the plain C loop.
 public enum Benchmark {
+    /// One benchmark case: a shipped target, a sampler, its step size and the run size.
     public struct Case: Sendable {
         public let name: String
         public let sampler: String
@@ -13,6 +14,7 @@ public enum Benchmark {
         public let chains: Int
     }
 
+    /// A measured case.
     public struct Row: Sendable {
         public let benchCase: Case
         public let nsPerStep: Double

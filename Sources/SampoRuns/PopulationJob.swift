@@ -38,6 +38,7 @@ public struct PopulationJob: Sendable {
                       seed: seed, jobs: jobs)
     }
 
+    /// The runs, their particles as draws, and the wall time.
     public struct Result: Sendable {
         public let runs: [PopulationRun]
         public let draws: Draws

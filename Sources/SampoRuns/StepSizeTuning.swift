@@ -7,6 +7,7 @@ import Foundation
 /// (0.574 for MALA-type, 0.234 for RWM), updated after every block of 10 iterations. Unadjusted samplers: a pilot grid h₀·{1/4, 1/2, 1, 2, 4},
 /// keeping the step whose pilot draws have the smallest kernel Stein discrepancy (needs no exact draws).
 public enum StepSizeTuning {
+    /// The tuned step size and the oracle calls the tuning spent.
     public struct Outcome: Sendable {
         public let stepSize: Double
         public let counts: OracleCounts

@@ -3,6 +3,7 @@ import Foundation
 /// Small dense linear algebra for target set-up (not on hot paths): Cholesky factors and the
 /// inverse of a symmetric positive-definite matrix. Matrices are row-major `[Double]`.
 public enum Cholesky {
+    /// Why a factorisation failed.
     public enum Failure: Error, Equatable {
         case notSquare, notSymmetric(row: Int, column: Int), notPositiveDefinite, notFinite
     }

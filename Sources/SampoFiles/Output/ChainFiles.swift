@@ -5,6 +5,7 @@ import SampoRuns
 /// any number of chains per file) or Stan CSV (one chain per file; columns ending in `__` are
 /// the sampler's, except `lp__`, which is summarised like a parameter).
 public struct ChainFiles: Sendable {
+    /// Which CSV layout a file has.
     public enum Format: String, Sendable { case sampo, stan }
 
     public let format: Format

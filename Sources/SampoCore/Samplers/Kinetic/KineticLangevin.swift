@@ -5,6 +5,7 @@ import Foundation
 /// Euler–Maruyama, OBABO and BAOAB splittings, and KLMC's exact OU flow with a frozen gradient.
 /// The draws record positions; velocities are internal and start at 0.
 public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
+    /// The discretisation of one step.
     public enum Scheme: String, Sendable { case euler, obabo, baoab, klmc }
 
     public let target: Target

@@ -10,7 +10,9 @@ import Foundation
 /// C are known, else N(0, I); `nested` — a short horizon T₀ = −ln 0.9, x ~ N(0, (1 − e^{−2T₀})I), then
 /// a few ULA steps on p_{T₀} with the same score estimator. A final denoising step x ← (x + σ²v)/a at δ.
 public struct ReverseDiffusion: PopulationSampler {
+    /// How the score is estimated at each outer step.
     public enum Estimator: String, Sendable { case importance = "is", ula, isULA = "is-ula" }
+    /// How the initial particles are drawn.
     public enum Start: String, Sendable { case gaussian, nested }
 
     public let name = "rdmc"

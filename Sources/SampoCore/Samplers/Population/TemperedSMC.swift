@@ -7,6 +7,7 @@ import Foundation
 /// (RWM with proposal (2.38/√d)·s·chol(particle covariance), or MALA), adapting s after every sweep.
 /// Waste-free mode (Dau & Chopin 2022) resamples M = N/P ancestors and keeps all P states of each chain.
 public struct TemperedSMC: PopulationSampler {
+    /// The Metropolis move applied to the particles at each stage.
     public enum Kernel: String, Sendable { case rwm, mala }
 
     public let name = "smc"

@@ -2,6 +2,7 @@
 /// drives `sampo samplers`, `--set` parsing, experiment files and the Swift API alike, so a
 /// parameter is defaulted and validated here and nowhere else.
 public struct ParameterSpec: Sendable {
+    /// What values the parameter takes.
     public enum Kind: Sendable, Equatable {
         /// A real number in an interval; `lowerOpen`/`upperOpen` exclude the ends.
         case real(lower: Double, upper: Double, lowerOpen: Bool, upperOpen: Bool)

@@ -2,6 +2,7 @@
 /// costs, what acceptance rate tuning aims for, and how to build it. Markov kernels and
 /// population samplers are described the same way.
 public struct SamplerInfo: Sendable {
+    /// The kind of sampler, for listings.
     public enum Family: String, Sendable { case overdamped, proximal, kinetic, population }
 
     /// How the sampler is built: a Markov kernel per chain, or a population sampler per run.
