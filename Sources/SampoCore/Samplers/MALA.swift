@@ -5,11 +5,11 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
     public let target: Target
     public let stepSize: Double
     public let dimension: Int
-    public private(set) var counts = OracleCounts()
-    private var mh = MetropolisHastings()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) private var mh = MetropolisHastings()
     private let buffers: VectorBuffers
     private let x, grad, y, gradY: UnsafeMutablePointer<Double>
-    private var logP = -Double.infinity
+    @exclusivity(unchecked) private var logP = -Double.infinity
     private let noiseScale: Double
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
@@ -24,6 +24,7 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
     public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult

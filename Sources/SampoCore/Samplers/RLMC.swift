@@ -5,7 +5,7 @@ public final class RLMC<Target: LogDensity>: MarkovKernel {
     public let target: Target
     public let stepSize: Double
     public let dimension: Int
-    public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
     private let buffers: VectorBuffers
     private let x, g, mid, gMid, xi1: UnsafeMutablePointer<Double>
 
@@ -19,6 +19,7 @@ public final class RLMC<Target: LogDensity>: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

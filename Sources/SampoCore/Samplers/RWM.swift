@@ -4,11 +4,11 @@ public final class RWM<Target: LogDensity>: MarkovKernel {
     public let target: Target
     public let stepSize: Double
     public let dimension: Int
-    public private(set) var counts = OracleCounts()
-    private var mh = MetropolisHastings()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) private var mh = MetropolisHastings()
     private let buffers: VectorBuffers
     private let x, y: UnsafeMutablePointer<Double>
-    private var logP = -Double.infinity
+    @exclusivity(unchecked) private var logP = -Double.infinity
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
         try KernelChecks.stepSize(stepSize)
@@ -21,6 +21,7 @@ public final class RWM<Target: LogDensity>: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
     public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult

@@ -4,7 +4,7 @@ public final class ULA<Target: LogDensity>: MarkovKernel {
     public let target: Target
     public let stepSize: Double
     public let dimension: Int
-    public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
     private let buffers: VectorBuffers
     private let x, grad: UnsafeMutablePointer<Double>
     private let noiseScale: Double
@@ -21,6 +21,7 @@ public final class ULA<Target: LogDensity>: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

@@ -12,7 +12,7 @@ public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
     public let scheme: Scheme
     public let stepSize: Double, friction: Double
     public var dimension: Int { s.d }
-    public internal(set) var counts = OracleCounts()
+    @exclusivity(unchecked) public internal(set) var counts = OracleCounts()
     let s: KineticState
     /// KLMC's per-step constants: η, φ, ψ, the sd of V′, the slope of X′ on V′, the conditional sd of X′.
     let eta, phi, psi, sdV, slope, sdX: Double

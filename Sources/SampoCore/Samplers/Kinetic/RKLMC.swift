@@ -6,7 +6,7 @@ public final class RKLMC<Target: LogDensity>: MarkovKernel {
     public let target: Target
     public let stepSize: Double, friction: Double
     public var dimension: Int { s.d }
-    public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
     private let s: KineticState
     private let buffers: VectorBuffers
     private let mid, gMid, aa, ea, ah: UnsafeMutablePointer<Double>

@@ -1,6 +1,8 @@
 /// One Markov transition x → x' that leaves (approximately, for unadjusted methods) the target
 /// invariant. A kernel instance belongs to one chain: it owns the chain's state and scratch
-/// buffers, so `step` allocates nothing.
+/// buffers, so `step` allocates nothing. Because only that chain's thread touches it, kernels
+/// mark their mutable scalars (counts, cached log density, MH counter) `@exclusivity(unchecked)`:
+/// the runtime's dynamic access checks cost about 13% of a MALA step on a 2-D mixture.
 public protocol MarkovKernel: AnyObject {
     var dimension: Int { get }
     /// The current position (d doubles, owned by the kernel).

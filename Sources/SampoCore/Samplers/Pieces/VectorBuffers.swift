@@ -20,4 +20,11 @@ public final class VectorBuffers: @unchecked Sendable {
 
     @usableFromInline
     func pointer(_ i: Int) -> UnsafeMutablePointer<Double> { base + i * dimension }
+
+    /// Whether the n doubles at p are all finite (the runner's per-step divergence check).
+    @inlinable @inline(__always)
+    public static func allFinite(_ p: UnsafePointer<Double>, _ n: Int) -> Bool {
+        for j in 0..<n where !p[j].isFinite { return false }
+        return true
+    }
 }

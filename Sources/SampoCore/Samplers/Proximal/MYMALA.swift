@@ -6,11 +6,11 @@ public final class MYMALA: MarkovKernel {
     let view: ProximalView
     public let stepSize: Double, lambda: Double
     public var dimension: Int { view.dimension }
-    public private(set) var counts = OracleCounts()
-    private var mh = MetropolisHastings()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) private var mh = MetropolisHastings()
     private let buffers: VectorBuffers
     private let x, g, y, gy: UnsafeMutablePointer<Double>
-    private var logP = -Double.infinity
+    @exclusivity(unchecked) private var logP = -Double.infinity
 
     public init(target: any LogDensity, stepSize: Double, lambda: Double) throws(SampoError) {
         try KernelChecks.stepSize(stepSize)
@@ -23,6 +23,7 @@ public final class MYMALA: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
     public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult

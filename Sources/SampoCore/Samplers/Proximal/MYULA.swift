@@ -4,7 +4,7 @@ public final class MYULA: MarkovKernel {
     let view: ProximalView
     public let stepSize: Double, lambda: Double
     public var dimension: Int { view.dimension }
-    public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
     private let buffers: VectorBuffers
     private let x, g: UnsafeMutablePointer<Double>
 
@@ -19,6 +19,7 @@ public final class MYULA: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

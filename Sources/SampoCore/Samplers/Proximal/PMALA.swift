@@ -8,11 +8,11 @@ public final class PMALA: MarkovKernel {
     let view: ProximalView
     public let stepSize: Double
     public var dimension: Int { view.dimension }
-    public private(set) var counts = OracleCounts()
-    private var mh = MetropolisHastings()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) private var mh = MetropolisHastings()
     private let buffers: VectorBuffers
     private let x, mx, y, my, scratch: UnsafeMutablePointer<Double>
-    private var logP = -Double.infinity
+    @exclusivity(unchecked) private var logP = -Double.infinity
 
     public init(target: any LogDensity, stepSize: Double) throws(SampoError) {
         try KernelChecks.stepSize(stepSize)
@@ -24,6 +24,7 @@ public final class PMALA: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
     public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult

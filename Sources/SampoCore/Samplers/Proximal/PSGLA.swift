@@ -4,7 +4,7 @@ public final class PSGLA: MarkovKernel {
     let view: ProximalView
     public let stepSize: Double
     public var dimension: Int { view.dimension }
-    public private(set) var counts = OracleCounts()
+    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
     private let buffers: VectorBuffers
     private let x, g, z: UnsafeMutablePointer<Double>
 
@@ -18,6 +18,7 @@ public final class PSGLA: MarkovKernel {
     }
 
     public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     /// Returns log π at the start (one density evaluation besides the gradient of the smooth part).
     @discardableResult
