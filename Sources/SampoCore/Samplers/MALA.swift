@@ -35,6 +35,7 @@ public final class MALA<Target: LogDensity>: MarkovKernel {
         return logP
     }
 
+    @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

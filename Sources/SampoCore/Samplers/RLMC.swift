@@ -28,6 +28,7 @@ public final class RLMC<Target: LogDensity>: MarkovKernel {
         return target.logDensityAndGradient(at: x, gradient: g)
     }
 
+    @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

@@ -32,6 +32,7 @@ public final class RWM<Target: LogDensity>: MarkovKernel {
         return logP
     }
 
+    @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

@@ -30,6 +30,7 @@ public final class ULA<Target: LogDensity>: MarkovKernel {
         return target.logDensityAndGradient(at: x, gradient: grad)
     }
 
+    @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

@@ -30,6 +30,7 @@ public final class RKLMC<Target: LogDensity>: MarkovKernel {
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double { s.reset(to: start, target: target, counts: &counts) }
 
+    @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

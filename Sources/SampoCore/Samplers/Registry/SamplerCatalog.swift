@@ -58,9 +58,11 @@ public enum SamplerCatalog {
         return info
     }
 
-    /// Builds a kernel with the concrete target type for the families Sampo ships, so the compiler
-    /// emits kernels specialised for them (direct, inlinable target calls in the hot loop); any
-    /// other target opens the existential and takes the generic path.
+    /// Builds a kernel with the concrete target type for the families Sampo ships; the kernels'
+    /// `step(rng:)` carry `@_specialize(where Target == GaussianMixture)`, so the runner's dynamic
+    /// call lands in code specialised for the mixture (a generic class's witness table is shared by
+    /// all its instances, so without it the hot loop would run the generic body). Any other target
+    /// opens the existential and takes the generic path.
     static func specialised<F: KernelFactory>(_ factory: F, _ target: any LogDensity, _ h: Double,
                                               _ parameters: SamplerParameters) throws(SampoError) -> any MarkovKernel {
         if let mixture = target as? GaussianMixture { return try factory.make(mixture, stepSize: h, parameters: parameters) }
