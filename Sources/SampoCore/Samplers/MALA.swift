@@ -1,31 +1,18 @@
 /// Metropolis-adjusted Langevin: propose y = x + h∇log π(x) + √(2h) ξ and accept with
 /// log α = log π(y) − log π(x) − (‖x − y − h∇log π(y)‖² − ‖y − x − h∇log π(x)‖²)/(4h).
 /// A rejection repeats x. One gradient per step.
-public final class MALA<Target: LogDensity>: MarkovKernel {
+public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel {
     public let target: Target
-    public let stepSize: Double
-    public let dimension: Int
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    @exclusivity(unchecked) private var mh = MetropolisHastings()
-    private let buffers: VectorBuffers
-    private let x, grad, y, gradY: UnsafeMutablePointer<Double>
-    @exclusivity(unchecked) private var logP = -Double.infinity
+    private let grad, y, gradY: UnsafeMutablePointer<Double>
     private let noiseScale: Double
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 4)
         self.target = target
-        self.stepSize = stepSize
-        dimension = target.dimension
+        grad = buffers[1]; y = buffers[2]; gradY = buffers[3]
         noiseScale = (2 * stepSize).squareRoot()
-        buffers = VectorBuffers(dimension: dimension, count: 4)
-        x = buffers[0]; grad = buffers[1]; y = buffers[2]; gradY = buffers[3]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
-    public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

@@ -1,25 +1,16 @@
 /// Randomized-midpoint overdamped Langevin: α ~ U(0,1), ξ₁ ~ N(0, αhI), ξ₂ ~ N(0, (1−α)hI);
 /// x_mid = x − αh∇U(x) + √2 ξ₁; x' = x − h∇U(x_mid) + √2(ξ₁ + ξ₂). Both noises come from one
 /// Brownian path (ξ₁ is reused). Two gradients per step.
-public final class RLMC<Target: LogDensity>: MarkovKernel {
+public final class RLMC<Target: LogDensity>: KernelBase, MarkovKernel {
     public let target: Target
-    public let stepSize: Double
-    public let dimension: Int
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    private let buffers: VectorBuffers
-    private let x, g, mid, gMid, xi1: UnsafeMutablePointer<Double>
+    private let g, mid, gMid, xi1: UnsafeMutablePointer<Double>
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.dimension(target.dimension)
-        self.target = target; self.stepSize = stepSize
-        dimension = target.dimension
-        buffers = VectorBuffers(dimension: dimension, count: 5)
-        x = buffers[0]; g = buffers[1]; mid = buffers[2]; gMid = buffers[3]; xi1 = buffers[4]
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 5)
+        self.target = target
+        g = buffers[1]; mid = buffers[2]; gMid = buffers[3]; xi1 = buffers[4]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

@@ -1,28 +1,15 @@
 /// Random-walk Metropolis: y = x + s ξ, accepted with log α = log π(y) − log π(x).
 /// `stepSize` is the proposal standard deviation s. One density evaluation per step.
-public final class RWM<Target: LogDensity>: MarkovKernel {
+public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel {
     public let target: Target
-    public let stepSize: Double
-    public let dimension: Int
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    @exclusivity(unchecked) private var mh = MetropolisHastings()
-    private let buffers: VectorBuffers
-    private let x, y: UnsafeMutablePointer<Double>
-    @exclusivity(unchecked) private var logP = -Double.infinity
+    private let y: UnsafeMutablePointer<Double>
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 2)
         self.target = target
-        self.stepSize = stepSize
-        dimension = target.dimension
-        buffers = VectorBuffers(dimension: dimension, count: 2)
-        x = buffers[0]; y = buffers[1]
+        y = buffers[1]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
-    public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

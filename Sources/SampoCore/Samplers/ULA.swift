@@ -1,27 +1,17 @@
 /// Unadjusted Langevin algorithm: x' = x + h ∇log π(x) + √(2h) ξ. One gradient per step;
 /// biased for fixed h (on N(0, σ²) its stationary variance is σ²/(1 − h/(2σ²))).
-public final class ULA<Target: LogDensity>: MarkovKernel {
+public final class ULA<Target: LogDensity>: KernelBase, MarkovKernel {
     public let target: Target
-    public let stepSize: Double
-    public let dimension: Int
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    private let buffers: VectorBuffers
-    private let x, grad: UnsafeMutablePointer<Double>
+    private let grad: UnsafeMutablePointer<Double>
     private let noiseScale: Double
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 2)
         self.target = target
-        self.stepSize = stepSize
-        dimension = target.dimension
+        grad = buffers[1]
         noiseScale = (2 * stepSize).squareRoot()
-        buffers = VectorBuffers(dimension: dimension, count: 2)
-        x = buffers[0]; grad = buffers[1]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

@@ -2,29 +2,19 @@ import Foundation
 
 /// MYULA's move as a proposal, Metropolis-corrected against the true density π ∝ e^{−f−g}:
 /// q(a|b) = N(a; b + h∇log π_λ(b), 2hI). Unbiased. One gradient and one density per step.
-public final class MYMALA: MarkovKernel {
+public final class MYMALA: MetropolisKernelBase, MarkovKernel {
     let view: ProximalView
-    public let stepSize: Double, lambda: Double
-    public var dimension: Int { view.dimension }
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    @exclusivity(unchecked) private var mh = MetropolisHastings()
-    private let buffers: VectorBuffers
-    private let x, g, y, gy: UnsafeMutablePointer<Double>
-    @exclusivity(unchecked) private var logP = -Double.infinity
+    public let lambda: Double
+    private let g, y, gy: UnsafeMutablePointer<Double>
 
     public init(target: any LogDensity, stepSize: Double, lambda: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
         try KernelChecks.positive(lambda, "lambda")
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 4)
         view = ProximalView(target)
-        self.stepSize = stepSize; self.lambda = lambda
-        buffers = VectorBuffers(dimension: target.dimension, count: 4)
-        x = buffers[0]; g = buffers[1]; y = buffers[2]; gy = buffers[3]
+        self.lambda = lambda
+        g = buffers[1]; y = buffers[2]; gy = buffers[3]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
-    public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

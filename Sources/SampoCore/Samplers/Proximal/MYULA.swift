@@ -1,25 +1,18 @@
 /// Moreau–Yosida unadjusted Langevin (Durmus–Moulines–Pereyra 2018):
 /// x' = x − h∇f(x) − (h/λ)(x − prox_{λg}(x)) + √(2h) ξ, i.e. ULA on the smoothed target π_λ.
-public final class MYULA: MarkovKernel {
+public final class MYULA: KernelBase, MarkovKernel {
     let view: ProximalView
-    public let stepSize: Double, lambda: Double
-    public var dimension: Int { view.dimension }
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    private let buffers: VectorBuffers
-    private let x, g: UnsafeMutablePointer<Double>
+    public let lambda: Double
+    private let g: UnsafeMutablePointer<Double>
 
     public init(target: any LogDensity, stepSize: Double, lambda: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
         try KernelChecks.positive(lambda, "lambda")
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 2)
         view = ProximalView(target)
-        self.stepSize = stepSize; self.lambda = lambda
-        buffers = VectorBuffers(dimension: target.dimension, count: 2)
-        x = buffers[0]; g = buffers[1]
+        self.lambda = lambda
+        g = buffers[1]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

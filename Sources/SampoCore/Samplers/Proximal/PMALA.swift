@@ -4,28 +4,16 @@ import Foundation
 /// against the true π with q(a|b) ∝ exp(−‖a − m(b)‖²/(2δ)). The prox of U = f + g is the
 /// forward–backward approximation m(x) = prox_{hg}(x − h∇f(x)); for targets without that split
 /// m(x) = x + h∇log π_h(x) (see `ProximalView`). One gradient and one density per step.
-public final class PMALA: MarkovKernel {
+public final class PMALA: MetropolisKernelBase, MarkovKernel {
     let view: ProximalView
-    public let stepSize: Double
-    public var dimension: Int { view.dimension }
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    @exclusivity(unchecked) private var mh = MetropolisHastings()
-    private let buffers: VectorBuffers
-    private let x, mx, y, my, scratch: UnsafeMutablePointer<Double>
-    @exclusivity(unchecked) private var logP = -Double.infinity
+    private let mx, y, my, scratch: UnsafeMutablePointer<Double>
 
     public init(target: any LogDensity, stepSize: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 5)
         view = ProximalView(target)
-        self.stepSize = stepSize
-        buffers = VectorBuffers(dimension: target.dimension, count: 5)
-        x = buffers[0]; mx = buffers[1]; y = buffers[2]; my = buffers[3]; scratch = buffers[4]
+        mx = buffers[1]; y = buffers[2]; my = buffers[3]; scratch = buffers[4]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
-
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
-    public var nanProposals: Int { mh.nanProposals }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {

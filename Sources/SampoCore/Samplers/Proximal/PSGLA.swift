@@ -1,26 +1,16 @@
 /// Proximal (stochastic) gradient Langevin: x' = prox_{hg}(x + h∇log f(x) + √(2h) ξ).
 /// On a target without a proximable part g = 0 and this is ULA. One gradient per step.
-public final class PSGLA: MarkovKernel {
+public final class PSGLA: KernelBase, MarkovKernel {
     let view: ProximalView
-    public let stepSize: Double
-    public var dimension: Int { view.dimension }
-    @exclusivity(unchecked) public private(set) var counts = OracleCounts()
-    private let buffers: VectorBuffers
-    private let x, g, z: UnsafeMutablePointer<Double>
+    private let g, z: UnsafeMutablePointer<Double>
 
     public init(target: any LogDensity, stepSize: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.dimension(target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 3)
         view = ProximalView(target)
-        self.stepSize = stepSize
-        buffers = VectorBuffers(dimension: target.dimension, count: 3)
-        x = buffers[0]; g = buffers[1]; z = buffers[2]
+        g = buffers[1]; z = buffers[2]
+        super.init(buffers: buffers, stepSize: stepSize)
     }
 
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
-
-    /// Returns log π at the start (one density evaluation besides the gradient of the smooth part).
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)

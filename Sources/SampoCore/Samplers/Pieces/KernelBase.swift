@@ -1,0 +1,43 @@
+/// What every position-based kernel holds: its dimension and step size (both checked), its oracle
+/// counts, and its working vectors in one allocation, the first of which is the position x.
+/// Kernels subclass it and add their own vectors, cached values and `advance` step; the
+/// `MarkovKernel` members that only read this state (`position`, `positionIsFinite`) live here.
+public class KernelBase {
+    public let dimension: Int
+    public let stepSize: Double
+    /// Evaluations made since creation. Only the owning chain's thread touches a kernel, so the
+    /// runtime's dynamic exclusivity checks (13% of a MALA step) are turned off for its scalars.
+    @exclusivity(unchecked) public internal(set) var counts = OracleCounts()
+    let buffers: VectorBuffers
+    /// The position (vector 0 of the buffers).
+    let x: UnsafeMutablePointer<Double>
+
+    /// Checks the step size and dimension, then allocates `vectors` zeroed vectors of the
+    /// dimension (vector 0 becomes x). A subclass calls this first, takes its own vectors from the
+    /// result, and passes it to `init(buffers:stepSize:)`.
+    static func allocate(dimension: Int, stepSize: Double, vectors: Int) throws(SampoError) -> VectorBuffers {
+        try KernelChecks.stepSize(stepSize)
+        try KernelChecks.dimension(dimension)
+        return VectorBuffers(dimension: dimension, count: max(1, vectors))
+    }
+
+    init(buffers: VectorBuffers, stepSize: Double) {
+        dimension = buffers.dimension
+        self.stepSize = stepSize
+        self.buffers = buffers
+        x = buffers[0]
+    }
+
+    public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
+}
+
+/// A kernel with a Metropolis–Hastings correction: the cached log density at x and the shared
+/// accept step (which counts NaN ratios).
+public class MetropolisKernelBase: KernelBase {
+    @exclusivity(unchecked) var mh = MetropolisHastings()
+    /// log π at the current position.
+    @exclusivity(unchecked) var logP = -Double.infinity
+
+    public var nanProposals: Int { mh.nanProposals }
+}
