@@ -1,4 +1,3 @@
-import SampoCore
 import CGSL
 
 /// Sample quantiles by linear interpolation between order statistics (R type 7, numpy's

@@ -1,4 +1,3 @@
-import SampoCore
 /// Potential scale reduction R̂ (Vehtari et al. 2021).
 public enum RHat {
     /// Classic R̂ on chains of equal length N′: √(((N′−1)/N′·W + B/N′)/W). nil if undefined

@@ -1,4 +1,3 @@
-import SampoCore
 /// Sorting doubles in O(n) with an LSD radix sort on order-preserving 64-bit keys: the
 /// diagnostics sort millions of draws several times per parameter, where a comparison sort
 /// dominates the run time. Inputs must not contain NaN.

@@ -1,4 +1,3 @@
-import SampoCore
 import Foundation
 
 /// Plain sample moments and their distance to known ones.

@@ -1,4 +1,3 @@
-import SampoCore
 /// Splitting chains in halves (Vehtari et al. 2021): each chain of N draws becomes its first
 /// ⌊N/2⌋ and its last ⌊N/2⌋ draws; an odd N drops the middle draw.
 public enum SplitChains {

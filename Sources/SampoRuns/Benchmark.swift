@@ -1,5 +1,4 @@
 import SampoCore
-import SampoDiagnostics
 import Foundation
 
 /// `sampo bench`: time per step of the real chain runner (draws stored, evaluations counted) on

@@ -1,5 +1,4 @@
 import SampoCore
-import SampoDiagnostics
 import Dispatch
 import Foundation
 

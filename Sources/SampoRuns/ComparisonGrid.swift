@@ -1,5 +1,4 @@
 import SampoCore
-import SampoDiagnostics
 /// The grid of a sampler comparison: targets × samplers × seeds, expanded in that order.
 public struct ComparisonGrid: Sendable, Equatable {
     /// One sampler of the grid with its settings.
@@ -43,7 +42,10 @@ public struct ComparisonGrid: Sendable, Equatable {
         for s in samplers {
             let info = try SamplerCatalog.named(s.name)
             _ = try info.parameters(s.settings.mapValues { ParameterValue.text($0) })
-            if let h = s.stepSize { try info.validate(stepSize: h) }
+            if let h = s.stepSize {
+                guard !info.isPopulation else { throw .invalid(.stepSize, "sampler '\(info.name)' takes no step size") }
+                try info.validate(stepSize: h)
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 import SampoCore
-import SampoDiagnostics
 /// iid draws from a target's exact sampler, as one chain.
 public enum ExactDraws {
     public static func draw(_ target: NamedTarget, count: Int, seed: UInt64) throws(SampoError) -> Draws {

@@ -1,5 +1,4 @@
 import SampoCore
-import SampoDiagnostics
 /// A sampler run as the command line describes it: a target, a named sampler with its step
 /// size and parameters, and run settings. Validates everything before any chain starts.
 public struct SamplingJob: Sendable {

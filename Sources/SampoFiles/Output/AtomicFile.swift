@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 import Foundation
 
 /// Writes files so that readers never see a partial one: the bytes go to a temporary file in

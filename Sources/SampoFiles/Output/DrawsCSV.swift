@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 import Foundation
 
 /// Sampo's draws CSV: `#` metadata lines, then `chain,draw,x1,...,xd`, chains and draws numbered

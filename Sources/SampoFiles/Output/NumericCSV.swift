@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 import Foundation
 
 /// A CSV file of numbers with one header row; `#` lines (anywhere) are comments. Every cell

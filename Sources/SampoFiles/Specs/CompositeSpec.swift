@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 /// `family = "composite"`: a `[smooth]` table holding any target and a `[nonsmooth]` table with
 /// `kind = "l1"` (rate, center), `"box"` (lower, upper) or `"l2-squared"` (center, scale).
 enum CompositeSpec {

@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 /// `family = "energy"`: `energy = "funnel" | "many-well" | "double-well" | "mueller-brown" | "rosenbrock"`
 /// with its parameters (all optional, with the defaults of each type).
 enum EnergySpec {

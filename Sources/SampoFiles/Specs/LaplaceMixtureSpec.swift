@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 import Foundation
 
 /// `family = "laplace-mixture"`: weights, locations, rates (one α per component).

@@ -1,4 +1,5 @@
 import SampoCore
+import SampoDiagnostics
 import SampoRuns
 
 // The runs layer takes targets as values; these overloads resolve grid and benchmark target

@@ -1,6 +1,4 @@
 import SampoCore
-import SampoDiagnostics
-import SampoRuns
 import TOMLKit
 
 /// Typed, validated access to the fields of one TOML table. Every error names the file and
