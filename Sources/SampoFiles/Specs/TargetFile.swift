@@ -4,7 +4,19 @@ import TOMLKit
 
 /// Reads target files (TOML, format in DESIGN.md) and resolves shipped target names.
 public enum TargetFile {
-    public static let families = ["gaussian-mixture", "laplace-mixture", "composite", "energy"]
+    /// A family's reader: builds the density from the file's fields, adding notes for the user.
+    typealias FamilyReader = @Sendable (TOMLFields, inout [String]) throws(SampoError) -> any LogDensity
+
+    /// The target families by their `family` name. A new family is its target type (SampoCore),
+    /// its reader (a `…Spec` file here) and one line in this table.
+    static let readers: [(name: String, read: FamilyReader)] = [
+        ("gaussian-mixture", { (f, notes) throws(SampoError) in try GaussianMixtureSpec.build(f, notes: &notes) }),
+        ("laplace-mixture", { (f, notes) throws(SampoError) in try LaplaceMixtureSpec.build(f, notes: &notes) }),
+        ("composite", { (f, notes) throws(SampoError) in try CompositeSpec.build(f, notes: &notes) }),
+        ("energy", { (f, _) throws(SampoError) in try EnergySpec.build(f) }),
+    ]
+
+    public static var families: [String] { readers.map(\.name) }
 
     /// Resolves `nameOrPath`: an existing path is used as is; otherwise `NAME` is looked up as
     /// `NAME.toml` in the shipped target folders (see `searchDirectories`).
@@ -120,14 +132,10 @@ extension TargetFile {
     /// Builds the density that a table describes (a whole file, or the `[smooth]` part of a composite).
     static func build(_ fields: TOMLFields, notes: inout [String]) throws(SampoError) -> any LogDensity {
         let family = try fields.string("family")
-        switch family {
-        case "gaussian-mixture": return try GaussianMixtureSpec.build(fields, notes: &notes)
-        case "laplace-mixture": return try LaplaceMixtureSpec.build(fields, notes: &notes)
-        case "composite": return try CompositeSpec.build(fields, notes: &notes)
-        case "energy": return try EnergySpec.build(fields)
-        default:
+        guard let reader = readers.first(where: { $0.name == family }) else {
             throw fields.error("family", "unknown family '\(family)' (known: \(families.joined(separator: ", ")))")
         }
+        return try reader.read(fields, &notes)
     }
 
     /// Re-throws a family constructor's error (which names the field) with the file in front.
