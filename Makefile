@@ -53,6 +53,7 @@ notebooks: build
 # DocC documentation of the umbrella module and the four library modules, as static HTML in docs/api/.
 DOC_TARGETS := Sampo SampoCore SampoDiagnostics SampoRuns SampoFiles
 docs: setup
+	@mkdir -p docs/api
 	@for t in $(DOC_TARGETS); do \
 	  $(SWIFT) package --allow-writing-to-directory docs/api/$$t generate-documentation --target $$t \
 	    --output-path docs/api/$$t --transform-for-static-hosting --hosting-base-path $$t || exit $$?; \
