@@ -36,11 +36,14 @@ let package = Package(
         .target(name: "Sampo", dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"]),
         .executableTarget(
             name: "sampo",
-            dependencies: ["Sampo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            // The library modules directly as well as the umbrella: the build then tracks each
+            // module's interface, so a change of layout in one of them recompiles the CLI.
+            dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "SampoTests",
-            dependencies: ["Sampo"],
+            dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -12,6 +12,8 @@ public struct SamplingJob: Sendable {
     public let resolvedParameters: [String: Double]
     /// How computed parameters were chosen (e.g. the friction from the target's L).
     public let parameterNotes: [String]
+    /// Makes one kernel per chain; built (and so every check made) once, in init.
+    private let makeKernel: @Sendable () throws(SampoError) -> any MarkovKernel
 
     /// A Markov sampler run; `stepSize` nil takes the sampler's default.
     public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: ParameterValue] = [:],
@@ -22,6 +24,7 @@ public struct SamplingJob: Sendable {
         try sampler.validate(stepSize: h)
         self.parameters = try sampler.parameters(parameters)
         try settings.validate(dimension: target.dimension)
+        makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters)
         self.target = target
         self.sampler = sampler
         self.stepSize = h
@@ -42,7 +45,6 @@ public struct SamplingJob: Sendable {
     /// Runs the chains and returns even when every chain diverged (for comparison tables and the
     /// command line, which record and report the divergences).
     public func runKeepingDivergedChains() throws(SampoError) -> ChainRun {
-        let makeKernel = try sampler.kernelFactory(target: target.density, stepSize: stepSize, parameters: parameters)
         var run = try Chains.run(settings: settings, dimension: target.dimension, makeKernel: makeKernel)
         let cost = target.density.costOfGradientCall
         for c in run.outcomes.indices { run.outcomes[c].counts = run.outcomes[c].counts.charged(gradientCallsAt: cost) }

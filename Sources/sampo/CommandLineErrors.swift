@@ -1,4 +1,8 @@
 import Sampo
+import SampoCore
+import SampoDiagnostics
+import SampoFiles
+import SampoRuns
 
 /// The library names API concepts (a step size, a sampler parameter, an argument); the command
 /// line names its flags, so messages read as they always have: `--step-size: …`, `--set lambda: …`.

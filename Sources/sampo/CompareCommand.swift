@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import Sampo
+import SampoCore
+import SampoDiagnostics
+import SampoFiles
+import SampoRuns
 
 /// Set by SIGINT: the comparison stops after the run in progress and keeps the finished rows.
 nonisolated(unsafe) var interrupted: sig_atomic_t = 0

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import Sampo
+import SampoCore
+import SampoDiagnostics
+import SampoFiles
+import SampoRuns
 
 struct DiagnoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

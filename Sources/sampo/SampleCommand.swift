@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
 import Sampo
+import SampoCore
+import SampoDiagnostics
+import SampoFiles
+import SampoRuns
 
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

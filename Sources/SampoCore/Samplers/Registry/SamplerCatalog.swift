@@ -32,10 +32,10 @@ public enum SamplerCatalog {
         overdamped("rwm", "Random-walk Metropolis (step size = proposal sd)", h: 1.0, gradient: false, acceptance: 0.234, .rwm),
         overdamped("rlmc", "Randomized-midpoint overdamped Langevin (2 gradients/step)", h: 0.05, acceptance: nil, calls: 2, .rlmc),
         proximal("myula", "Moreau–Yosida ULA: ULA on the smoothed target π_λ", acceptance: nil, parameters: [lambda]) { t, h, p throws(SampoError) in
-            try MYULA(target: t, stepSize: h, lambda: p.real("lambda") ?? 0.25)
+            try MYULA(target: t, stepSize: h, lambda: p.real("lambda") ?? .nan)
         },
         proximal("mymala", "MYULA proposal, Metropolis-corrected against the true density", acceptance: 0.574,
-                 parameters: [lambda]) { t, h, p throws(SampoError) in try MYMALA(target: t, stepSize: h, lambda: p.real("lambda") ?? 0.25) },
+                 parameters: [lambda]) { t, h, p throws(SampoError) in try MYMALA(target: t, stepSize: h, lambda: p.real("lambda") ?? .nan) },
         proximal("pmala", "Proximal MALA (Pereyra), δ = 2h, forward–backward prox of U", acceptance: 0.574,
                  parameters: []) { t, h, _ throws(SampoError) in try PMALA(target: t, stepSize: h) },
         proximal("psgla", "Proximal gradient Langevin: x' = prox_hg(x + h∇log f + √(2h)ξ)", acceptance: nil,
@@ -92,7 +92,7 @@ struct KineticFactory: KernelFactory {
     enum Kind { case euler, obabo, baoab, klmc, rklmc }
     let kind: Kind
     func make<T: LogDensity>(_ target: T, stepSize: Double, parameters: SamplerParameters) throws(SampoError) -> any MarkovKernel {
-        let gamma = parameters.real("friction") ?? 2
+        let gamma = parameters.real("friction") ?? .nan   // resolved by the registry (2√L or 2)
         switch kind {
         case .euler: return try KineticLangevin(target: target, scheme: .euler, stepSize: stepSize, friction: gamma)
         case .obabo: return try KineticLangevin(target: target, scheme: .obabo, stepSize: stepSize, friction: gamma)

@@ -87,7 +87,7 @@ public struct SamplerInfo: Sendable {
         guard case .markov(let build) = builder else {
             throw .usage("sampler '\(name)' is a population sampler, not a Markov kernel")
         }
-        try validate(stepSize: stepSize)
+        try validate(stepSize: stepSize)   // here for a message naming the sampler; kernels check too
         let resolved = resolve(parameters, target: target).parameters
         _ = try build(target, stepSize, resolved)
         return { () throws(SampoError) in try build(target, stepSize, resolved) }
