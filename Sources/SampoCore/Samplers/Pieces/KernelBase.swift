@@ -10,7 +10,7 @@ public class KernelBase {
     @exclusivity(unchecked) public internal(set) var counts = OracleCounts()
     let buffers: VectorBuffers
     /// The position (vector 0 of the buffers).
-    let x: UnsafeMutablePointer<Double>
+    @usableFromInline let x: UnsafeMutablePointer<Double>
 
     /// Checks the step size and dimension, then allocates `vectors` zeroed vectors of the
     /// dimension (vector 0 becomes x). A subclass calls this first, takes its own vectors from the
@@ -28,8 +28,9 @@ public class KernelBase {
         x = buffers[0]
     }
 
-    public var position: UnsafePointer<Double> { UnsafePointer(x) }
-    public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
+    // Inlinable so the runner's loop, specialised for a kernel, checks and copies x without calls.
+    @inlinable public var position: UnsafePointer<Double> { UnsafePointer(x) }
+    @inlinable public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
 }
 
 /// A kernel with a Metropolis–Hastings correction: the cached log density at x and the shared
