@@ -302,21 +302,34 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
 
     /// Full 2 × 2 covariances, written out (the common case of 2-D benchmark targets).
     private func planarGradient(_ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) -> Double {
-        var maxL = -Double.infinity, sum = 0.0, g0 = 0.0, g1 = 0.0
-        let x0 = x[0], x1 = x[1]
-        for k in 0..<componentCount {
-            let m = mu + k &* 2, p = precision + k &* 4
-            let d0 = x0 - m[0], d1 = x1 - m[1]
-            let s0 = p[0] * d0 + p[1] * d1, s1 = p[2] * d0 + p[3] * d1
-            let l = logConstant[k] - 0.5 * (d0 * s0 + d1 * s1)
-            guard !l.isNaN else { return nanGradient(g) }
-            guard l > -.infinity else { continue }
-            let (w, rescale) = Self.fold(l, &maxL, &sum)
-            g0 = g0 * rescale - w * s0
-            g1 = g1 * rescale - w * s1
+        // Two passes, as the C baseline does: the component terms (and the maximum, branch-free)
+        // first, then one exp each; the exps do not wait on each other or on a running maximum.
+        let count = componentCount
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 &* count) { buf in
+            let l = buf.baseAddress!, s0 = l + count, s1 = s0 + count
+            let x0 = x[0], x1 = x[1]
+            var maxL = -Double.infinity, anyNaN = false
+            for k in 0..<count {
+                let m = mu + k &* 2, p = precision + k &* 4
+                let d0 = x0 - m[0], d1 = x1 - m[1]
+                let a = p[0] * d0 + p[1] * d1, b = p[2] * d0 + p[3] * d1
+                let lk = logConstant[k] - 0.5 * (d0 * a + d1 * b)
+                anyNaN = anyNaN || lk.isNaN
+                l[k] = lk; s0[k] = a; s1[k] = b
+                maxL = Swift.max(maxL, lk)
+            }
+            guard !anyNaN else { return nanGradient(g) }
+            guard maxL > -.infinity else { return finish(maxL, 0, g) }
+            var sum = 0.0, g0 = 0.0, g1 = 0.0
+            for k in 0..<count {
+                let w = exp(l[k] - maxL)
+                sum += w
+                g0 -= w * s0[k]
+                g1 -= w * s1[k]
+            }
+            g[0] = g0; g[1] = g1
+            return finish(maxL, sum, g)
         }
-        g[0] = g0; g[1] = g1
-        return finish(maxL, sum, g)
     }
 
     /// General full covariances: r_k = −Σ_k⁻¹(x − μ_k) is kept per component in stack scratch.
