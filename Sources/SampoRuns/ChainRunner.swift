@@ -46,6 +46,12 @@ public struct RunSettings: Sendable, Equatable {
         guard warmup >= 0 else { throw .invalid(.argument("warmup"), "expected 0 or more iterations, found \(warmup)") }
         guard thin >= 1 else { throw .invalid(.argument("thin"), "expected 1 or more, found \(thin)") }
         guard jobs >= 1 else { throw .invalid(.argument("jobs"), "expected at least 1 worker, found \(jobs)") }
+        guard thin <= steps else {
+            throw .invalid(.argument("thin"), "\(thin) keeps no draw of \(steps) steps (thin must not exceed steps)")
+        }
+        guard !warmup.addingReportingOverflow(steps).overflow else {
+            throw .invalid(.argument("warmup"), "warmup + steps overflows (\(warmup) + \(steps))")
+        }
         guard chains.multipliedReportingOverflow(by: steps / thin).overflow == false,
               (chains * (steps / thin)).multipliedReportingOverflow(by: dimension).overflow == false,
               chains * (steps / thin) * dimension <= 1 << 34 else {

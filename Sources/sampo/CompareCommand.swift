@@ -16,11 +16,11 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Comma-separated targets (names or files).") var targets: String?
     @Option(help: "Comma-separated samplers.") var samplers: String?
     @Option(help: "Seeds, e.g. 1-5 or 1,4,9.") var seeds: String = "1"
-    @Option(help: "Oracle calls per chain (gradient, or density for gradient-free samplers).") var budget: Int = 10_000
-    @Option(help: "Chains per run (Markov samplers).") var chains: Int = 4
+    @Option(parsing: .unconditional, help: "Oracle calls per chain (gradient, or density for gradient-free samplers).") var budget: Int = 10_000
+    @Option(parsing: .unconditional, help: "Chains per run (Markov samplers).") var chains: Int = 4
     @Flag(help: "Tune step sizes (dual averaging for Metropolis samplers, KSD pilot grid for unadjusted ones).") var tune = false
     @Option(help: "Output CSV (default: comparison.csv).") var out: String = "comparison.csv"
-    @Option(help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
     @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
     @Option(help: "Read the grid from an experiment file (TOML).") var experiment: String?
     @Flag(help: "Report progress on stderr even when it is not a terminal.") var progress = false

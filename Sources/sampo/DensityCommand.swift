@@ -28,6 +28,9 @@ struct DensityCommand: ParsableCommand {
                 + (1...d).map { "grad\($0)" }.joined(separator: ",") + "\n"
             for r in 0..<csv.rowCount {
                 let x = cols.map { csv[r, $0] }
+                if let j = x.firstIndex(where: { !$0.isFinite }) {
+                    throw SampoError.badFile(path: points, "row \(r + 1), column 'x\(j + 1)': expected a finite number, found \(x[j])")
+                }
                 let (lp, g) = loaded.density.logDensityAndGradient(x)
                 text += (x + [lp] + g).map(DrawsCSV.format).joined(separator: ",") + "\n"
             }

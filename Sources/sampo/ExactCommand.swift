@@ -11,7 +11,7 @@ struct ExactCommand: ParsableCommand {
         commandName: "exact", abstract: "Write iid reference draws of a target that has them.")
 
     @Option(help: "Target name or file.") var target: String
-    @Option(help: "Number of draws.") var count: Int
+    @Option(parsing: .unconditional, help: "Number of draws.") var count: Int
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output CSV file.") var draws: String
 

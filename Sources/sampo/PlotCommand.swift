@@ -15,7 +15,7 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Draws CSV (scatter, trace, acf, modes).") var draws: String?
     @Option(help: "Comparison CSV (budget).") var comparison: String?
     @Option(help: "Target name or file (contours for scatter; weights for modes).") var target: String?
-    @Option(help: "Coordinate for trace and acf (1-based).") var coordinate: Int = 1
+    @Option(parsing: .unconditional, help: "Coordinate for trace and acf (1-based).") var coordinate: Int = 1
     @Option(help: "Comparison column for budget.") var metric: String = "sliced_w2"
     @Option(help: "Output image (.png or .svg).") var out: String
 

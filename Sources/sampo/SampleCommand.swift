@@ -12,14 +12,14 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Target name (shipped in targets/) or path to a target file.") var target: String
     @Option(help: "Sampler name (see `sampo samplers`).") var sampler: String
-    @Option(name: .customLong("step-size"), help: "Step size h (Langevin convention; proposal sd for rwm).")
+    @Option(name: .customLong("step-size"), parsing: .unconditional, help: "Step size h (Langevin convention; proposal sd for rwm).")
     var stepSize: Double?
-    @Option(help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = 1000
-    @Option(help: "Warm-up iterations, discarded.") var warmup: Int = 1000
-    @Option(help: "Number of chains.") var chains: Int = 4
+    @Option(parsing: .unconditional, help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = 1000
+    @Option(parsing: .unconditional, help: "Warm-up iterations, discarded.") var warmup: Int = 1000
+    @Option(parsing: .unconditional, help: "Number of chains.") var chains: Int = 4
     @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
-    @Option(help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
-    @Option(help: "Keep every K-th iteration.") var thin: Int = 1
+    @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
+    @Option(parsing: .unconditional, help: "Keep every K-th iteration.") var thin: Int = 1
     @Option(help: "Initial states: normal (a N(0, I) draw per chain) or zero.") var `init`: String = "normal"
     @Option(help: "Write draws to this CSV file.") var draws: String?
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
@@ -64,6 +64,9 @@ struct SampleCommand: ParsableCommand {
                 try AtomicFile.write(try r.json(), to: path)
             }
             printTable(job: job, run: result, quality: quality)
+            if info.metropolisAdjusted, result.outcomes.allSatisfy({ $0.acceptanceRate == 0 }) {
+                note("every chain rejected every proposal after warm-up: the chains did not move; try a smaller --step-size")
+            }
             let nan = result.outcomes.enumerated().filter { $0.element.nanProposals > 0 }
             if !nan.isEmpty {
                 note("the log density was NaN at proposals of " + nan.map { "chain \($0.offset + 1) (\($0.element.nanProposals))" }

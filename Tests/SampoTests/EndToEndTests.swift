@@ -81,12 +81,43 @@ final class EndToEndTests: XCTestCase {
             (["sample", "--target", "nowhere.toml", "--sampler", "mala"], "nowhere.toml: target file not found"),
             (["sample", "--target", "lau-gmm", "--sampler", "mala", "--set", "lambda=1"], "no parameter 'lambda'"),
             (["exact", "--target", "lau-gmm", "--count", "ten", "--draws", "x.csv"], "ten"),
+            // Negative numbers reach the validation that says what is expected (not "missing value").
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--step-size", "-0.1"],
+             "--step-size: expected a positive finite number for sampler 'mala', found -0.1"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "-5"], "--steps: expected at least 1 step, found -5"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "10", "--thin", "20"], "--thin: 20 keeps no draw of 10 steps"),
+            (["sample", "--target", "lau-gmm", "--sampler", "mala", "--warmup", "9223372036854775807"], "--warmup: warmup + steps overflows"),
+            (["sample", "--target", "lau-gmm", "--sampler", "smc", "--step-size", "0.1"], "--step-size: sampler 'smc' takes no step size"),
         ]
         for (args, expected) in cases {
             let r = try sampo(args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
             XCTAssertTrue(r.err.contains(expected), "\(args): \(r.err)")
         }
+    }
+
+    func testPlotCoordinateOutOfRangeAndNonFinitePoints() throws {
+        let draws = tmp("plot-draws.csv")
+        XCTAssertEqual(try sampo(["exact", "--target", "lau-gmm", "--count", "50", "--draws", draws]).status, 0)
+        for kind in ["trace", "acf"] {
+            for c in ["0", "3", "-1"] {
+                let r = try sampo(["plot", kind, "--draws", draws, "--coordinate", c, "--out", tmp("p.png")])
+                XCTAssertEqual(r.status, 2, "\(kind) \(c): \(r.err)")
+                XCTAssertTrue(r.err.contains("--coordinate: expected 1 … 2"), r.err)
+            }
+        }
+        let points = tmp("bad-points.csv")
+        try "x1,x2\n0.5,-1\n1,inf\n".write(toFile: points, atomically: true, encoding: .utf8)
+        let d = try sampo(["density", "--target", "lau-gmm", "--points", points])
+        XCTAssertEqual(d.status, 2, d.err)
+        XCTAssertTrue(d.err.contains("row 2, column 'x2': expected a finite number, found inf"), d.err)
+    }
+
+    func testAcceptanceZeroEverywhereIsWarned() throws {
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "rwm", "--step-size", "1e6", "--steps", "200",
+                           "--warmup", "0"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("every chain rejected every proposal"), r.err)
     }
 
     func testAllChainsDivergingIsARuntimeFailure() throws {

@@ -90,9 +90,16 @@ public enum Plots {
         try Gnuplot.render(script: script, data: data, to: path)
     }
 
+    /// `j` is 0-based here; the message speaks of the 1-based coordinate the user gave.
+    static func checkCoordinate(_ j: Int, _ draws: Draws) throws(SampoError) {
+        guard j >= 0, j < draws.dimension else {
+            throw .invalid(.argument("coordinate"), "expected 1 … \(draws.dimension) (the draws' coordinates), found \(j &+ 1)")
+        }
+    }
+
     /// Trace of one coordinate, one line per chain.
     public static func trace(draws: Draws, coordinate j: Int, to path: String) throws(SampoError) {
-        guard j < draws.dimension else { throw .invalid(.argument("coordinate"), "the draws have \(draws.dimension) coordinates") }
+        try checkCoordinate(j, draws)
         var data: [String: String] = [:], plots: [String] = []
         for c in 0..<draws.chains where draws.recorded[c] > 0 {
             let s = draws.series(chain: c, coordinate: j)
@@ -106,7 +113,7 @@ public enum Plots {
 
     /// Autocorrelation of one coordinate per chain up to `lags` (from the FFT autocovariance).
     public static func autocorrelation(draws: Draws, coordinate j: Int, lags: Int = 100, to path: String) throws(SampoError) {
-        guard j < draws.dimension else { throw .invalid(.argument("coordinate"), "the draws have \(draws.dimension) coordinates") }
+        try checkCoordinate(j, draws)
         var data: [String: String] = [:], plots: [String] = []
         for c in 0..<draws.chains where draws.recorded[c] > 1 {
             let acov = try Autocovariance.compute(draws.series(chain: c, coordinate: j))
