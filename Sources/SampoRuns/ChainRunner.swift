@@ -52,11 +52,8 @@ public struct RunSettings: Sendable, Equatable {
         guard !warmup.addingReportingOverflow(steps).overflow else {
             throw .invalid(.argument("warmup"), "warmup + steps overflows (\(warmup) + \(steps))")
         }
-        guard chains.multipliedReportingOverflow(by: steps / thin).overflow == false,
-              (chains * (steps / thin)).multipliedReportingOverflow(by: dimension).overflow == false,
-              chains * (steps / thin) * dimension <= 1 << 34 else {
-            throw .invalid(.argument("chains"), "chains × steps / thin × dimension: too many values to hold in memory")
-        }
+        try MemoryLimit.check(doubles: [chains, steps / thin, dimension], for: .argument("chains"),
+                              what: "the draws (chains × steps / thin × dimension = \(chains) × \(steps / thin) × \(dimension))")
         switch initialization {
         case .normal, .zero: break
         case .point(let x): try Self.check(start: x, dimension: dimension, chain: nil)

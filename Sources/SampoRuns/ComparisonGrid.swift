@@ -39,6 +39,11 @@ public struct ComparisonGrid: Sendable, Equatable {
         guard !seeds.isEmpty else { throw .invalid(.argument("seeds"), "expected at least one seed") }
         guard budget >= 100 else { throw .invalid(.argument("budget"), "expected at least 100 oracle calls per chain, found \(budget)") }
         guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1, found \(chains)") }
+        if let t = firstRepeat(targets) { throw .invalid(.argument("targets"), "'\(t)' is listed twice") }
+        if let s = firstRepeat(samplers.map { "\($0.name) \($0.stepSize.map { "\($0)" } ?? "") \($0.settings.sorted { $0.key < $1.key })" }) {
+            throw .invalid(.argument("samplers"), "the same sampler with the same settings is listed twice (\(s.split(separator: " ")[0]))")
+        }
+        if let seed = firstRepeat(seeds) { throw .invalid(.argument("seeds"), "seed \(seed) is listed twice") }
         for s in samplers {
             let info = try SamplerCatalog.named(s.name)
             _ = try info.parameters(s.settings.mapValues { ParameterValue.text($0) })
@@ -47,6 +52,12 @@ public struct ComparisonGrid: Sendable, Equatable {
                 try info.validate(stepSize: h)
             }
         }
+    }
+
+    private func firstRepeat<T: Hashable>(_ items: [T]) -> T? {
+        var seen = Set<T>()
+        for item in items where !seen.insert(item).inserted { return item }
+        return nil
     }
 
     public var cells: [Cell] {

@@ -11,6 +11,8 @@ public struct ComparisonRow: Sendable, Equatable {
                                  "accept_rate", "ess_bulk_min", "ess_tail_min", "rhat_max", "ess_per_second",
                                  "ess_per_1k_grad", "mean_error", "cov_error", "sliced_w2", "energy_distance", "ksd",
                                  "mode_weight_tv", "log_z", "diverged_chains"]
+    /// Columns that hold counts (whole numbers).
+    public static let countColumns: Set<String> = ["chains", "steps", "grad_evals", "diverged_chains"]
     /// Columns that measure time and so differ between otherwise identical runs.
     public static let timingColumns: Set<String> = ["wall_seconds", "ess_per_second"]
 
@@ -31,8 +33,9 @@ public struct ComparisonRow: Sendable, Equatable {
         case "sampler": return sampler
         case "seed": return "\(seed)"
         default:
-            guard let v = values[column] ?? nil else { return "" }
-            if ["chains", "steps", "grad_evals", "diverged_chains"].contains(column), v.rounded() == v, abs(v) < 1e15 {
+            // A non-finite value is not a measurement: an empty cell, as for "does not apply".
+            guard let v = values[column] ?? nil, v.isFinite else { return "" }
+            if Self.countColumns.contains(column), v.rounded() == v, abs(v) < 1e15 {
                 return "\(Int(v))"
             }
             return v.description

@@ -6,7 +6,8 @@ public enum ExactDraws {
             throw .usage("\(target.path): target '\(target.name)' (family \(target.family)) has no exact sampler")
         }
         guard count >= 1 else { throw .invalid(.argument("count"), "expected at least 1 draw, found \(count)") }
-        guard count <= 1 << 31 else { throw .invalid(.argument("count"), "at most \(1 << 31) draws, found \(count)") }
+        try MemoryLimit.check(doubles: [count, target.dimension], for: .argument("count"),
+                              what: "\(count) draws of dimension \(target.dimension)")
         let d = target.dimension
         var draws = Draws(chains: 1, capacity: count, dimension: d)
         let rng = RandomStream(seed: seed, stream: 0)

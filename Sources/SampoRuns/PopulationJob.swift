@@ -22,6 +22,10 @@ public struct PopulationJob: Sendable {
         guard jobs >= 1 else { throw .invalid(.argument("jobs"), "expected at least 1 worker, found \(jobs)") }
         self.parameters = try info.parameters(parameters)
         sampler = try info.makePopulationSampler(parameters: self.parameters)
+        // Each worker holds about four population-sized arrays; the result holds every run's particles.
+        try MemoryLimit.check(doubles: [sampler.particles, target.dimension, 4 * min(jobs, runs) + runs],
+                              for: .samplerParameter("particles"),
+                              what: "\(runs) runs of \(sampler.particles) particles in dimension \(target.dimension)")
         self.info = info
         given = parameters.mapValues(\.description)
         self.target = target

@@ -33,6 +33,15 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
     private let logConstant: UnsafeMutablePointer<Double> // K: log w_k − ½ log det(2πΣ_k)
     private let cumulativeWeights: UnsafeMutablePointer<Double> // K
 
+    /// Positive finite weights scaled to sum to 1, dividing by the largest first so that a sum
+    /// beyond the largest double (weights near 1e308) still normalises.
+    package static func normalised(_ weights: [Double]) -> [Double] {
+        let top = weights.max() ?? 1
+        let scaled = weights.map { $0 / top }
+        let total = scaled.reduce(0, +)
+        return scaled.map { $0 / total }
+    }
+
     /// Builds a validated mixture. Weights must be positive and finite; they are normalised to
     /// sum to 1. Errors name the offending field (`weights[2]`, `covariances[3]`, …).
     public init(weights rawWeights: [Double], means: [[Double]], covariances: Covariances) throws(SampoError) {
@@ -55,8 +64,7 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
                 throw .usage("field 'means[\(i + 1)][\(bad + 1)]': expected a finite number, found \(m[bad])")
             }
         }
-        let total = rawWeights.reduce(0, +)
-        let w = rawWeights.map { $0 / total }
+        let w = Self.normalised(rawWeights)
 
         var precisionFlat: [Double] = []
         var factorFlat: [Double] = []

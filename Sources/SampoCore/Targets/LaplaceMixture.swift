@@ -37,8 +37,7 @@ public final class LaplaceMixture: LogDensity, ExactSampler, HasKnownMoments, Mi
         for (i, a) in rates.enumerated() where !(a.isFinite && a > 0) {
             throw .usage("field 'rates[\(i + 1)]': expected a positive finite rate, found \(a)")
         }
-        let total = rawWeights.reduce(0, +)
-        let w = rawWeights.map { $0 / total }
+        let w = GaussianMixture.normalised(rawWeights)
         dimension = d
         weights = w
         self.locations = locations

@@ -5,6 +5,7 @@ import Foundation
 /// the destination's folder, which is then renamed over the destination.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws(SampoError) {
+        guard !path.isEmpty else { throw .invalid(.argument("path"), "expected a file path, found an empty one") }
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         var isDir: ObjCBool = false

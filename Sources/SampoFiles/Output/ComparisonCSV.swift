@@ -24,7 +24,9 @@ public enum ComparisonCSV {
     /// Reads a comparison CSV (for `sampo merge`); errors name the file, line and column.
     public static func read(_ path: String) throws(SampoError) -> [ComparisonRow] {
         let text = try TextFile.text(path)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init).filter { !$0.hasPrefix("#") }
+        // CRLF files (as `diagnose` accepts) read the same as LF files.
+        // (Swift reads "\r\n" as one newline character, so splitting on newlines covers both.)
+        var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("#") }
         guard !lines.isEmpty else { throw .usage("\(path): no header row") }
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard header == ComparisonRow.columns else {
@@ -40,8 +42,11 @@ public enum ComparisonCSV {
             var values: [String: Double?] = [:]
             for (k, name) in header.enumerated().dropFirst(3) {
                 if cells[k].isEmpty { values[name] = .some(nil); continue }
-                guard let v = Double(cells[k]) else {
-                    throw .usage("\(path): line \(i + 2), column '\(name)': expected a number or an empty cell, found '\(cells[k])'")
+                guard let v = Double(cells[k]), v.isFinite else {
+                    throw .usage("\(path): line \(i + 2), column '\(name)': expected a finite number or an empty cell, found '\(cells[k])'")
+                }
+                if ComparisonRow.countColumns.contains(name), v.rounded() != v || v < 0 {
+                    throw .usage("\(path): line \(i + 2), column '\(name)': expected a whole number, found '\(cells[k])'")
                 }
                 values[name] = v
             }
