@@ -79,4 +79,15 @@ final class HardeningTests: XCTestCase {
         XCTAssertEqual(r.cell("mean_error"), "")
         XCTAssertEqual(r.cell("log_z"), "")
     }
+
+    func testHugeEnergyDimensionsAreRefusedOrRunWithoutADenseCovariance() throws {
+        XCTAssertThrowsError(try Funnel(dimension: Int.max)) { XCTAssertTrue("\($0)".contains("too many values"), "\($0)") }
+        XCTAssertThrowsError(try ManyWell(pairs: 1_000_000_000)) { XCTAssertTrue("\($0)".contains("GB"), "\($0)") }
+        let wide = try Funnel(dimension: 50_000)
+        XCTAssertNil(wide.knownMoments.covariance)
+        XCTAssertEqual(wide.knownMoments.mean?.count, 50_000)
+        XCTAssertEqual(try Funnel(dimension: 10).knownMoments.covariance?.count, 100)
+        XCTAssertNil(try ManyWell(pairs: 4000).knownMoments.covariance)
+        XCTAssertEqual(try ManyWell(pairs: 2).knownMoments.covariance?.count, 16)
+    }
 }

@@ -41,6 +41,10 @@ public protocol ExactSampler {
 
 /// Facts known in closed form about a target. Any of them may be absent.
 public struct KnownMoments: Sendable, Equatable {
+    /// Families with a closed-form covariance give it as a dense d × d matrix up to this dimension
+    /// (128 MiB); above it the covariance is left out rather than allocated.
+    public static let maximumCovarianceDimension = 4096
+
     public var mean: [Double]?
     /// Row-major d × d.
     public var covariance: [Double]?

@@ -8,6 +8,8 @@ public struct Funnel: LogDensity, ExactSampler, HasKnownMoments {
 
     public init(dimension: Int = 10, scale: Double = 3) throws(SampoError) {
         guard dimension >= 2 else { throw .usage("field 'dimension': expected at least 2 for the funnel, found \(dimension)") }
+        try MemoryLimit.check(doubles: [dimension, 16], for: .argument("dimension"),
+                              what: "a funnel of dimension \(dimension) (a chain's working vectors)")
         guard scale.isFinite, scale > 0 else { throw .usage("field 'scale': expected a positive finite number, found \(scale)") }
         self.dimension = dimension
         self.scale = scale
@@ -15,6 +17,9 @@ public struct Funnel: LogDensity, ExactSampler, HasKnownMoments {
 
     public var knownMoments: KnownMoments {
         let d = dimension
+        guard d <= KnownMoments.maximumCovarianceDimension else {
+            return KnownMoments(mean: Array(repeating: 0, count: d), logNormalizer: 0)
+        }
         var cov = [Double](repeating: 0, count: d * d)
         cov[0] = scale * scale
         for i in 1..<d { cov[i * d + i] = exp(scale * scale / 2) }

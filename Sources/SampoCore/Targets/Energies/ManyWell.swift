@@ -14,18 +14,21 @@ public struct ManyWell: LogDensity, ExactSampler, HasKnownMoments {
 
     public init(pairs: Int = 16) throws(SampoError) {
         guard pairs >= 1 else { throw .usage("field 'pairs': expected at least 1, found \(pairs)") }
+        try MemoryLimit.check(doubles: [pairs, 2, 16], for: .argument("pairs"),
+                              what: "a many-well target of \(pairs) pairs (a chain's working vectors)")
         self.pairs = pairs
     }
 
     public var knownMoments: KnownMoments {
-        let d = dimension
-        var mean = [Double](repeating: 0, count: d), cov = [Double](repeating: 0, count: d * d)
+        let d = dimension, withCovariance = d <= KnownMoments.maximumCovarianceDimension
+        var mean = [Double](repeating: 0, count: d), cov = [Double](repeating: 0, count: withCovariance ? d * d : 0)
         for p in 0..<pairs {
             mean[2 * p] = Self.wellMean
+            guard withCovariance else { continue }
             cov[(2 * p) * d + 2 * p] = Self.wellVariance
             cov[(2 * p + 1) * d + 2 * p + 1] = 1
         }
-        return KnownMoments(mean: mean, covariance: cov,
+        return KnownMoments(mean: mean, covariance: withCovariance ? cov : nil,
                             logNormalizer: Double(pairs) * (log(Self.wellNormalizer) + 0.5 * log(2 * Double.pi)))
     }
 
