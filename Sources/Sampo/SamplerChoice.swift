@@ -9,7 +9,7 @@ public struct SamplerChoice: Sendable, Equatable {
     /// Parameters by registry name.
     public var parameters: [String: ParameterValue]
 
-    /// Any registry sampler by name, with parameters by registry name (as `sampo sample --set` takes them).
+    /// Any registry sampler by name, with parameters by their registry names.
     public init(name: String, stepSize: Double? = nil, parameters: [String: ParameterValue] = [:]) {
         self.name = name
         self.stepSize = stepSize

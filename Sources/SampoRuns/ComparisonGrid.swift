@@ -89,7 +89,7 @@ public struct ComparisonGrid: Sendable, Equatable {
         return out
     }
 
-    /// Parses "--shard i/n".
+    /// Parses a shard "i/n" (shard i of n, 1-based).
     public static func parseShard(_ text: String) throws(SampoError) -> (Int, Int) {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 1, i <= n else {

@@ -2,7 +2,7 @@ import SampoCore
 import Dispatch
 import Foundation
 
-/// Independent runs of a population sampler (`--chains` runs), in parallel. Run r uses the random
+/// `runs` independent runs of a population sampler, in parallel. Run r uses the random
 /// stream (seed, r), so results are identical for any number of jobs.
 public struct PopulationJob: Sendable {
     public let target: NamedTarget

@@ -52,7 +52,7 @@ public struct SamplingJob: Sendable {
     }
 
     /// Metadata for output files: everything that determines the draws (and nothing that
-    /// does not, such as `--jobs` or timings, so outputs are byte-identical across job counts).
+    /// does not, such as the number of worker threads or timings, so outputs are byte-identical across job counts).
     public func metadata(kind: String) -> [(String, String)] {
         var m: [(String, String)] = [
             ("sampo", kind), ("target", target.name), ("target_file", target.path),

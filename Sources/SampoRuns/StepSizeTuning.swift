@@ -2,7 +2,7 @@ import SampoCore
 import SampoDiagnostics
 import Foundation
 
-/// Step-size tuning for `sampo compare --tune`, run on one pilot chain before the real chains.
+/// Step-size tuning for comparisons (`ComparisonGrid.tune`), run on one pilot chain before the real chains.
 /// Metropolis-adjusted samplers: `DualAveraging` of log h towards the registry's acceptance target
 /// (0.574 for MALA-type, 0.234 for RWM), updated after every block of 10 iterations. Unadjusted samplers: a pilot grid h₀·{1/4, 1/2, 1, 2, 4},
 /// keeping the step whose pilot draws have the smallest kernel Stein discrepancy (needs no exact draws).

@@ -3,7 +3,7 @@ import SampoDiagnostics
 import SampoRuns
 import Foundation
 
-/// The JSON run report of `sampo sample --report`.
+/// The JSON run report of a Markov sampler run.
 public struct RunReport: Codable, Sendable {
     public var target: String
     public var targetFile: String

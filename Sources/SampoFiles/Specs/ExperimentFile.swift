@@ -3,7 +3,7 @@ import SampoDiagnostics
 import SampoRuns
 import TOMLKit
 
-/// An experiment file (TOML) for `sampo compare --experiment`:
+/// An experiment file (TOML): a comparison grid written down, for example:
 /// ```toml
 /// targets = ["lau-gmm", "gmm25"]
 /// seeds = "1-3"                 # or [1, 2, 3]

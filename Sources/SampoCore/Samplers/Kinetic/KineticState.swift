@@ -25,7 +25,7 @@ final class KineticState {
     }
 }
 
-/// Friction γ as set by `--set friction=…`, or 2√L when the target knows its smoothness constant
+/// Friction γ as given by the `friction` parameter, or 2√L when the target knows its smoothness constant
 /// L (critical damping of the stiffest direction), else 2.
 public enum Friction {
     public static func resolve(_ given: Double?, target: any LogDensity) -> (value: Double, source: String) {

@@ -1,5 +1,5 @@
 /// The description of one sampler parameter: its kind, allowed range, default and meaning. It
-/// drives `sampo samplers`, `--set` parsing, experiment files and the Swift API alike, so a
+/// drives the sampler listing, parameter parsing, experiment files and the Swift API alike, so a
 /// parameter is defaulted and validated here and nowhere else.
 public struct ParameterSpec: Sendable {
     /// What values the parameter takes.
