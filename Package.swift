@@ -13,7 +13,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
@@ -28,10 +27,10 @@ let package = Package(
         .target(name: "SampoDiagnostics", dependencies: ["SampoCore", "CGSL"]),
         // Chains in parallel, jobs, comparisons, tuning, sample quality.
         .target(name: "SampoRuns", dependencies: ["SampoCore", "SampoDiagnostics"]),
-        // TOML target and experiment files, CSV/JSON/gnuplot output.
+        // TOML target and experiment files (its own TOML reader, which cannot abort), CSV/JSON/gnuplot output.
         .target(
             name: "SampoFiles",
-            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns"]
         ),
         .target(name: "Sampo", dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"]),
         .executableTarget(

@@ -32,6 +32,19 @@ public struct ParameterSummary: Sendable, Equatable {
             }
         }
         self.parameter = parameter
+        // Statistics are computed on the draws scaled by a power of two (exact) so that the largest
+        // is near 1: sums of values near ±1e308 do not overflow and squares of values near 1e-320 do
+        // not underflow. ESS and R-hat do not depend on the scale; the rest is scaled back.
+        let scale = Self.powerOfTwoScale(chains)
+        guard scale == 1 else {
+            self = try ParameterSummary(parameter: parameter, chains: chains.map { $0.map { $0 * scale } })
+            let back = 1 / scale
+            mean *= back; q05 *= back; q50 *= back; q95 *= back
+            sd = sd.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            mcseMean = mcseMean.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            mcseSD = mcseSD.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            return
+        }
         let pooled = chains.flatMap { $0 }
         mean = pooled.reduce(0, +) / Double(pooled.count)
         let s = MonteCarloError.standardDeviation(pooled)
@@ -47,6 +60,16 @@ public struct ParameterSummary: Sendable, Equatable {
         essBulk = try EffectiveSampleSize.bulk(rankNormalizedSplit: zSplit)
         essTail = try EffectiveSampleSize.tail(chains, q05: q05, q95: q95)
         rhat = RHat.rank(rankNormalizedSplit: zSplit, folded: chains.map { $0.map { abs($0 - q50) } })
+    }
+
+    /// 2^k that brings the largest |value| into [1, 2) (k limited so the factor is a normal double);
+    /// 1 when the values are already in a safe range or all zero.
+    static func powerOfTwoScale(_ chains: [[Double]]) -> Double {
+        var largest = 0.0
+        for chain in chains { for x in chain { largest = max(largest, abs(x)) } }
+        guard largest > 0, largest > 0x1p100 || largest < 0x1p-100 else { return 1 }
+        let k = min(max(-Int(largest.exponent), -1022), 1022)
+        return Double(sign: .plus, exponent: k, significand: 1)
     }
 
     /// The row's values in `columns` order after `parameter` (nil = undefined).

@@ -27,6 +27,10 @@ public struct RunSettings: Sendable, Equatable {
     /// Worker threads; results do not depend on it.
     public var jobs: Int
     public var initialization: Initialization
+    /// A chain diverges when a coordinate becomes non-finite or reaches this magnitude (a chain at
+    /// 1e151 has not converged, whatever its R-hat says); `.infinity` keeps only the finiteness test.
+    public var divergenceBound: Double = RunSettings.defaultDivergenceBound
+    public static let defaultDivergenceBound = 1e100
 
     public init(chains: Int = 4, steps: Int = 1000, warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, initialization: Initialization = .normal) {
@@ -46,6 +50,9 @@ public struct RunSettings: Sendable, Equatable {
         guard warmup >= 0 else { throw .invalid(.argument("warmup"), "expected 0 or more iterations, found \(warmup)") }
         guard thin >= 1 else { throw .invalid(.argument("thin"), "expected 1 or more, found \(thin)") }
         guard jobs >= 1 else { throw .invalid(.argument("jobs"), "expected at least 1 worker, found \(jobs)") }
+        guard divergenceBound > 0 else {
+            throw .invalid(.argument("divergence bound"), "expected a positive magnitude (or infinity), found \(divergenceBound)")
+        }
         guard thin <= steps else {
             throw .invalid(.argument("thin"), "\(thin) keeps no draw of \(steps) steps (thin must not exceed steps)")
         }
@@ -83,7 +90,8 @@ public struct ChainOutcome: Sendable, Equatable {
     /// Fraction of accepted proposals over the kept iterations (warm-up excluded).
     public var acceptanceRate: Double
     public var counts: OracleCounts
-    /// The iteration (1-based, warm-up included) at which the state became non-finite.
+    /// The iteration (1-based, warm-up included) at which the state became non-finite or left the
+    /// divergence bound.
     public var divergedAt: Int?
     /// Metropolis proposals whose acceptance ratio was NaN (the density is NaN where they landed).
     public var nanProposals = 0
@@ -179,7 +187,7 @@ public enum Chains {
         while iteration < total {
             iteration += 1
             let ok = kernel.step(rng: rng)
-            if !kernel.positionIsFinite { divergedAt = iteration; break }
+            if !kernel.positionIsWithin(settings.divergenceBound) { divergedAt = iteration; break }
             if iteration > settings.warmup {
                 if ok { accepted += 1 }
                 sinceKept += 1

@@ -22,6 +22,9 @@ public struct SampleQuality: Sendable {
     public var maxRhat: Double?
     /// Points used by the O(n²) statistics (less than `points` when thinned).
     public var quadraticPoints = 0
+    /// Statistics that could not be computed, each with the reason (for reports: a line that
+    /// silently disappears reads as "not applicable").
+    public var unavailable: [(statistic: String, reason: String)] = []
 
     public init() {}
 
@@ -31,11 +34,11 @@ public struct SampleQuality: Sendable {
         guard !all.isEmpty else { return }
         if let m = target.moments.mean {
             let e = SampleMoments.meanError(all, exact: m)
-            if e.isFinite { meanError = e }
+            if e.isFinite { meanError = e } else { unavailable.append(("mean error", "not finite (the draws are too large)")) }
         }
         if let c = target.moments.covariance, all.count > 1 {
             let e = SampleMoments.covarianceError(all, exact: c)
-            if e.isFinite { covarianceError = e }
+            if e.isFinite { covarianceError = e } else { unavailable.append(("cov error", "not finite (the draws are too large)")) }
         }
         if let mixture = target.density as? any MixtureModes {
             let labels = all.map { p in p.withUnsafeBufferPointer { mixture.mostResponsibleComponent(at: $0.baseAddress!) } }
@@ -47,13 +50,19 @@ public struct SampleQuality: Sendable {
         let scores = small.map { target.density.logDensityAndGradient($0).1 }
         if scores.allSatisfy({ $0.allSatisfy(\.isFinite) }) {
             let k = Distances.kernelSteinDiscrepancy(points: small, scores: scores)
-            if k.isFinite { ksd = k }
+            if k.isFinite { ksd = k } else { unavailable.append(("KSD", "not finite (the draws or scores are too large)")) }
+        } else {
+            unavailable.append(("KSD", "the gradient of the log density is not finite at some draws"))
         }
         if let exact = target.exactSampler {
             let sliced = Distances.evenlyThinned(all, cap: Self.slicedCap)
             let reference = Self.exactDraws(exact, dimension: target.dimension, count: sliced.count)
-            slicedW2 = Distances.slicedWasserstein2(sliced, reference)
-            energyDistance = Distances.energyDistance(small, Distances.evenlyThinned(reference, cap: small.count))
+            let w = Distances.slicedWasserstein2(sliced, reference)
+            if w.isFinite { slicedW2 = w } else { unavailable.append(("sliced W₂", "not finite (the draws are too large)")) }
+            let e = Distances.energyDistance(small, Distances.evenlyThinned(reference, cap: small.count))
+            if e.isFinite { energyDistance = e } else { unavailable.append(("energy distance", "not finite (the draws are too large)")) }
+        } else {
+            unavailable.append(("sliced W₂, energy distance", "no exact sampler for this target"))
         }
     }
 
@@ -89,6 +98,7 @@ public struct SampleQuality: Sendable {
         if let e = modeWeightTV { out.append("mode-weight TV         \(f(e))") }
         if let e = minBulkESS { out.append("min bulk-ESS           \(String(format: "%.1f", e))") }
         if let e = maxRhat { out.append("max R-hat              \(String(format: "%.4f", e))") }
+        for (statistic, reason) in unavailable { out.append("\(statistic): not computed, \(reason)") }
         return out
     }
 }

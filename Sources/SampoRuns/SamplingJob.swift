@@ -60,6 +60,7 @@ public struct SamplingJob: Sendable {
             ("chains", "\(settings.chains)"), ("steps", "\(settings.steps)"), ("warmup", "\(settings.warmup)"),
             ("thin", "\(settings.thin)"), ("init", settings.initialization.label),
         ]
+        if settings.divergenceBound != RunSettings.defaultDivergenceBound { m.append(("divergence_bound", "\(settings.divergenceBound)")) }
         for (k, v) in resolvedParameters.sorted(by: { $0.key < $1.key }) { m.append((k, "\(v)")) }
         return m
     }

@@ -6,8 +6,6 @@ import SampoDiagnostics
 import SampoFiles
 import SampoRuns
 
-/// Set by SIGINT: the comparison stops after the run in progress and keeps the finished rows.
-nonisolated(unsafe) var interrupted: sig_atomic_t = 0
 
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +25,7 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--out", out)])
             var grid: ComparisonGrid
             if let experiment {
                 grid = try ExperimentFile.load(experiment)
@@ -47,12 +46,12 @@ struct CompareCommand: ParsableCommand {
             }
             let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
             guard workers >= 1 else { throw SampoError.usage("--jobs: expected at least 1 worker, found \(workers)") }
-            signal(SIGINT) { _ in interrupted = 1 }
+            Interruption.finishCurrentWorkFirst = true
             let showProgress = progress || isatty(STDERR_FILENO) == 1
             let start = Date()
             var rows: [ComparisonRow] = []
             for (k, cell) in cells.enumerated() {
-                if interrupted != 0 { note("interrupted: kept \(rows.count) finished rows"); break }
+                if Interruption.requested { note("interrupted: kept \(rows.count) finished rows"); break }
                 rows.append(try ComparisonRunner.run(cell, grid: grid, jobs: workers))
                 try ComparisonCSV.write(rows, to: out)   // finished rows survive an interruption
                 if showProgress {
@@ -63,7 +62,7 @@ struct CompareCommand: ParsableCommand {
                 }
             }
             try ComparisonCSV.write(rows, to: out)
-            print("wrote \(rows.count) rows to \(out)")
+            say("wrote \(rows.count) rows to \(out)")
         }
     }
 }
@@ -76,6 +75,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--out", out)])
             guard !files.isEmpty else { throw SampoError.usage("merge: expected at least one CSV file") }
             var rows: [ComparisonRow] = []
             var seen = Set<String>()
@@ -88,7 +88,7 @@ struct MergeCommand: ParsableCommand {
                 }
             }
             try ComparisonCSV.write(rows, to: out)
-            print("merged \(rows.count) rows into \(out)")
+            say("merged \(rows.count) rows into \(out)")
         }
     }
 }

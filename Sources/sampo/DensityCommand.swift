@@ -16,6 +16,7 @@ struct DensityCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--out", out)])
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
             let csv = try NumericCSV.read(points)

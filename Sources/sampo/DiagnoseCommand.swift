@@ -18,12 +18,14 @@ struct DiagnoseCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--out", out)])
             let set = try ChainFiles.read(files)
             let rows = try set.summarize()
-            print("\(set.format == .stan ? "Stan CSV" : "Sampo draws"): \(set.chainCount) chains × \(set.drawsPerChain) draws, \(set.parameters.count) parameters")
-            if let d = set.divergences { print("divergent transitions: \(d)") }
-            if let a = set.meanAcceptStat { print("mean accept_stat__: \(String(format: "%.4f", a))") }
-            print(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
+            say("\(set.format == .stan ? "Stan CSV" : "Sampo draws"): \(set.chainCount) chains × \(set.drawsPerChain) draws, \(set.parameters.count) parameters")
+            if !set.leftOut.isEmpty { note("left out of the summary: " + set.leftOut.joined(separator: ", ")) }
+            if let d = set.divergences { say("divergent transitions: \(d)") }
+            if let a = set.meanAcceptStat { say("mean accept_stat__: \(String(format: "%.4f", a))") }
+            say(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
             if let reference {
                 let target = try TargetFile.load(reference)
                 let names = (1...target.dimension).map { "x\($0)" }
@@ -35,8 +37,8 @@ struct DiagnoseCommand: ParsableCommand {
                 for c in 0..<set.chainCount {
                     for i in 0..<set.drawsPerChain { points.append(cols.map { set.values[$0][c][i] }) }
                 }
-                print("against \(target.name) (\(points.count) draws):")
-                for line in SampleQuality(points: points, target: target).lines { print("  " + line) }
+                say("against \(target.name) (\(points.count) draws):")
+                for line in SampleQuality(points: points, target: target).lines { say("  " + line) }
             }
             if let out {
                 try SummaryCSV.write(rows, to: out, metadata: [("sampo", "summary"), ("files", files.joined(separator: " "))])

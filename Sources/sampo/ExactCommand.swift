@@ -17,6 +17,7 @@ struct ExactCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--draws", draws)])
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
             let result = try ExactDraws.draw(loaded, count: count, seed: seed)
@@ -24,7 +25,7 @@ struct ExactCommand: ParsableCommand {
                 ("sampo", "exact draws"), ("target", loaded.name), ("target_file", loaded.path),
                 ("seed", "\(seed)"), ("count", "\(count)"),
             ])
-            print("wrote \(count) exact draws of \(loaded.name) to \(draws)")
+            say("wrote \(count) exact draws of \(loaded.name) to \(draws)")
         }
     }
 }

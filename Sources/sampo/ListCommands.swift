@@ -11,15 +11,15 @@ struct SamplersCommand: ParsableCommand {
 
     func run() throws {
         for s in SamplerCatalog.all {
-            print("\(pad(s.name, 14)) \(s.summary)")
+            say("\(pad(s.name, 14)) \(s.summary)")
             if let h = s.defaultStepSize {
                 let calls = s.oracleCallsPerStep((try? s.parameters([:])) ?? SamplerParameters.empty)
-                print("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(calls)")
+                say("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(calls)")
             } else {
-                print("               population sampler: --chains = independent runs, no --step-size")
+                say("               population sampler: --chains = independent runs, no --step-size")
             }
             for p in s.parameters {
-                print("               --set \(p.name)=\(p.defaultValue.map { "\($0)" } ?? "auto")  (\(p.kindDescription)) \(p.summary)")
+                say("               --set \(p.name)=\(p.defaultValue.map { "\($0)" } ?? "auto")  (\(p.kindDescription)) \(p.summary)")
             }
         }
     }
@@ -29,13 +29,13 @@ struct TargetsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "targets", abstract: "List the shipped targets.")
 
     func run() throws {
-        print("\(pad("name", 18)) \(pad("family", 18)) \(pad("dim", 4)) \(pad("exact", 6)) description")
+        say("\(pad("name", 18)) \(pad("family", 18)) \(pad("dim", 4)) \(pad("exact", 6)) description")
         for file in TargetFile.shippedFiles() {
             do {
                 let t = try TargetFile.parse(try TargetFile.readText(file), file: file)
-                print("\(pad(t.name, 18)) \(pad(t.family, 18)) \(pad("\(t.dimension)", 4)) \(pad(t.exactSampler == nil ? "no" : "yes", 6)) \(t.description)")
+                say("\(pad(t.name, 18)) \(pad(t.family, 18)) \(pad("\(t.dimension)", 4)) \(pad(t.exactSampler == nil ? "no" : "yes", 6)) \(t.description)")
             } catch {
-                print("\(pad((file as NSString).lastPathComponent, 18)) (invalid: \(error))")
+                say("\(pad((file as NSString).lastPathComponent, 18)) (invalid: \(error))")
             }
         }
     }
@@ -49,12 +49,13 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--out", out)])
             let cores = ProcessInfo.processInfo.activeProcessorCount
             var lines = [Benchmark.csvHeader]
             for c in Benchmark.cases(quick: quick, cores: cores) {
                 let row = try Benchmark.run(c)
                 let line = Benchmark.csvLine(row)
-                print(line)
+                say(line)
                 lines.append(line)
             }
             if let out { try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: out) }

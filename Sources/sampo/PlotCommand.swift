@@ -42,7 +42,7 @@ struct PlotCommand: ParsableCommand {
             default:
                 throw SampoError.usage("plot: unknown kind '\(kind)' (expected scatter, trace, acf, modes or budget)")
             }
-            print("wrote \(out)")
+            say("wrote \(out)")
         }
     }
 }

@@ -25,9 +25,13 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
+    @Option(name: .customLong("divergence-bound"), parsing: .unconditional,
+            help: "A chain diverges when a coordinate becomes non-finite or reaches this magnitude (inf: finiteness only).")
+    var divergenceBound: Double = RunSettings.defaultDivergenceBound
 
     func run() throws {
         try reportingErrors {
+            try prepareOutputs([("--draws", draws), ("--summary", summary), ("--report", report)])
             let initialization: Initialization
             switch self.`init` {
             case "normal": initialization = .normal
@@ -44,17 +48,23 @@ struct SampleCommand: ParsableCommand {
             let params = try parseSettings(set)
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
-            let settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
+            var settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                        initialization: initialization)
+            settings.divergenceBound = divergenceBound
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings)
             let result = try job.runKeepingDivergedChains()
             let quality = SampleQuality(run: result, target: loaded)
-            if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws")) }
-            if let path = summary {
-                let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
-                guard !healthy.isEmpty else { throw SampoError.runtime("--summary: every chain diverged; nothing to summarise") }
+            var drawsMetadata = job.metadata(kind: "draws")
+            if !result.divergedChains.isEmpty {
+                drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
+            }
+            if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: drawsMetadata) }
+            let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
+            if let path = summary, healthy.isEmpty {
+                note("--summary: every chain diverged; nothing to summarise, \(path) not written")
+            } else if let path = summary {
                 try SummaryCSV.write(try DrawsSummary.summarize(result.draws, chains: healthy), to: path,
                                      metadata: job.metadata(kind: "summary") + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
             }
@@ -74,7 +84,7 @@ struct SampleCommand: ParsableCommand {
             }
             if !result.divergedChains.isEmpty {
                 let list = result.divergedChains.map { "chain \($0 + 1) at iteration \(result.outcomes[$0].divergedAt ?? 0)" }
-                note("diverged (state became non-finite; these chains stopped): " + list.joined(separator: ", "))
+                note("diverged (state became non-finite or reached |x| ≥ \(divergenceBound); these chains stopped): " + list.joined(separator: ", "))
                 if result.divergedChains.count == result.outcomes.count {
                     throw SampoError.allChainsDiverged(chains: result.outcomes.count)
                 }
@@ -99,33 +109,33 @@ struct SampleCommand: ParsableCommand {
         if let path = report {
             try AtomicFile.write(try PopulationReport(job: job, result: result).json(), to: path)
         }
-        print("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
+        say("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
         for (i, r) in result.runs.enumerated() {
             let sched = sampler == "smc" ? "\(r.schedule.count - 1) stages" : "horizon \(r.schedule.first ?? 0) → \(r.schedule.last ?? 0), \(r.schedule.count - 1) steps"
             let z = r.logZ.map { "log Ẑ = \(String(format: "%.4f", $0))" } ?? ""
-            print("  run \(i + 1): \(sched) \(z)\(r.failure.map { " FAILED: \($0)" } ?? "")")
+            say("  run \(i + 1): \(sched) \(z)\(r.failure.map { " FAILED: \($0)" } ?? "")")
         }
-        if let z = result.logZ { print("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))") }
+        if let z = result.logZ { say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))") }
         let counts = result.totalCounts
-        print("  gradient evaluations   \(counts.gradientEvaluations)")
-        print("  density evaluations    \(counts.densityEvaluations)")
-        print("  wall time              \(String(format: "%.3f", result.wallSeconds)) s")
+        say("  gradient evaluations   \(counts.gradientEvaluations)")
+        say("  density evaluations    \(counts.densityEvaluations)")
+        say("  wall time              \(String(format: "%.3f", result.wallSeconds)) s")
         if !ok.isEmpty {
-            for line in SampleQuality(points: result.draws.points(chains: ok), target: loaded).lines { print("  " + line) }
+            for line in SampleQuality(points: result.draws.points(chains: ok), target: loaded).lines { say("  " + line) }
         }
         if ok.isEmpty { throw SampoError.runtime("every run failed") }
     }
 
     private func printTable(job: SamplingJob, run: ChainRun, quality: SampleQuality) {
-        print("\(job.sampler.name) on \(job.target.name) (d = \(job.target.dimension)), h = \(job.stepSize), "
+        say("\(job.sampler.name) on \(job.target.name) (d = \(job.target.dimension)), h = \(job.stepSize), "
               + "\(job.settings.chains) chains × \(job.settings.steps) steps (+\(job.settings.warmup) warm-up), seed \(job.settings.seed)")
         let acc = run.outcomes.map { fmt($0.acceptanceRate, 3) }.joined(separator: " ")
-        print("  acceptance per chain   \(acc)")
+        say("  acceptance per chain   \(acc)")
         let counts = run.totalCounts
-        print("  gradient evaluations   \(counts.gradientEvaluations)")
-        print("  density evaluations    \(counts.densityEvaluations)")
-        print("  wall time              \(String(format: "%.3f", run.wallSeconds)) s")
-        for line in quality.lines { print("  " + line) }
-        if !run.divergedChains.isEmpty { print("  diverged chains        \(run.divergedChains.map { "\($0 + 1)" }.joined(separator: " "))") }
+        say("  gradient evaluations   \(counts.gradientEvaluations)")
+        say("  density evaluations    \(counts.densityEvaluations)")
+        say("  wall time              \(String(format: "%.3f", run.wallSeconds)) s")
+        for line in quality.lines { say("  " + line) }
+        if !run.divergedChains.isEmpty { say("  diverged chains        \(run.divergedChains.map { "\($0 + 1)" }.joined(separator: " "))") }
     }
 }

@@ -18,6 +18,7 @@ struct SampoCommand: ParsableCommand {
     /// Like ArgumentParser's own entry point, but bad usage exits with status 2 (DESIGN.md)
     /// instead of 64, so scripts see one usage status whatever part of Sampo found the problem.
     static func main() {
+        Interruption.install()
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -40,6 +41,34 @@ func reportingErrors(_ body: () throws -> Void) throws {
         FileHandle.standardError.write(Data("sampo: error: \(error.commandLineMessage)\n".utf8))
         throw ExitCode(error.exitStatus)
     }
+}
+
+/// Where the human-readable report goes: standard output, unless an output file is `-`.
+nonisolated(unsafe) var reportGoesToStandardError = false
+
+/// Prints a report line (to standard error when standard output carries an output file).
+func say(_ text: String = "", terminator: String = "\n") {
+    if reportGoesToStandardError {
+        FileHandle.standardError.write(Data((text + terminator).utf8))
+    } else {
+        print(text, terminator: terminator)
+    }
+}
+
+/// Checks, before any work, that every output can be written; `-` (standard output) may be given
+/// once, and then the report goes to standard error.
+func prepareOutputs(_ outputs: [(flag: String, path: String?)]) throws {
+    let given = outputs.compactMap { o in o.path.map { (o.flag, $0) } }
+    let dashes = given.filter { $0.1 == "-" }
+    guard dashes.count <= 1 else {
+        throw SampoError.usage("\(dashes.map(\.0).joined(separator: ", ")): only one output can go to standard output ('-')")
+    }
+    for (flag, path) in given {
+        do { try AtomicFile.checkWritable(path) } catch {
+            throw SampoError.usage("\(flag): \(error.message)")
+        }
+    }
+    if !dashes.isEmpty { reportGoesToStandardError = true }
 }
 
 func note(_ text: String) {

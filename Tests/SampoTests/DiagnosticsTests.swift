@@ -109,7 +109,20 @@ final class DiagnosticsTests: XCTestCase {
             do { _ = try ChainFiles.read(paths); return "" } catch { return error.message }
         }
         XCTAssertTrue(message([("a.csv", "chain,draw,x1\n1,1,0.5\n1,2,abc\n")]).contains("line 3, column 'x1': expected a number, found 'abc'"))
-        XCTAssertTrue(message([("b.csv", "chain,draw,x1\n1,1,0.5\n1,2,0.1\n2,1,0.3\n")]).contains("chain 2 has 1 draws, chain 1 has 2"))
+        // A chain shorter than the longest stopped early: left out and named, not an error.
+        let short = try ChainFiles.read([TestSupport.write("chain,draw,x1\n1,1,0.5\n1,2,0.1\n2,1,0.3\n", name: "b.csv")])
+        XCTAssertEqual(short.chainCount, 1)
+        XCTAssertEqual(short.leftOut, ["chain 2 (1 of 2 draws: stopped early)"])
+        XCTAssertTrue(message([("sorted.csv", "chain,draw,x1\n1,1,0.5\n2,1,0.1\n1,2,0.3\n2,2,0.3\n")])
+            .hasSuffix("sorted.csv: chain 1 reappears at data row 3 after other chains began: rows must be grouped by chain (sorted by chain, then draw)"))
+        XCTAssertTrue(message([("nanid.csv", "chain,draw,x1\n1,1,0.5\nnan,1,0.1\n")])
+            .hasSuffix("nanid.csv: column 'chain', data row 2: expected a chain number (1, 2, …), found nan"))
+        XCTAssertTrue(message([("alldiv.csv", "# diverged_chains: 1 2\nchain,draw,x1\n1,1,0.5\n2,1,0.1\n")])
+            .contains("no complete chain to summarise (left out: chain 1 (diverged; 1 draws), chain 2 (diverged; 1 draws))"))
+        let named = try ChainFiles.read([TestSupport.write("# diverged_chains: 2\nchain,draw,x1\n1,1,0.5\n1,2,0.7\n2,1,0.1\n2,2,0.2\n3,1,0.4\n3,2,0.1\n",
+                                                           name: "named.csv")])
+        XCTAssertEqual(named.chainCount, 2)
+        XCTAssertEqual(named.leftOut, ["chain 2 (diverged; 2 draws)"])
         XCTAssertTrue(message([("c.csv", "chain,draw,x1\n1,1,nan\n")]).contains("is nan"))
         XCTAssertTrue(message([("s1.csv", "lp__,theta\n-1,0.2\n-2,0.3\n"), ("s2.csv", "lp__,theta\n-1,0.2\n")])
             .contains("chain 2 has 1 draws"))

@@ -268,4 +268,96 @@ final class EndToEndTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(rows.count, 1)
         XCTAssertLessThan(rows.count, 120)
     }
+
+    private func sampo(_ args: [String], input: String) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = try executable
+        p.arguments = args
+        p.currentDirectoryURL = TestSupport.root
+        let inp = Pipe(), out = Pipe(), err = Pipe()
+        p.standardInput = inp; p.standardOutput = out; p.standardError = err
+        try p.run()
+        inp.fileHandleForWriting.write(Data(input.utf8))
+        try inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testDashMeansStandardOutputAndStandardInput() throws {
+        let target = try String(contentsOf: TestSupport.root.appendingPathComponent("targets/lau-gmm.toml"), encoding: .utf8)
+        let r = try sampo(["sample", "--target", "-", "--sampler", "mala", "--steps", "20", "--warmup", "0", "--chains", "2",
+                           "--draws", "-"], input: target)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.hasPrefix("# sampo: draws\n"), String(r.out.prefix(100)))
+        XCTAssertEqual(r.out.split(separator: "\n").filter { !$0.hasPrefix("#") }.count, 1 + 2 * 20)
+        XCTAssertTrue(r.err.contains("acceptance per chain"), "the report goes to stderr when stdout carries the draws")
+        let two = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--draws", "-", "--summary", "-"])
+        XCTAssertEqual(two.status, 2)
+        XCTAssertTrue(two.err.contains("only one output can go to standard output"), two.err)
+        // A draws file read from standard input.
+        let d = try sampo(["diagnose", "-"], input: "chain,draw,x1\n1,1,0.5\n1,2,0.25\n1,3,0.75\n1,4,0.5\n")
+        XCTAssertEqual(d.status, 0, d.err)
+        XCTAssertTrue(d.out.contains("1 chains × 4 draws"), d.out)
+    }
+
+    func testUnwritableOutputIsRefusedBeforeTheRun() throws {
+        let start = Date()
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "100000000",
+                           "--summary", "/nonexistent-folder/s.csv"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.err.contains("--summary: /nonexistent-folder/s.csv: folder /nonexistent-folder does not exist"), r.err)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "refused before sampling 4 × 10⁸ steps")
+    }
+
+    func testAllChainsDivergedStillWritesTheReport() throws {
+        let report = tmp("diverged.json"), summary = tmp("diverged-summary.csv")
+        try? FileManager.default.removeItem(atPath: summary)
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "ula", "--step-size", "5", "--steps", "200",
+                           "--summary", summary, "--report", report])
+        XCTAssertEqual(r.status, 1, r.err)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        XCTAssertEqual((json?["diverged_chains"] as? [Any])?.count, 4)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: summary))
+        XCTAssertTrue(r.err.contains("nothing to summarise"), r.err)
+    }
+
+    func testPartlyDivergedDrawsNameTheirChainsAndDiagnoseLeavesThemOut() throws {
+        // With a divergence bound of 5, chains 2, 3 and 4 of this run leave the bound (2 during warm-up).
+        let draws = tmp("partly.csv")
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "500", "--warmup", "100",
+                           "--divergence-bound", "5", "--draws", draws])
+        XCTAssertEqual(r.status, 0, r.err)
+        let text = try String(contentsOfFile: draws, encoding: .utf8)
+        XCTAssertTrue(text.contains("# divergence_bound: 5.0\n# diverged_chains: 2 3 4\n"), text.prefix(600).description)
+        let d = try sampo(["diagnose", draws])
+        XCTAssertEqual(d.status, 0, d.err)
+        XCTAssertTrue(d.out.contains("1 chains × 500 draws"), d.out)
+        XCTAssertTrue(d.err.contains("left out of the summary: chain 2 (diverged; no draws), chain 3 (diverged; 145 draws), chain 4 (diverged; 128 draws)"), d.err)
+    }
+
+    func testExplodingChainIsReportedAsDiverged() throws {
+        let r = try sampo(["sample", "--target", "lau-gmm-l1prior", "--sampler", "psgla", "--step-size", "10", "--steps", "4000"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("all 4 chains diverged"), r.err)
+        XCTAssertFalse(r.out.contains("R-hat"), r.out)
+    }
+
+    func testInterruptRemovesTemporaryFiles() throws {
+        let dir = tmp("interrupt")
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = try executable
+        p.arguments = ["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "3000000", "--chains", "2",
+                       "--draws", dir + "/d.csv"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        usleep(1_500_000)
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 128 + SIGTERM)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], "no temporary or partial file is left")
+    }
 }

@@ -91,3 +91,73 @@ final class HardeningTests: XCTestCase {
         XCTAssertEqual(try ManyWell(pairs: 2).knownMoments.covariance?.count, 16)
     }
 }
+
+/// Issue 11, second part: statistics of extreme but finite data, divergence by bound, messages.
+final class ExtremeValueTests: XCTestCase {
+    /// Draws of N(0,1) (fixed pseudo-random sequence) scaled by `scale`, in 4 chains of 500.
+    private func chains(scale: Double) -> [[Double]] {
+        var rng = MutationFuzzTests.Mutator(state: 9)
+        return (0..<4).map { _ in
+            (0..<500).map { _ in
+                // Box–Muller from two uniforms in (0, 1).
+                let u1 = (Double(rng.next() >> 11) + 0.5) / 9007199254740992, u2 = Double(rng.next() >> 11) / 9007199254740992
+                return scale * (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
+            }
+        }
+    }
+
+    func testMomentsOfHugeAndTinyValuesAreFiniteAndScaleExactly() throws {
+        let unit = try ParameterSummary(parameter: "x", chains: chains(scale: 1))
+        for scale in [0x1p1000, 0x1p-1000, 1e300] {
+            let s = try ParameterSummary(parameter: "x", chains: chains(scale: scale))
+            XCTAssertEqual(s.mean, unit.mean * scale, accuracy: abs(unit.mean * scale) * 1e-12 + 1e-320, "scale \(scale)")
+            XCTAssertEqual(try XCTUnwrap(s.sd), try XCTUnwrap(unit.sd) * scale, accuracy: try XCTUnwrap(unit.sd) * scale * 1e-12)
+            XCTAssertEqual(try XCTUnwrap(s.mcseMean), try XCTUnwrap(unit.mcseMean) * scale, accuracy: try XCTUnwrap(unit.mcseMean) * scale * 1e-9)
+            XCTAssertEqual(try XCTUnwrap(s.essBulk), try XCTUnwrap(unit.essBulk), accuracy: 1e-9)
+            XCTAssertEqual(try XCTUnwrap(s.rhat), try XCTUnwrap(unit.rhat), accuracy: 1e-12)
+            XCTAssertEqual(s.q95, unit.q95 * scale, accuracy: abs(unit.q95 * scale) * 1e-12)
+        }
+        // Values near ±1e308: the sum of the raw values overflows, the mean must not.
+        let big = try ParameterSummary(parameter: "x", chains: [[1.5e308, 1.6e308, 1.7e308, 1.4e308], [1.5e308, 1.55e308, 1.65e308, 1.45e308]])
+        XCTAssertEqual(big.mean, 1.54375e308, accuracy: 1e293)
+        XCTAssertTrue(try XCTUnwrap(big.sd).isFinite)
+        // Subnormal values near 1e-320: their squares underflow to 0 unless scaled.
+        let tiny = try ParameterSummary(parameter: "x", chains: chains(scale: 1e-320))
+        XCTAssertEqual(try XCTUnwrap(tiny.sd), try XCTUnwrap(unit.sd) * 1e-320, accuracy: 1e-322)
+    }
+
+    func testAChainBeyondTheDivergenceBoundDiverges() throws {
+        // PSGLA with a huge step on the ℓ1-prior mixture explodes to |x| ~ 1e151 while staying finite.
+        let target = try TestSupport.target("lau-gmm-l1prior")
+        let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named("psgla"), stepSize: 10,
+                                  settings: RunSettings(chains: 2, steps: 4000, warmup: 0, jobs: 1))
+        let run = try job.runKeepingDivergedChains()
+        XCTAssertEqual(run.divergedChains, [0, 1])
+        var unbounded = RunSettings(chains: 1, steps: 50, warmup: 0, jobs: 1)
+        unbounded.divergenceBound = .infinity
+        let finite = try SamplingJob(target: target, sampler: try SamplerCatalog.named("psgla"), stepSize: 10, settings: unbounded)
+            .runKeepingDivergedChains()
+        XCTAssertEqual(finite.divergedChains, [], "finiteness alone does not stop it within 50 steps")
+        var bad = RunSettings()
+        bad.divergenceBound = 0
+        XCTAssertThrowsError(try bad.validate(dimension: 2))
+    }
+
+    func testLongKeysAreCutInMessages() {
+        let key = String(repeating: "k", count: 1_000_000)
+        let m = TestSupport.parseError("family = \"gaussian-mixture\"\n\(key) = 1\n") ?? ""
+        XCTAssertLessThan(m.utf8.count, 800, String(m.prefix(200)))
+        XCTAssertTrue(m.contains("… (1000000 bytes)"), String(m.prefix(200)))
+    }
+
+    func testStatisticsThatCannotBeComputedSayWhy() throws {
+        let q = SampleQuality(points: [[0, 0], [1, 1]], target: try TestSupport.target("mueller-brown"))
+        XCTAssertTrue(q.lines.contains("sliced W₂, energy distance: not computed, no exact sampler for this target"), "\(q.lines)")
+        let gmm = try TestSupport.target("lau-gmm")
+        let huge = SampleQuality(points: [[1e200, -1e200], [-1e200, 1e200]], target: gmm)
+        XCTAssertNil(huge.energyDistance)
+        XCTAssertTrue(huge.lines.contains { $0.hasPrefix("energy distance: not computed") || $0.hasPrefix("sliced W₂: not computed") }, "\(huge.lines)")
+        XCTAssertFalse(huge.lines.joined().contains("nan"))
+        XCTAssertFalse(huge.lines.joined().contains("inf"))
+    }
+}

@@ -54,18 +54,18 @@ public enum SampoError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .invalid(let setting, let text): return "\(setting): \(text)"
         case .unknownSampler(let name, let known):
-            return "unknown sampler '\(name)' (known: \(known.joined(separator: ", ")))"
+            return "unknown sampler '\(Truncated.text(name))' (known: \(known.joined(separator: ", ")))"
         case .unknownParameter(let sampler, let name, let known):
             let list = known.isEmpty ? "it takes none" : "known: " + known.joined(separator: ", ")
-            return "sampler '\(sampler)' has no parameter '\(name)' (\(list))"
+            return "sampler '\(sampler)' has no parameter '\(Truncated.text(name))' (\(list))"
         case .unknownTarget(let name, let shipped):
-            return "no target named '\(name)' and no such file" + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
+            return "no target named '\(Truncated.text(name, limit: 200))' and no such file" + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
         case .badFile(let path, let text): return "\(path): \(text)"
         case .nonFiniteStart(let chain, let lp):
             let which = chain.map { "chain \($0 + 1): " } ?? ""
             return which + "the log density at the starting point is \(lp); choose another start"
         case .allChainsDiverged(let chains):
-            return "all \(chains) chain\(chains == 1 ? "" : "s") diverged (non-finite state); try a smaller step size"
+            return "all \(chains) chain\(chains == 1 ? "" : "s") diverged (the state became non-finite or exceeded the divergence bound); try a smaller step size"
         case .usage(let text), .runtime(let text): return text
         }
     }

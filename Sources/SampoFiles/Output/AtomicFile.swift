@@ -2,30 +2,85 @@ import SampoCore
 import Foundation
 
 /// Writes files so that readers never see a partial one: the bytes go to a temporary file in
-/// the destination's folder, which is then renamed over the destination.
+/// the destination's folder, which is then renamed over the destination. Destinations that are not
+/// regular files — `-` (standard output), `/dev/stdout`, character devices, FIFOs — are written
+/// directly: renaming over them would replace a device with a regular file.
 public enum AtomicFile {
-    public static func write(_ data: Data, to path: String) throws(SampoError) {
+    /// Refuses, before any work is done, a destination that cannot be written: an empty path, a
+    /// folder that does not exist or is not writable, a directory.
+    public static func checkWritable(_ path: String) throws(SampoError) {
         guard !path.isEmpty else { throw .invalid(.argument("path"), "expected a file path, found an empty one") }
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-            throw .usage("\(path): folder \(dir.path) does not exist")
+        if path == "-" { return }
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw .usage("\(path): is a directory, expected a file") }
+            if (st.st_mode & S_IFMT) != S_IFREG {
+                guard access(path, W_OK) == 0 else { throw .usage("\(path): cannot write (\(String(cString: strerror(errno))))") }
+                return
+            }
         }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw .usage("\(path): folder \(dir) does not exist")
+        }
+        guard access(dir, W_OK) == 0 else {
+            throw .usage("\(path): cannot write into folder \(dir) (\(String(cString: strerror(errno))))")
+        }
+    }
+
+    /// Whether `path` names something to write directly rather than by rename.
+    public static func isStream(_ path: String) -> Bool {
+        if path == "-" { return true }
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR
+    }
+
+    public static func write(_ data: Data, to path: String) throws(SampoError) {
+        try checkWritable(path)
+        if isStream(path) {
+            try writeDirectly(data, to: path)
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let tmp = TemporaryFiles.path(besides: path)
+        TemporaryFiles.register(tmp)
+        defer { TemporaryFiles.unregister(tmp) }
         do {
-            try data.write(to: tmp)
+            try data.write(to: URL(fileURLWithPath: tmp))
         } catch {
+            // A full disk leaves a partial temporary file: remove it so the disk is not left full.
+            unlink(tmp)
             throw .runtime("\(path): cannot write (\(error.localizedDescription))")
         }
-        guard rename(tmp.path, url.path) == 0 else {
+        guard rename(tmp, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
+            unlink(tmp)
             throw .runtime("\(path): cannot replace file (\(reason))")
         }
     }
 
     public static func write(_ text: String, to path: String) throws(SampoError) {
         try write(Data(text.utf8), to: path)
+    }
+
+    private static func writeDirectly(_ data: Data, to path: String) throws(SampoError) {
+        let fd = path == "-" ? STDOUT_FILENO : open(path, O_WRONLY)
+        guard fd >= 0 else { throw .runtime("\(path): cannot open for writing (\(String(cString: strerror(errno))))") }
+        defer { if fd != STDOUT_FILENO { close(fd) } }
+        if fd == STDOUT_FILENO { fflush(nil) }   // report lines printed earlier come first
+        let failure: Int32? = data.withUnsafeBytes { raw -> Int32? in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+        if let failure { throw .runtime("\(path): cannot write (\(String(cString: strerror(failure))))") }
     }
 }

@@ -16,6 +16,9 @@ public struct ChainFiles: Sendable {
     public let divergences: Int?
     /// Stan only: mean `accept_stat__`, when the column exists.
     public let meanAcceptStat: Double?
+    /// Sampo draws only: chains left out of `values`, each with why (named in the file's
+    /// `diverged_chains` metadata, or shorter than the longest chain: they stopped early).
+    public var leftOut: [String] = []
 
     public var chainCount: Int { values.first?.count ?? 0 }
     public var drawsPerChain: Int { values.first?.first?.count ?? 0 }
@@ -34,21 +37,64 @@ public struct ChainFiles: Sendable {
         let first = files[0]
         let names = first.header.filter { $0 != "chain" && $0 != "draw" }
         var chains: [[[Double]]] = []   // [chain][param][draw]
+        var labels: [String] = []       // "chain 3" or "a.csv chain 3" when several files
+        var diverged: [Bool] = []
+        var noRows: [String] = []
         for f in files {
+            // `# diverged_chains: 2 3`, as `sampo sample` writes it when chains diverged.
+            var divergedIDs: Set<Double> = []
+            for line in f.comments where line.hasPrefix("diverged_chains:") {
+                for word in line.dropFirst("diverged_chains:".count).split(separator: " ") {
+                    guard let id = Double(word), id.isFinite else {
+                        throw .badFile(path: f.path, "metadata 'diverged_chains': expected chain numbers, found '\(Truncated.text(String(word)))'")
+                    }
+                    divergedIDs.insert(id)
+                }
+            }
             guard f.header == first.header else {
                 throw .usage("\(f.path): header differs from \(first.path) (\(f.header.joined(separator: ",")))")
             }
             let chainCol = f.column("chain")!, paramCols = names.map { f.column($0)! }
-            // A new chain starts wherever the chain number changes.
+            // A new chain starts wherever the chain number changes; a number seen before means
+            // the rows are not grouped by chain (e.g. sorted by draw), which would split chains.
             var start = 0
+            var seen: Set<Double> = []
             while start < f.rowCount {
+                let id = f[start, chainCol]
+                guard id.isFinite, id >= 1, id.rounded() == id else {
+                    throw .badFile(path: f.path, "column 'chain', data row \(start + 1): expected a chain number (1, 2, …), found \(id)")
+                }
+                guard seen.insert(id).inserted else {
+                    throw .badFile(path: f.path, "chain \(id < 1e15 ? String(Int(id)) : DrawsCSV.format(id)) reappears at data row \(start + 1) after other chains began: rows must be grouped by chain (sorted by chain, then draw)")
+                }
                 var stop = start
-                while stop < f.rowCount && f[stop, chainCol] == f[start, chainCol] { stop += 1 }
+                while stop < f.rowCount && f[stop, chainCol] == id { stop += 1 }
                 chains.append(paramCols.map { col in (start..<stop).map { f[$0, col] } })
+                labels.append((files.count > 1 ? "\(f.path) " : "") + "chain \(id < 1e15 ? String(Int(id)) : DrawsCSV.format(id))")
+                diverged.append(divergedIDs.contains(id))
                 start = stop
             }
+            // Chains that diverged during warm-up have no rows at all.
+            for id in divergedIDs.subtracting(seen).sorted() {
+                noRows.append((files.count > 1 ? "\(f.path) " : "") + "chain \(id < 1e15 && id >= 0 ? String(Int(id)) : DrawsCSV.format(id)) (diverged; no draws)")
+            }
         }
-        return try assemble(.sampo, names: names, chains: chains, sources: files.map(\.path), divergences: nil, accept: nil)
+        // Summarise the complete chains, as `sample --summary` does, and say which were left out.
+        let longest = chains.map { $0.first?.count ?? 0 }.max() ?? 0
+        var kept: [[[Double]]] = []
+        var leftOut: [String] = noRows
+        for (c, chain) in chains.enumerated() {
+            let n = chain.first?.count ?? 0
+            if diverged[c] { leftOut.append("\(labels[c]) (diverged; \(n) draws)") } else if n < longest {
+                leftOut.append("\(labels[c]) (\(n) of \(longest) draws: stopped early)")
+            } else { kept.append(chain) }
+        }
+        guard !kept.isEmpty || chains.isEmpty else {
+            throw .badFile(path: files.map(\.path).joined(separator: ", "), "no complete chain to summarise (left out: \(leftOut.joined(separator: ", ")))")
+        }
+        var set = try assemble(.sampo, names: names, chains: kept, sources: files.map(\.path), divergences: nil, accept: nil)
+        set.leftOut = leftOut
+        return set
     }
 
     private static func readStan(_ files: [NumericCSV]) throws(SampoError) -> ChainFiles {

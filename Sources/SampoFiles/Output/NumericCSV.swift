@@ -199,15 +199,26 @@ public struct NumericCSV: Sendable {
 
 /// Reading input files with the checks every reader needs: present, not empty, not binary.
 public enum TextFile {
+    /// The whole file; `-` is standard input, and FIFOs and devices (`/dev/stdin`) are read to their end.
     public static func bytes(_ path: String) throws(SampoError) -> Data {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw .usage("\(path): file not found")
-        }
-        guard !isDir.boolValue else { throw .usage("\(path): is a directory, expected a file") }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw .usage("\(path): cannot read (\(error.localizedDescription))")
+        var st = stat()
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else if stat(path, &st) != 0 {
+            throw .usage("\(path): file not found")
+        } else if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw .usage("\(path): is a directory, expected a file")
+        } else if (st.st_mode & S_IFMT) != S_IFREG {
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw .usage("\(path): cannot open for reading (\(String(cString: strerror(errno))))")
+            }
+            data = handle.readDataToEndOfFile()
+            try? handle.close()
+        } else {
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+                throw .usage("\(path): cannot read (\(error.localizedDescription))")
+            }
         }
         guard !data.isEmpty else { throw .usage("\(path): file is empty") }
         let hasNul = data.withUnsafeBytes { memchr($0.baseAddress!, 0, $0.count) != nil }

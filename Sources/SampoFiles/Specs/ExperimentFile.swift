@@ -1,7 +1,6 @@
 import SampoCore
 import SampoDiagnostics
 import SampoRuns
-import TOMLKit
 
 /// An experiment file (TOML): a comparison grid written down, for example:
 /// ```toml
@@ -23,10 +22,7 @@ public enum ExperimentFile {
     }
 
     public static func parse(_ text: String, file: String) throws(SampoError) -> ComparisonGrid {
-        let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw .usage("\(file): not valid TOML at line \(e.source.begin.line): \(e.description)")
-        } catch { throw .usage("\(file): not valid TOML (\(error))") }
+        let table = try TOMLFields.parse(text, file: file)
         let f = TOMLFields(file: file, table: table)
         try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "samplers", "description"])
         guard let targetArray = table["targets"]?.array else { throw f.error("targets", "missing: an array of target names or files") }

@@ -1,5 +1,4 @@
 import SampoCore
-import TOMLKit
 
 /// Typed, validated access to the fields of one TOML table. Every error names the file and
 /// the field and says what was expected. Integers are accepted wherever a real is expected
@@ -16,13 +15,20 @@ public struct TOMLFields {
         self.prefix = prefix
     }
 
+    /// Parses TOML text; a syntax error names the file, line and column.
+    public static func parse(_ text: String, file: String) throws(SampoError) -> TOMLTable {
+        do { return try TOMLDocument.parse(text) } catch {
+            throw .usage("\(file): not valid TOML at line \(error.line), column \(error.column): \(error.message)")
+        }
+    }
+
     public func error(_ field: String, _ expected: String) -> SampoError {
-        .usage("\(file): field '\(prefix)\(field)': \(expected)")
+        .usage("\(file): field '\(Truncated.text(prefix + field))': \(Truncated.text(expected, limit: 400))")
     }
 
     public func has(_ key: String) -> Bool { table.contains(key: key) }
 
-    private func value(_ key: String) throws(SampoError) -> TOMLValueConvertible {
+    private func value(_ key: String) throws(SampoError) -> TOMLValue {
         guard let v = table[key] else { throw error(key, "missing (required)") }
         return v
     }
@@ -105,7 +111,7 @@ public struct TOMLFields {
 
     // MARK: conversions
 
-    private func number(_ v: TOMLValueConvertible, field: String) throws(SampoError) -> Double {
+    private func number(_ v: TOMLValue, field: String) throws(SampoError) -> Double {
         let x: Double
         if let d = v.double { x = d } else if let i = v.int { x = Double(i) } else {
             throw error(field, "expected a number, found \(describe(v))")
@@ -114,27 +120,17 @@ public struct TOMLFields {
         return x
     }
 
-    private func array(_ v: TOMLValueConvertible, field: String) throws(SampoError) -> TOMLArray {
+    private func array(_ v: TOMLValue, field: String) throws(SampoError) -> [TOMLValue] {
         guard let a = v.array else { throw error(field, "expected an array, found \(describe(v))") }
         return a
     }
 
-    private func numbers(_ v: TOMLValueConvertible, field: String) throws(SampoError) -> [Double] {
+    private func numbers(_ v: TOMLValue, field: String) throws(SampoError) -> [Double] {
         let a = try array(v, field: field)
         var out: [Double] = []
         for i in 0..<a.count { out.append(try number(a[i], field: "\(field)[\(i + 1)]")) }
         return out
     }
 
-    private func describe(_ v: TOMLValueConvertible) -> String {
-        switch v.type {
-        case .array: return "an array"
-        case .table: return "a table"
-        case .string: return "a string"
-        case .int: return "an integer"
-        case .double: return "a number"
-        case .bool: return "a boolean"
-        default: return "a date or time"
-        }
-    }
+    private func describe(_ v: TOMLValue) -> String { v.kindDescription }
 }

@@ -1,6 +1,5 @@
 import SampoCore
 import Foundation
-import TOMLKit
 
 /// Reads target files (TOML, format in DESIGN.md) and resolves shipped target names.
 public enum TargetFile {
@@ -22,6 +21,7 @@ public enum TargetFile {
     /// `NAME.toml` in the shipped target folders (see `searchDirectories`).
     public static func resolve(_ nameOrPath: String, searchPaths: [String] = []) throws(SampoError) -> String {
         let fm = FileManager.default
+        if nameOrPath == "-" { return nameOrPath }   // standard input
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
             guard fm.fileExists(atPath: nameOrPath) else {
                 throw .usage("\(nameOrPath): target file not found")
@@ -100,12 +100,7 @@ public enum TargetFile {
 
     /// Parses target TOML text; `file` is used in messages.
     public static func parse(_ text: String, file: String) throws(SampoError) -> NamedTarget {
-        let table: TOMLTable
-        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
-            throw .usage("\(file): not valid TOML at line \(e.source.begin.line), column \(e.source.begin.column): \(e.description)")
-        } catch {
-            throw .usage("\(file): not valid TOML (\(error))")
-        }
+        let table = try TOMLFields.parse(text, file: file)
         let fields = TOMLFields(file: file, table: table)
         let family = try fields.string("family")
         let fallbackName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension

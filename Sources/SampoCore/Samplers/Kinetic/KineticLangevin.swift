@@ -33,6 +33,7 @@ public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
 
     public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
     public var positionIsFinite: Bool { s.positionIsFinite }
+    public func positionIsWithin(_ bound: Double) -> Bool { VectorBuffers.allWithin(s.x, s.d, bound: bound) }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double { s.reset(to: start, target: target, counts: &counts) }

@@ -31,6 +31,7 @@ public class KernelBase {
     // Inlinable so the runner's loop, specialised for a kernel, checks and copies x without calls.
     @inlinable public var position: UnsafePointer<Double> { UnsafePointer(x) }
     @inlinable public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }
+    @inlinable public func positionIsWithin(_ bound: Double) -> Bool { VectorBuffers.allWithin(x, dimension, bound: bound) }
 }
 
 /// A kernel with a Metropolis–Hastings correction: the cached log density at x and the shared

@@ -23,6 +23,9 @@ public protocol MarkovKernel: AnyObject {
     /// Whether every coordinate of the current position is finite (a requirement, so the runner's
     /// per-step check dispatches to code specialised for the concrete kernel).
     var positionIsFinite: Bool { get }
+    /// Whether every coordinate satisfies |x_j| < bound (so it is also finite): the runner's
+    /// divergence test, which also catches chains that explode to finite but absurd values.
+    func positionIsWithin(_ bound: Double) -> Bool
 }
 
 extension MarkovKernel {
@@ -33,6 +36,9 @@ extension MarkovKernel {
         for j in 0..<dimension where !x[j].isFinite { return false }
         return true
     }
+
+    @inlinable
+    public func positionIsWithin(_ bound: Double) -> Bool { VectorBuffers.allWithin(position, dimension, bound: bound) }
 
     /// The current position as an array (allocates; for tests and scripts).
     public var currentPosition: [Double] { Array(UnsafeBufferPointer(start: position, count: dimension)) }

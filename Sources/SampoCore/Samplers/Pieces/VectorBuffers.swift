@@ -27,4 +27,11 @@ public final class VectorBuffers: @unchecked Sendable {
         for j in 0..<n where !p[j].isFinite { return false }
         return true
     }
+
+    /// Whether every |p[j]| < bound (false for NaN and ±∞ whatever the bound, ∞ included).
+    @inlinable
+    public static func allWithin(_ p: UnsafePointer<Double>, _ n: Int, bound: Double) -> Bool {
+        for j in 0..<n where !(p[j].magnitude < bound) { return false }
+        return true
+    }
 }

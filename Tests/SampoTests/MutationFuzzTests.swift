@@ -1,0 +1,126 @@
+import Foundation
+import XCTest
+import Sampo
+
+/// Mutants of the shipped target files, an experiment file and a draws CSV, each read in this
+/// process: any abort, trap or hang fails the run. Every mutant must either parse or be refused
+/// with a message (issue 11).
+final class MutationFuzzTests: XCTestCase {
+    /// SplitMix64: the mutants are the same on every run.
+    struct Mutator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+
+        static let tokens: [String] = [
+            "[", "]", "{", "}", "[[", "]]", "\"", "'", "\"\"\"", "'''", "=", ",", "\n", "\r", "\r\n", "#", ".", "\\", "\\u",
+            "0", "-1", "1e308", "-1e308", "1e-320", "9223372036854775807", "-9223372036854775808", "1000000000000",
+            "nan", "inf", "-0", "0x", "1_", "_1", "true", "\"x\"", "[]", "{}", "\t", " ", "\u{0}", "é", "\u{FEFF}",
+            "chain", "draw", ",,", "x1", "# sampo", "1.5", "+", "e", "E5",
+        ]
+
+        /// One to three edits: byte changes, token insertions, deletions, duplications, truncation, line swaps.
+        mutating func mutate(_ input: [UInt8]) -> [UInt8] {
+            var b = input
+            for _ in 0...below(3) {
+                let at = below(b.count + 1)
+                switch below(7) {
+                case 0 where !b.isEmpty: b[min(at, b.count - 1)] = UInt8(truncatingIfNeeded: next())
+                case 1: b.insert(contentsOf: Array(Self.tokens[below(Self.tokens.count)].utf8), at: at)
+                case 2: b.removeSubrange(at..<min(b.count, at + 1 + below(20)))
+                case 3:
+                    let span = b[at..<min(b.count, at + 1 + below(40))]
+                    b.insert(contentsOf: span, at: below(b.count + 1))
+                case 4: b.removeSubrange(at..<b.count)
+                case 5:
+                    var lines = b.split(separator: 0x0A, omittingEmptySubsequences: false)
+                    if lines.count > 1 { lines.swapAt(below(lines.count), below(lines.count)) }
+                    b = Array(lines.joined(separator: [0x0A]))
+                default:
+                    // Replace a number with an extreme one.
+                    if let start = b.indices.dropFirst(at).first(where: { b[$0] >= 0x30 && b[$0] <= 0x39 }) {
+                        var end = start
+                        while end < b.count, (b[end] >= 0x30 && b[end] <= 0x39) || b[end] == 0x2E || b[end] == 0x65 { end += 1 }
+                        let extreme = ["0", "-1", "1e308", "9223372036854775807", "1000000000000", "nan", "1e-320", "100000"][below(8)]
+                        b.replaceSubrange(start..<end, with: Array(extreme.utf8))
+                    }
+                }
+            }
+            return b
+        }
+    }
+
+    func testMutantsOfShippedTargetsAndExperimentsNeverAbort() throws {
+        let targets = try FileManager.default.contentsOfDirectory(atPath: TestSupport.root.appendingPathComponent("targets").path)
+            .filter { $0.hasSuffix(".toml") }.sorted()
+        let experiment = """
+            targets = ["lau-gmm", "gmm25"]
+            seeds = "1-3"
+            budget = 20000
+            chains = 4
+            tune = false
+            [[samplers]]
+            name = "mala"
+            step_size = 0.2
+            [[samplers]]
+            name = "smc"
+            set = { particles = 2000, resampling = "systematic" }
+            """
+        var sources = try targets.map { try Array(Data(contentsOf: TestSupport.root.appendingPathComponent("targets/\($0)"))) }
+        sources.append(Array(experiment.utf8))
+        var rng = Mutator(state: 11)
+        var parsed = 0, refused = 0
+        for k in 0..<4000 {
+            let source = k % sources.count
+            let mutant = String(decoding: rng.mutate(sources[source]), as: UTF8.self)
+            do {
+                if source == sources.count - 1 {
+                    _ = try ExperimentFile.parse(mutant, file: "mutant.toml")
+                } else {
+                    _ = try TargetFile.parse(mutant, file: "mutant.toml")
+                }
+                parsed += 1
+            } catch {
+                XCTAssertTrue(error.message.hasPrefix("mutant.toml") || error.message.contains(":"), error.message)
+                refused += 1
+            }
+        }
+        XCTAssertEqual(parsed + refused, 4000)
+        XCTAssertGreaterThan(refused, 500, "the mutations should break most files")
+        XCTAssertGreaterThan(parsed, 100, "some mutants are still valid files")
+    }
+
+    func testMutantsOfADrawsCSVNeverAbort() throws {
+        var text = "# sampler = mala\nchain,draw,x1,x2\n"
+        var rng = Mutator(state: 5)
+        for chain in 1...2 {
+            for draw in 1...50 {
+                text += "\(chain),\(draw),\(Double(rng.below(2000)) / 1000 - 1),\(Double(rng.below(2000)) / 100 - 10)\n"
+            }
+        }
+        let source = Array(text.utf8)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-fuzz-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("draws.csv").path
+        var summarised = 0, refused = 0
+        for _ in 0..<2000 {
+            try Data(rng.mutate(source)).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try ChainFiles.read([path]).summarize()
+                summarised += 1
+            } catch {
+                refused += 1
+            }
+        }
+        XCTAssertEqual(summarised + refused, 2000)
+        XCTAssertGreaterThan(refused, 200)
+        XCTAssertGreaterThan(summarised, 100)
+    }
+}
