@@ -83,11 +83,16 @@ public enum Distances {
     /// Total-variation distance ½Σ|f_k − w_k| between occupancy fractions f (from `labels`, each
     /// in 0..<weights.count) and the true weights w.
     public static func modeWeightTV(labels: [Int], weights: [Double]) -> Double {
-        guard !labels.isEmpty else { return .nan }
-        var counts = [Double](repeating: 0, count: weights.count)
+        var counts = [Int](repeating: 0, count: weights.count)
         for l in labels where l >= 0 && l < weights.count { counts[l] += 1 }
-        let n = Double(labels.count)
-        return 0.5 * zip(counts, weights).reduce(0) { $0 + abs($1.0 / n - $1.1) }
+        return modeWeightTV(counts: counts, weights: weights, total: labels.count)
+    }
+
+    /// The same from the number of points in each mode, out of `total` points.
+    public static func modeWeightTV(counts: [Int], weights: [Double], total: Int) -> Double {
+        guard total > 0 else { return .nan }
+        let n = Double(total)
+        return 0.5 * zip(counts, weights).reduce(0) { $0 + abs(Double($1.0) / n - $1.1) }
     }
 
     /// At most `cap` points taken at evenly spaced indices (all of them if there are fewer).

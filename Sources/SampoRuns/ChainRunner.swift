@@ -130,18 +130,21 @@ public enum Chains {
         var failures = [SampoError?](repeating: nil, count: settings.chains)
         let start = DispatchTime.now().uptimeNanoseconds
         let jobs = min(settings.jobs, settings.chains)
-        draws.values.withUnsafeMutableBufferPointer { valuesBuffer in
+        let storage = draws.storage   // fresh, so not shared: workers write into it directly
+        do {
+            let valuesBase: UnsafeMutablePointer<Double>? = storage.base
             draws.recorded.withUnsafeMutableBufferPointer { recordedBuffer in
                 outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
                     failures.withUnsafeMutableBufferPointer { failureBuffer in
-                        let shared = SharedOutput(values: valuesBuffer.baseAddress, recorded: recordedBuffer.baseAddress!,
+                        let shared = SharedOutput(values: valuesBase, recorded: recordedBuffer.baseAddress!,
                                                   outcomes: outcomeBuffer.baseAddress!, failures: failureBuffer.baseAddress!)
                         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                             for chain in stride(from: worker, to: settings.chains, by: jobs) {
                                 do throws(SampoError) {
                                     let kernel = try makeKernel()
                                     let result = try runChain(kernel, chain: chain, settings: settings, capacity: capacity,
-                                                              out: shared.values.map { $0 + chain * capacity * dimension })
+                                                              out: shared.values.map { $0 + chain * capacity * dimension },
+                                                              storage: storage, storageOffset: chain * capacity * dimension)
                                     shared.recorded[chain] = result.recorded
                                     shared.outcomes[chain] = result.outcome
                                 } catch {
@@ -166,8 +169,12 @@ public enum Chains {
     @_specialize(where K == ULA<GaussianMixture>)
     @_specialize(where K == RWM<GaussianMixture>)
     static func runChain<K: MarkovKernel>(_ kernel: K, chain: Int, settings: RunSettings, capacity: Int,
-                                          out: UnsafeMutablePointer<Double>?) throws(SampoError) -> (recorded: Int, outcome: ChainOutcome) {
+                                          out: UnsafeMutablePointer<Double>?, storage: DrawsStorage? = nil,
+                                          storageOffset: Int = 0) throws(SampoError) -> (recorded: Int, outcome: ChainOutcome) {
         let d = kernel.dimension
+        // Written blocks of a file-backed run are handed back to the file as the chain goes.
+        let releaseEvery = storage?.isFileBacked == true ? max(1, DrawsStorage.releaseBlock / max(d, 1)) : Int.max
+        var untilRelease = releaseEvery
         let rng = RandomStream(seed: settings.seed, stream: UInt64(chain))
         var start = [Double](repeating: 0, count: d)
         switch settings.initialization {
@@ -197,6 +204,11 @@ public enum Chains {
                         (out + recorded * d).update(from: kernel.position, count: d)
                     }
                     recorded += 1
+                    untilRelease -= 1
+                    if untilRelease == 0, let storage {
+                        storage.release(offset: storageOffset + (recorded - releaseEvery) * d, count: releaseEvery * d)
+                        untilRelease = releaseEvery
+                    }
                 }
             }
         }

@@ -11,7 +11,7 @@ public enum ExactDraws {
         let d = target.dimension
         var draws = Draws(chains: 1, capacity: count, dimension: d)
         let rng = RandomStream(seed: seed, stream: 0)
-        draws.values.withUnsafeMutableBufferPointer { buf in
+        draws.withMutableValues { buf in
             for i in 0..<count { sampler.drawExact(into: buf.baseAddress! + i * d, rng: rng) }
         }
         draws.recorded[0] = count

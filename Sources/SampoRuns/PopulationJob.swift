@@ -83,7 +83,9 @@ public struct PopulationJob: Sendable {
         let n = results.map(\.count).max() ?? 0, d = target.dimension
         var draws = Draws(chains: total, capacity: n, dimension: d)
         for (r, result) in results.enumerated() where result.failure == nil {
-            for i in 0..<(result.count * d) { draws.values[r * n * d + i] = result.particles[i] }
+            draws.withMutableValues { values in
+                for i in 0..<(result.count * d) { values[r * n * d + i] = result.particles[i] }
+            }
             draws.recorded[r] = result.count
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

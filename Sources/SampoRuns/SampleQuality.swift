@@ -30,22 +30,87 @@ public struct SampleQuality: Sendable {
 
     /// Quality of `points` (pooled draws) against `target`.
     public init(points all: [[Double]], target: NamedTarget, distances: Bool = true) {
-        points = all.count
-        guard !all.isEmpty else { return }
-        if let m = target.moments.mean {
-            let e = SampleMoments.meanError(all, exact: m)
-            if e.isFinite { meanError = e } else { unavailable.append(("mean error", "not finite (the draws are too large)")) }
+        let d = all.first?.count ?? target.dimension
+        var flat: [Double] = []
+        flat.reserveCapacity(all.count * d)
+        for p in all { flat.append(contentsOf: p) }
+        let draws = Draws(chains: 1, capacity: all.count, dimension: d, values: flat)
+        self.init(draws: draws, chains: [0], target: target, distances: distances)
+    }
+
+    /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
+    /// `summaries` are the chains' parameter summaries when the caller has them already (they
+    /// cost as much as the rest together on long runs); otherwise they are computed here.
+    public init(run: ChainRun, target: NamedTarget, distances: Bool = true, summaries: [ParameterSummary]? = nil) {
+        let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
+        guard !healthy.isEmpty else { self.init(); return }
+        self.init(draws: run.draws, chains: healthy, target: target, distances: distances)
+        if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, chains: healthy)) {
+            minBulkESS = rows.compactMap(\.essBulk).min()
+            maxRhat = rows.compactMap(\.rhat).max()
         }
-        if let c = target.moments.covariance, all.count > 1 {
-            let e = SampleMoments.covarianceError(all, exact: c)
-            if e.isFinite { covarianceError = e } else { unavailable.append(("cov error", "not finite (the draws are too large)")) }
+    }
+
+    /// Quality of the recorded draws of `chains`, read in place (no copy of the draws is made:
+    /// long runs hold nothing but their draws and the thinned subsets of the O(n²) statistics).
+    public init(draws: Draws, chains: [Int], target: NamedTarget, distances: Bool = true) {
+        let d = draws.dimension
+        let total = chains.reduce(0) { $0 + draws.recorded[$1] }
+        points = total
+        guard total > 0 else { return }
+        // Global index k of the pooled points (chain-major) → its first coordinate in `values`.
+        func offset(_ k: Int) -> Int {
+            var k = k
+            for c in chains {
+                if k < draws.recorded[c] { return (c * draws.capacity + k) * d }
+                k -= draws.recorded[c]
+            }
+            return 0
         }
-        if let mixture = target.density as? any MixtureModes {
-            let labels = all.map { p in p.withUnsafeBufferPointer { mixture.mostResponsibleComponent(at: $0.baseAddress!) } }
-            modeWeightTV = Distances.modeWeightTV(labels: labels, weights: mixture.weights)
+        func evenlyThinned(cap: Int) -> [[Double]] {
+            let count = total > cap && cap > 0 ? cap : total
+            return (0..<count).map { i in
+                let k = count == total ? i : Int(Double(i) * Double(total) / Double(cap))
+                let o = offset(k)
+                return draws.withValues { Array($0[o..<(o + d)]) }
+            }
+        }
+        do {
+            func forEachPoint(_ body: (UnsafePointer<Double>) -> Void) {
+                for c in chains {
+                    draws.forEachBlock(chain: c) { block in
+                        for row in stride(from: 0, to: block.count, by: d) { body(block.baseAddress! + row) }
+                    }
+                }
+            }
+            var mean = [Double](repeating: 0, count: d)
+            forEachPoint { p in for j in 0..<d { mean[j] += p[j] } }
+            for j in 0..<d { mean[j] /= Double(total) }
+            if let m = target.moments.mean {
+                let e = zip(mean, m).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+                if e.isFinite { meanError = e } else { unavailable.append(("mean error", "not finite (the draws are too large)")) }
+            }
+            if let exact = target.moments.covariance, total > 1 {
+                var cov = [Double](repeating: 0, count: d * d)
+                forEachPoint { p in
+                    for a in 0..<d { for b in 0...a { cov[a * d + b] += (p[a] - mean[a]) * (p[b] - mean[b]) } }
+                }
+                let n1 = Double(total - 1)
+                for a in 0..<d { for b in 0...a { cov[a * d + b] /= n1; cov[b * d + a] = cov[a * d + b] } }
+                let e = zip(cov, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+                if e.isFinite { covarianceError = e } else { unavailable.append(("cov error", "not finite (the draws are too large)")) }
+            }
+            if let mixture = target.density as? any MixtureModes {
+                var counts = [Int](repeating: 0, count: mixture.weights.count)
+                forEachPoint { p in
+                    let l = mixture.mostResponsibleComponent(at: p)
+                    if l >= 0 && l < counts.count { counts[l] += 1 }
+                }
+                modeWeightTV = Distances.modeWeightTV(counts: counts, weights: mixture.weights, total: total)
+            }
         }
         guard distances else { return }
-        let small = Distances.evenlyThinned(all, cap: Self.quadraticCap)
+        let small = evenlyThinned(cap: Self.quadraticCap)
         quadraticPoints = small.count
         let scores = small.map { target.density.logDensityAndGradient($0).1 }
         if scores.allSatisfy({ $0.allSatisfy(\.isFinite) }) {
@@ -55,7 +120,7 @@ public struct SampleQuality: Sendable {
             unavailable.append(("KSD", "the gradient of the log density is not finite at some draws"))
         }
         if let exact = target.exactSampler {
-            let sliced = Distances.evenlyThinned(all, cap: Self.slicedCap)
+            let sliced = evenlyThinned(cap: Self.slicedCap)
             let reference = Self.exactDraws(exact, dimension: target.dimension, count: sliced.count)
             let w = Distances.slicedWasserstein2(sliced, reference)
             if w.isFinite { slicedW2 = w } else { unavailable.append(("sliced W₂", "not finite (the draws are too large)")) }
@@ -63,17 +128,6 @@ public struct SampleQuality: Sendable {
             if e.isFinite { energyDistance = e } else { unavailable.append(("energy distance", "not finite (the draws are too large)")) }
         } else {
             unavailable.append(("sliced W₂, energy distance", "no exact sampler for this target"))
-        }
-    }
-
-    /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
-    public init(run: ChainRun, target: NamedTarget, distances: Bool = true) {
-        let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
-        guard !healthy.isEmpty else { self.init(); return }
-        self.init(points: run.draws.points(chains: healthy), target: target, distances: distances)
-        if let rows = try? DrawsSummary.summarize(run.draws, chains: healthy) {
-            minBulkESS = rows.compactMap(\.essBulk).min()
-            maxRhat = rows.compactMap(\.rhat).max()
         }
     }
 

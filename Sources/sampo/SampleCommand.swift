@@ -55,17 +55,19 @@ struct SampleCommand: ParsableCommand {
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings)
             let result = try job.runKeepingDivergedChains()
-            let quality = SampleQuality(run: result, target: loaded)
+            let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
+            // Computed once, for the summary file and the convergence lines of the report.
+            let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, chains: healthy)
+            let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
             var drawsMetadata = job.metadata(kind: "draws")
             if !result.divergedChains.isEmpty {
                 drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
             }
             if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: drawsMetadata) }
-            let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
             if let path = summary, healthy.isEmpty {
                 note("--summary: every chain diverged; nothing to summarise, \(path) not written")
             } else if let path = summary {
-                try SummaryCSV.write(try DrawsSummary.summarize(result.draws, chains: healthy), to: path,
+                try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, chains: healthy), to: path,
                                      metadata: job.metadata(kind: "summary") + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
             }
             if let path = report {

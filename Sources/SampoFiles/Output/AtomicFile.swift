@@ -37,50 +37,12 @@ public enum AtomicFile {
     }
 
     public static func write(_ data: Data, to path: String) throws(SampoError) {
-        try checkWritable(path)
-        if isStream(path) {
-            try writeDirectly(data, to: path)
-            return
-        }
-        let url = URL(fileURLWithPath: path)
-        let tmp = TemporaryFiles.path(besides: path)
-        TemporaryFiles.register(tmp)
-        defer { TemporaryFiles.unregister(tmp) }
-        do {
-            try data.write(to: URL(fileURLWithPath: tmp))
-        } catch {
-            // A full disk leaves a partial temporary file: remove it so the disk is not left full.
-            unlink(tmp)
-            throw .runtime("\(path): cannot write (\(error.localizedDescription))")
-        }
-        guard rename(tmp, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw .runtime("\(path): cannot replace file (\(reason))")
-        }
+        let file = try OutputFile(path)
+        try file.append(data)
+        try file.commit()
     }
 
     public static func write(_ text: String, to path: String) throws(SampoError) {
         try write(Data(text.utf8), to: path)
-    }
-
-    private static func writeDirectly(_ data: Data, to path: String) throws(SampoError) {
-        let fd = path == "-" ? STDOUT_FILENO : open(path, O_WRONLY)
-        guard fd >= 0 else { throw .runtime("\(path): cannot open for writing (\(String(cString: strerror(errno))))") }
-        defer { if fd != STDOUT_FILENO { close(fd) } }
-        if fd == STDOUT_FILENO { fflush(nil) }   // report lines printed earlier come first
-        let failure: Int32? = data.withUnsafeBytes { raw -> Int32? in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
-        if let failure { throw .runtime("\(path): cannot write (\(String(cString: strerror(failure))))") }
     }
 }

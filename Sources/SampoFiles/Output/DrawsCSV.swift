@@ -4,30 +4,75 @@ import Foundation
 /// Sampo's draws CSV: `#` metadata lines, then `chain,draw,x1,...,xd`, chains and draws numbered
 /// from 1, numbers in shortest round-trip form (parsing them back gives the same doubles).
 public enum DrawsCSV {
-    /// The CSV text. `metadata` lines are written as `# key: value`, in the given order.
+    /// The CSV text (for small draws and tests; files are written by `write`, which streams).
     public static func render(_ draws: Draws, metadata: [(String, String)] = []) -> String {
-        var out = ""
-        out.reserveCapacity(draws.values.count * 20 + 256)
-        for (k, v) in metadata { out += "# \(k): \(v)\n" }
-        out += "chain,draw"
-        for j in 0..<draws.dimension { out += ",x\(j + 1)" }
-        out += "\n"
-        for c in 0..<draws.chains {
-            for i in 0..<draws.recorded[c] {
-                out += "\(c + 1),\(i + 1)"
-                let base = (c * draws.capacity + i) * draws.dimension
-                for j in 0..<draws.dimension { out += ",\(format(draws.values[base + j]))" }
-                out += "\n"
-            }
-        }
-        return out
+        var bytes: [UInt8] = []
+        emit(draws, metadata: metadata) { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Shortest representation that parses back to the same double.
     @inlinable
     public static func format(_ x: Double) -> String { x.description }
 
+    /// Streams the file: memory stays at a few megabytes whatever the number of draws.
     public static func write(_ draws: Draws, to path: String, metadata: [(String, String)] = []) throws(SampoError) {
-        try AtomicFile.write(render(draws, metadata: metadata), to: path)
+        let file = try OutputFile(path)
+        var failure: SampoError?
+        emit(draws, metadata: metadata) { chunk in
+            guard failure == nil else { return }
+            do throws(SampoError) { try file.append(chunk) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        try file.commit()
+    }
+
+    /// Produces the file in chunks of about 1 MB.
+    static func emit(_ draws: Draws, metadata: [(String, String)], _ sink: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 4096)
+        for (k, v) in metadata { out.append(contentsOf: "# \(k): \(v)\n".utf8) }
+        out.append(contentsOf: "chain,draw".utf8)
+        for j in 0..<draws.dimension { out.append(contentsOf: ",x\(j + 1)".utf8) }
+        out.append(0x0A)
+        let d = draws.dimension
+        for c in 0..<draws.chains {
+            var i = 0
+            draws.forEachBlock(chain: c) { block in
+                for row in stride(from: 0, to: block.count, by: d) {
+                    i += 1
+                    appendInteger(c + 1, to: &out)
+                    out.append(0x2C)
+                    appendInteger(i, to: &out)
+                    for j in 0..<d {
+                        out.append(0x2C)
+                        out.append(contentsOf: block[row + j].description.utf8)
+                    }
+                    out.append(0x0A)
+                    if out.count >= 1 << 20 {
+                        sink(out)
+                        out.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+        }
+        sink(out)
+    }
+
+    /// Decimal digits of a non-negative integer without building a String.
+    static func appendInteger(_ n: Int, to out: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[count] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+                count += 1
+            } while v > 0 && count < 20
+            for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
+        }
     }
 }
