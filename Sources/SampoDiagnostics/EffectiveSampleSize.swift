@@ -18,8 +18,12 @@ public enum EffectiveSampleSize {
         let shortLags = min(n, 16)
         let short = chains.map { Autocovariance.direct($0, lags: shortLags) }
         if case .done(let ess) = sequence(acov: short, available: shortLags, chains: chains) { return ess }
+        // Long chains: one transform per core (each chain's is independent, so the result is the same).
+        let perChain: [Result<[Double], SampoError>] = n >= 100_000
+            ? Parallel.map(count: m) { c in Result { () throws(SampoError) in try Autocovariance.compute(chains[c]) } }
+            : chains.map { c in Result { () throws(SampoError) in try Autocovariance.compute(c) } }
         var full: [[Double]] = []
-        for c in chains { full.append(try Autocovariance.compute(c)) }
+        for r in perChain { full.append(try r.get()) }
         if case .done(let ess) = sequence(acov: full, available: n, chains: chains) { return ess }
         return nil
     }

@@ -78,6 +78,10 @@ public struct ParameterSummary: Sendable, Equatable {
 
 /// Summaries of every coordinate of a set of draws.
 public enum DrawsSummary {
+    /// Above this many draws per parameter, parameters are summarised one at a time: a summary
+    /// holds several copies of its parameter's draws, and long runs must not hold them for all cores.
+    public static let sequentialAbove = 4_000_000
+
     /// The chains that hold all their draws: a chain that diverged stopped early and is left out
     /// (its draws are not from the same run length, and its last states are suspect).
     public static func completeChains(_ draws: Draws) -> [Int] {
@@ -89,19 +93,21 @@ public enum DrawsSummary {
                                  chains selected: [Int]? = nil) throws(SampoError) -> [ParameterSummary] {
         let chains = selected ?? completeChains(draws)
         guard !chains.isEmpty else { throw .runtime("no chain holds all its draws (every chain diverged); nothing to summarise") }
-        return try summarize(count: draws.dimension) { j in
+        let perParameter = chains.reduce(0) { $0 + draws.recorded[$1] }
+        return try summarize(count: draws.dimension, inParallel: perParameter <= sequentialAbove) { j in
             (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
         }
     }
 
     /// Summaries of `count` parameters, computed in parallel (one parameter per task); the
     /// result does not depend on the number of cores. The first error (by parameter) is thrown.
-    public static func summarize(count: Int,
+    public static func summarize(count: Int, inParallel: Bool = true,
                                  parameter: @Sendable (Int) -> (String, [[Double]])) throws(SampoError) -> [ParameterSummary] {
-        let results = Parallel.map(count: count) { j in
+        let one: @Sendable (Int) -> Result<ParameterSummary, SampoError> = { j in
             let (name, chains) = parameter(j)
             return Result { () throws(SampoError) in try ParameterSummary(parameter: name, chains: chains) }
         }
+        let results = inParallel ? Parallel.map(count: count, one) : (0..<count).map(one)
         var out: [ParameterSummary] = []
         for r in results { out.append(try r.get()) }
         return out
