@@ -360,4 +360,15 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 128 + SIGTERM)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [], "no temporary or partial file is left")
     }
+
+    func testAFullDeviceIsARuntimeErrorNotACrash() throws {
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { throw XCTSkip("no /dev/full") }
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "200000", "--chains", "2",
+                           "--draws", "/dev/full"])
+        XCTAssertEqual(r.status, 1, r.err)
+        XCTAssertTrue(r.err.contains("/dev/full: cannot write (No space left on device)"), r.err)
+        var st = stat()
+        XCTAssertEqual(stat("/dev/full", &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFCHR, "the device is written to, not replaced by a regular file")
+    }
 }
