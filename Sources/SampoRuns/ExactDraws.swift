@@ -11,8 +11,12 @@ public enum ExactDraws {
         let d = target.dimension
         var draws = Draws(chains: 1, capacity: count, dimension: d)
         let rng = RandomStream(seed: seed, stream: 0)
-        draws.withMutableValues { buf in
-            for i in 0..<count { sampler.drawExact(into: buf.baseAddress! + i * d, rng: rng) }
+        // Written blocks of a file-backed buffer go back to the file as they fill (readers fault them in again).
+        // (The storage is fresh, so not shared: written directly.)
+        let storage = draws.storage, block = max(1, DrawsStorage.releaseBlock / max(d, 1))
+        for i in 0..<count {
+            sampler.drawExact(into: storage.base + i * d, rng: rng)
+            if (i + 1) % block == 0 { storage.release(offset: (i + 1 - block) * d, count: block * d) }
         }
         draws.recorded[0] = count
         return draws
