@@ -186,3 +186,31 @@ final class FileBackedDrawsTests: XCTestCase {
         XCTAssertEqual(heap.draws.series(chain: 2, coordinate: 1), mapped.draws.series(chain: 2, coordinate: 1))
     }
 }
+
+/// A large CSV is parsed in batches of chunks whose mapped pages are dropped once read.
+final class MappedCSVTests: XCTestCase {
+    func testAFileOfSeveralBatchesReadsBackExactly() throws {
+        let rows = 1_600_000   // about 75 MB: more chunks of 32 MB than cores, so several batches
+        var text = "# large\nchain,draw,x1,x2\n"
+        text.reserveCapacity(rows * 48)
+        var rng = MutationFuzzTests.Mutator(state: 3)
+        var expected: [Double] = []
+        expected.reserveCapacity(rows * 2)
+        for i in 0..<rows {
+            let a = Double(Int64(bitPattern: rng.next()) >> 11) / 1e9, b = Double(rng.next() >> 12) * 1e-300
+            expected.append(a); expected.append(b)
+            text += "1,\(i + 1),\(a),\(b)\n"
+        }
+        let path = TestSupport.write(text, name: "large.csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let csv = try NumericCSV.read(path)
+        XCTAssertEqual(csv.rowCount, rows)
+        XCTAssertEqual(csv.comments, ["large"])
+        for r in stride(from: 0, to: rows, by: 997) {
+            XCTAssertEqual(csv[r, 2], expected[2 * r])
+            XCTAssertEqual(csv[r, 3], expected[2 * r + 1])
+            XCTAssertEqual(csv[r, 1], Double(r + 1))
+        }
+        XCTAssertEqual(csv[rows - 1, 3], expected[2 * rows - 1])
+    }
+}

@@ -137,6 +137,9 @@ public struct ChainFiles: Sendable {
 
     public func summarize() throws(SampoError) -> [ParameterSummary] {
         let names = parameters, values = self.values
-        return try DrawsSummary.summarize(count: names.count) { (names[$0], values[$0]) }
+        let perParameter = values.first.map { $0.reduce(0) { $0 + $1.count } } ?? 0
+        return try DrawsSummary.summarize(count: names.count, inParallel: perParameter <= DrawsSummary.sequentialAbove) {
+            (names[$0], values[$0])
+        }
     }
 }

@@ -24,7 +24,7 @@ public struct NumericCSV: Sendable {
     public static func read(_ path: String) throws(SampoError) -> NumericCSV {
         let data = try TextFile.bytes(path)
         let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<NumericCSV, SampoError> in
-            Result { () throws(SampoError) in try parse(raw.bindMemory(to: UInt8.self), path: path) }
+            Result { () throws(SampoError) in try parse(raw.bindMemory(to: UInt8.self), path: path, releaseAsRead: true) }
         }
         return try result.get()
     }
@@ -37,7 +37,10 @@ public struct NumericCSV: Sendable {
         return try result.get()
     }
 
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws(SampoError) -> NumericCSV {
+    /// `releaseAsRead`: the bytes are a file mapping whose pages may be dropped once parsed (a 2 GB
+    /// draws file then does not stay resident while its numbers are kept).
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String,
+                             releaseAsRead: Bool = false) throws(SampoError) -> NumericCSV {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { throw .usage("\(path): file is empty") }
         let end = base + bytes.count
         // The header (and any comments before it), sequentially.
@@ -64,8 +67,10 @@ public struct NumericCSV: Sendable {
             header = h
         }
         guard let names = header else { throw .usage("\(path): no header row") }
-        // The rows, in chunks that start at line boundaries, parsed in parallel on large files.
-        let chunkCount = end - p > 8 << 20 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        // The rows, in chunks of about 32 MB that start at line boundaries, parsed a batch of one
+        // chunk per core at a time (in parallel on large files).
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let chunkCount = end - p > 8 << 20 ? max(cores, (end - p) / (32 << 20)) : 1
         var bounds: [(UnsafePointer<UInt8>, Int)] = [(p, lineNumber + 1)]
         for k in 1..<max(chunkCount, 1) {
             var cut = p + (end - p) * k / chunkCount
@@ -80,16 +85,25 @@ public struct NumericCSV: Sendable {
         let pieces = bounds.indices.map { k in
             Piece(start: bounds[k].0, stop: k + 1 < bounds.count ? bounds[k + 1].0 : end, line: bounds[k].1)
         }
-        let results = Parallel.map(count: pieces.count) { k in
-            Result { () throws(SampoError) in
-                try rows(pieces[k].start, pieces[k].stop, firstLine: pieces[k].line, names: names, path: path)
-            }
-        }
         var cells: [Double] = []
-        for r in results {
-            let chunk = try r.get()
-            cells += chunk.cells
-            comments += chunk.comments
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        for batch in stride(from: 0, to: pieces.count, by: cores) {
+            let batchPieces = Array(pieces[batch..<min(pieces.count, batch + cores)])
+            let results = Parallel.map(count: batchPieces.count) { k in
+                Result { () throws(SampoError) in
+                    try rows(batchPieces[k].start, batchPieces[k].stop, firstLine: batchPieces[k].line, names: names, path: path)
+                }
+            }
+            for r in results {
+                let chunk = try r.get()
+                cells += chunk.cells
+                comments += chunk.comments
+            }
+            if releaseAsRead, let last = batchPieces.last {
+                let from = (Int(bitPattern: batchPieces[0].start) + page - 1) / page * page
+                let to = Int(bitPattern: last.stop) / page * page
+                if to > from { madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED) }
+            }
         }
         return NumericCSV(path: path, header: names, cells: cells, comments: comments)
     }
