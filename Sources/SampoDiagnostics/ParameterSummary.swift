@@ -45,14 +45,17 @@ public struct ParameterSummary: Sendable, Equatable {
             mcseSD = mcseSD.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
             return
         }
-        let pooled = chains.flatMap { $0 }
-        mean = pooled.reduce(0, +) / Double(pooled.count)
-        let s = MonteCarloError.standardDeviation(pooled)
+        // The pooled copy lives only for the moments and quantiles, not through the ESS computations.
+        let (pooledMean, s, q) = { () -> (Double, Double, [Double]) in
+            let pooled = chains.flatMap { $0 }
+            let q = Quantiles.fromSorted(RadixSort.sorted(pooled), probabilities: [0.05, 0.5, 0.95])
+            return (pooled.reduce(0, +) / Double(pooled.count), MonteCarloError.standardDeviation(pooled), q)
+        }()
+        mean = pooledMean
         sd = s.isFinite ? s : nil
-        let q = Quantiles.fromSorted(RadixSort.sorted(pooled), probabilities: [0.05, 0.5, 0.95])
         q05 = q[0]; q50 = q[1]; q95 = q[2]
-        mcseMean = try MonteCarloError.mean(chains)
-        mcseSD = try MonteCarloError.sd(chains)
+        mcseMean = try MonteCarloError.mean(chains, pooledSD: s)
+        mcseSD = try MonteCarloError.sd(chains, pooledMean: pooledMean)
         // EffectiveSampleSize.bulk/tail and RHat.rank, sharing the rank-normalised split chains
         // and the quantiles instead of recomputing them.
         guard EffectiveSampleSize.valid(chains) else { return }
