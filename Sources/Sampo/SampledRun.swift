@@ -36,7 +36,7 @@ public struct SampledRun: Sendable {
     public func quality(distances: Bool = true) -> SampleQuality {
         if let chains { return SampleQuality(run: chains, target: target, distances: distances) }
         let ok = (0..<draws.chains).filter { !failedChains.contains($0) }
-        return SampleQuality(points: draws.points(chains: ok), target: target, distances: distances)
+        return SampleQuality(draws: draws, chains: ok, target: target, distances: distances)
     }
 }
 

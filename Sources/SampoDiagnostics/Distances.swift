@@ -98,6 +98,12 @@ public enum Distances {
     /// At most `cap` points taken at evenly spaced indices (all of them if there are fewer).
     public static func evenlyThinned(_ points: [[Double]], cap: Int) -> [[Double]] {
         guard points.count > cap, cap > 0 else { return points }
-        return (0..<cap).map { points[Int(Double($0) * Double(points.count) / Double(cap))] }
+        return evenlyThinnedIndices(count: points.count, cap: cap).map { points[$0] }
+    }
+
+    /// The indices `evenlyThinned` keeps out of `count` points (all of them if there are at most `cap`).
+    public static func evenlyThinnedIndices(count: Int, cap: Int) -> [Int] {
+        guard count > cap, cap > 0 else { return Array(0..<count) }
+        return (0..<cap).map { Int(Double($0) * Double(count) / Double(cap)) }
     }
 }

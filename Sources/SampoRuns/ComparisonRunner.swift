@@ -85,7 +85,7 @@ public enum ComparisonRunner {
         let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: 1, seed: cell.seed, jobs: jobs)
         let result = job.run()
         let ok = result.failedRuns.isEmpty
-        let quality = ok ? SampleQuality(points: result.draws.points(), target: target) : SampleQuality()
+        let quality = ok ? SampleQuality(draws: result.draws, chains: Array(0..<result.draws.chains), target: target) : SampleQuality()
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations + pilotCalls)
         var v: [String: Double?] = [
             "step_size": nil, "chains": 1, "steps": Double(job.sampler.particles), "grad_evals": oracle,

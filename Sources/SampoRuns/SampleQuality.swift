@@ -68,46 +68,35 @@ public struct SampleQuality: Sendable {
             return 0
         }
         func evenlyThinned(cap: Int) -> [[Double]] {
-            let count = total > cap && cap > 0 ? cap : total
-            return (0..<count).map { i in
-                let k = count == total ? i : Int(Double(i) * Double(total) / Double(cap))
+            Distances.evenlyThinnedIndices(count: total, cap: cap).map { k in
                 let o = offset(k)
                 return draws.withValues { Array($0[o..<(o + d)]) }
             }
         }
-        do {
-            func forEachPoint(_ body: (UnsafePointer<Double>) -> Void) {
-                for c in chains {
-                    draws.forEachBlock(chain: c) { block in
-                        for row in stride(from: 0, to: block.count, by: d) { body(block.baseAddress! + row) }
-                    }
+        func forEachPoint(_ body: (UnsafePointer<Double>) -> Void) {
+            for c in chains {
+                draws.forEachBlock(chain: c) { block in
+                    for row in stride(from: 0, to: block.count, by: d) { body(block.baseAddress! + row) }
                 }
             }
-            var mean = [Double](repeating: 0, count: d)
-            forEachPoint { p in for j in 0..<d { mean[j] += p[j] } }
-            for j in 0..<d { mean[j] /= Double(total) }
-            if let m = target.moments.mean {
-                let e = zip(mean, m).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-                if e.isFinite { meanError = e } else { unavailable.append(("mean error", "not finite (the draws are too large)")) }
+        }
+        let mean = SampleMoments.mean(count: total, dimension: d, visit: forEachPoint)
+        if let m = target.moments.mean {
+            let e = SampleMoments.distance(mean, m)
+            if e.isFinite { meanError = e } else { unavailable.append(("mean error", "not finite (the draws are too large)")) }
+        }
+        if let exact = target.moments.covariance, total > 1 {
+            let cov = SampleMoments.covariance(count: total, mean: mean, visit: forEachPoint)
+            let e = SampleMoments.distance(cov, exact)
+            if e.isFinite { covarianceError = e } else { unavailable.append(("cov error", "not finite (the draws are too large)")) }
+        }
+        if let mixture = target.density as? any MixtureModes {
+            var counts = [Int](repeating: 0, count: mixture.weights.count)
+            forEachPoint { p in
+                let l = mixture.mostResponsibleComponent(at: p)
+                if l >= 0 && l < counts.count { counts[l] += 1 }
             }
-            if let exact = target.moments.covariance, total > 1 {
-                var cov = [Double](repeating: 0, count: d * d)
-                forEachPoint { p in
-                    for a in 0..<d { for b in 0...a { cov[a * d + b] += (p[a] - mean[a]) * (p[b] - mean[b]) } }
-                }
-                let n1 = Double(total - 1)
-                for a in 0..<d { for b in 0...a { cov[a * d + b] /= n1; cov[b * d + a] = cov[a * d + b] } }
-                let e = zip(cov, exact).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-                if e.isFinite { covarianceError = e } else { unavailable.append(("cov error", "not finite (the draws are too large)")) }
-            }
-            if let mixture = target.density as? any MixtureModes {
-                var counts = [Int](repeating: 0, count: mixture.weights.count)
-                forEachPoint { p in
-                    let l = mixture.mostResponsibleComponent(at: p)
-                    if l >= 0 && l < counts.count { counts[l] += 1 }
-                }
-                modeWeightTV = Distances.modeWeightTV(counts: counts, weights: mixture.weights, total: total)
-            }
+            modeWeightTV = Distances.modeWeightTV(counts: counts, weights: mixture.weights, total: total)
         }
         guard distances else { return }
         let small = evenlyThinned(cap: Self.quadraticCap)

@@ -123,7 +123,7 @@ struct SampleCommand: ParsableCommand {
         say("  density evaluations    \(counts.densityEvaluations)")
         say("  wall time              \(String(format: "%.3f", result.wallSeconds)) s")
         if !ok.isEmpty {
-            for line in SampleQuality(points: result.draws.points(chains: ok), target: loaded).lines { say("  " + line) }
+            for line in SampleQuality(draws: result.draws, chains: ok, target: loaded).lines { say("  " + line) }
         }
         if ok.isEmpty { throw SampoError.runtime("every run failed") }
     }

@@ -31,8 +31,7 @@ public final class DrawsStorage: @unchecked Sendable {
         count = values.count
         mappedBytes = 0
         base = .allocate(capacity: max(count, 1))
-        base.initialize(repeating: 0, count: max(count, 1))
-        values.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: count) }
+        if values.isEmpty { base.initialize(to: 0) } else { values.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: count) } }
     }
 
     public var isFileBacked: Bool { mappedBytes > 0 }
@@ -44,11 +43,7 @@ public final class DrawsStorage: @unchecked Sendable {
     /// Hands the whole pages inside `count` doubles from `offset` back to the file (no-op on the heap).
     public func release(offset: Int, count n: Int) {
         guard mappedBytes > 0, n > 0 else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let first = (offset * 8 + page - 1) / page * page
-        let last = (offset + n) * 8 / page * page
-        guard last > first else { return }
-        madvise(UnsafeMutableRawPointer(base) + first, last - first, MADV_DONTNEED)
+        ResidentPages.release(base + offset, byteCount: n * MemoryLayout<Double>.stride)
     }
 
     /// An unlinked file in the temporary folder, with its blocks reserved up front (a full disk is

@@ -65,18 +65,18 @@ public struct ChainFiles: Sendable {
                     throw .badFile(path: f.path, "column 'chain', data row \(start + 1): expected a chain number (1, 2, …), found \(id)")
                 }
                 guard seen.insert(id).inserted else {
-                    throw .badFile(path: f.path, "chain \(id < 1e15 ? String(Int(id)) : DrawsCSV.format(id)) reappears at data row \(start + 1) after other chains began: rows must be grouped by chain (sorted by chain, then draw)")
+                    throw .badFile(path: f.path, "chain \(number(id)) reappears at data row \(start + 1) after other chains began: rows must be grouped by chain (sorted by chain, then draw)")
                 }
                 var stop = start
                 while stop < f.rowCount && f[stop, chainCol] == id { stop += 1 }
                 chains.append(paramCols.map { col in (start..<stop).map { f[$0, col] } })
-                labels.append((files.count > 1 ? "\(f.path) " : "") + "chain \(id < 1e15 ? String(Int(id)) : DrawsCSV.format(id))")
+                labels.append((files.count > 1 ? "\(f.path) " : "") + "chain \(number(id))")
                 diverged.append(divergedIDs.contains(id))
                 start = stop
             }
             // Chains that diverged during warm-up have no rows at all.
             for id in divergedIDs.subtracting(seen).sorted() {
-                noRows.append((files.count > 1 ? "\(f.path) " : "") + "chain \(id < 1e15 && id >= 0 ? String(Int(id)) : DrawsCSV.format(id)) (diverged; no draws)")
+                noRows.append((files.count > 1 ? "\(f.path) " : "") + "chain \(number(id)) (diverged; no draws)")
             }
         }
         // Summarise the complete chains, as `sample --summary` does, and say which were left out.
@@ -95,6 +95,11 @@ public struct ChainFiles: Sendable {
         var set = try assemble(.sampo, names: names, chains: kept, sources: files.map(\.path), divergences: nil, accept: nil)
         set.leftOut = leftOut
         return set
+    }
+
+    /// A chain number as the file has it (2, not 2.0), whatever its size.
+    private static func number(_ id: Double) -> String {
+        abs(id) < 1e15 && id.rounded() == id ? String(Int(id)) : DrawsCSV.format(id)
     }
 
     private static func readStan(_ files: [NumericCSV]) throws(SampoError) -> ChainFiles {

@@ -46,7 +46,7 @@ public enum DrawsCSV {
                     appendInteger(i, to: &out)
                     for j in 0..<d {
                         out.append(0x2C)
-                        out.append(contentsOf: block[row + j].description.utf8)
+                        out.append(contentsOf: format(block[row + j]).utf8)
                     }
                     out.append(0x0A)
                     if out.count >= 1 << 20 {

@@ -86,7 +86,6 @@ public struct NumericCSV: Sendable {
             Piece(start: bounds[k].0, stop: k + 1 < bounds.count ? bounds[k + 1].0 : end, line: bounds[k].1)
         }
         var cells: [Double] = []
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         for batch in stride(from: 0, to: pieces.count, by: cores) {
             let batchPieces = Array(pieces[batch..<min(pieces.count, batch + cores)])
             let results = Parallel.map(count: batchPieces.count) { k in
@@ -99,10 +98,8 @@ public struct NumericCSV: Sendable {
                 cells += chunk.cells
                 comments += chunk.comments
             }
-            if releaseAsRead, let last = batchPieces.last {
-                let from = (Int(bitPattern: batchPieces[0].start) + page - 1) / page * page
-                let to = Int(bitPattern: last.stop) / page * page
-                if to > from { madvise(UnsafeMutableRawPointer(bitPattern: from), to - from, MADV_DONTNEED) }
+            if releaseAsRead, let first = batchPieces.first, let last = batchPieces.last {
+                ResidentPages.release(first.start, byteCount: last.stop - first.start)
             }
         }
         return NumericCSV(path: path, header: names, cells: cells, comments: comments)

@@ -34,19 +34,10 @@ public final class OutputFile {
     deinit { abandon() }
 
     /// Appends bytes; flushes to disk when the buffer is full.
-    @inlinable
     public func append<S: Sequence>(_ bytes: S) throws(SampoError) where S.Element == UInt8 {
-        appendWithoutFlush(bytes)
-        if bufferIsFull { try flush() }
-    }
-
-    public func append(_ text: String) throws(SampoError) { try append(text.utf8) }
-
-    @usableFromInline func appendWithoutFlush<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
         buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushSize { try flush() }
     }
-
-    @usableFromInline var bufferIsFull: Bool { buffer.count >= Self.flushSize }
 
     public func flush() throws(SampoError) {
         let failure: Int32? = buffer.withUnsafeBytes { raw -> Int32? in

@@ -124,7 +124,7 @@ private struct TOMLReader {
             if peek() == UInt8(ascii: "[") {
                 current = try header(root)
             } else {
-                try keyValue(into: current)
+                try keyValue(into: current, depth: 0)
             }
             skipSpaces()
             skipComment()
@@ -178,12 +178,13 @@ private struct TOMLReader {
         }
     }
 
-    mutating func keyValue(into table: TableNode) throws(TOMLSyntaxError) {
+    /// `key = value` into `table` (a document table or an inline table being read).
+    mutating func keyValue(into table: TableNode, depth: Int) throws(TOMLSyntaxError) {
         let path = try key()
         skipSpaces()
         try expect("=", "'=' after the key")
         skipSpaces()
-        let v = try value(depth: 0)
+        let v = try value(depth: depth)
         var node = table
         for part in path.dropLast() {
             switch node.entries[part] {
@@ -264,25 +265,7 @@ private struct TOMLReader {
         if peek() == UInt8(ascii: "}") { pos += 1; return .table(node.table()) }
         while true {
             skipSpaces()
-            let path = try key()
-            skipSpaces()
-            try expect("=", "'=' after the key")
-            skipSpaces()
-            let v = try value(depth: depth + 1)
-            var target = node
-            for part in path.dropLast() {
-                switch target.entries[part] {
-                case nil:
-                    let child = TableNode(.dotted)
-                    target.set(part, .table(child))
-                    target = child
-                case .table(let child) where child.origin == .dotted: target = child
-                default: throw fail("the dotted key \(path.joined(separator: ".")) extends '\(part)', which is already defined")
-                }
-            }
-            let last = path[path.count - 1]
-            guard target.entries[last] == nil else { throw fail("key '\(path.joined(separator: "."))' is defined twice") }
-            target.set(last, .value(v))
+            try keyValue(into: node, depth: depth + 1)
             skipSpaces()
             if peek() == UInt8(ascii: ",") { pos += 1; continue }
             try expect("}", "',' or '}' in an inline table (inline tables stay on one line)")
