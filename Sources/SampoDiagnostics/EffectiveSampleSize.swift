@@ -17,23 +17,24 @@ public enum EffectiveSampleSize {
         // first `shortLags` lags, and fall back to the FFT of the whole series when that is not enough.
         let shortLags = min(n, 16)
         let short = chains.map { Autocovariance.direct($0, lags: shortLags) }
-        if case .done(let ess) = sequence(acov: short, available: shortLags, chains: chains) { return ess }
+        let means = chains.map { $0.reduce(0, +) / Double(n) }
+        if case .done(let ess) = sequence(acov: short, available: shortLags, chainMeans: means, length: n) { return ess }
         // Long chains: one transform per core (each chain's is independent, so the result is the same).
         let perChain: [Result<[Double], SampoError>] = n >= 100_000
             ? Parallel.map(count: m) { c in Result { () throws(SampoError) in try Autocovariance.compute(chains[c]) } }
             : chains.map { c in Result { () throws(SampoError) in try Autocovariance.compute(c) } }
         var full: [[Double]] = []
         for r in perChain { full.append(try r.get()) }
-        if case .done(let ess) = sequence(acov: full, available: n, chains: chains) { return ess }
+        if case .done(let ess) = sequence(acov: full, available: n, chainMeans: means, length: n) { return ess }
         return nil
     }
 
-    private enum Outcome { case done(Double?), needMoreLags }
+    enum Outcome { case done(Double?), needMoreLags }
 
-    /// Geyer's truncated sum given acov(0..<available) of every chain.
-    private static func sequence(acov: [[Double]], available: Int, chains: [[Double]]) -> Outcome {
-        let m = chains.count, n = chains[0].count
-        let chainMeans = chains.map { $0.reduce(0, +) / Double(n) }
+    /// Geyer's truncated sum given acov(0..<available) of every chain (each of `length` draws, with
+    /// the given means); `.needMoreLags` when the sequence has not stopped within `available` lags.
+    static func sequence(acov: [[Double]], available: Int, chainMeans: [Double], length n: Int) -> Outcome {
+        let m = chainMeans.count
         let nd = Double(n)
         func meanAcov(_ t: Int) -> Double { acov.reduce(0) { $0 + $1[t] } / Double(m) }
         let meanVar = meanAcov(0) * nd / (nd - 1)
@@ -43,7 +44,7 @@ public enum EffectiveSampleSize {
             varPlus += chainMeans.reduce(0) { $0 + ($1 - grand) * ($1 - grand) } / Double(m - 1)
         }
 
-        var rho = [Double](repeating: 0, count: n)
+        var rho = [Double](repeating: 0, count: min(n, available + 2))
         var rhoEven = 1.0
         var rhoOdd = 1 - (meanVar - meanAcov(1)) / varPlus
         rho[0] = rhoEven

@@ -81,8 +81,9 @@ public struct ParameterSummary: Sendable, Equatable {
 
 /// Summaries of every coordinate of a set of draws.
 public enum DrawsSummary {
-    /// Above this many draws per parameter, parameters are summarised one at a time: a summary
-    /// holds several copies of its parameter's draws, and long runs must not hold them for all cores.
+    /// Above this many draws per parameter, parameters are summarised one at a time and in bounded
+    /// memory (`ParameterSummary(parameter:series:)`): the in-memory computation holds several
+    /// copies of its parameter's draws, and long runs must not hold them at all.
     public static let sequentialAbove = 4_000_000
 
     /// The chains that hold all their draws: a chain that diverged stopped early and is left out
@@ -97,6 +98,14 @@ public enum DrawsSummary {
         let chains = selected ?? completeChains(draws)
         guard !chains.isEmpty else { throw .runtime("no chain holds all its draws (every chain diverged); nothing to summarise") }
         let perParameter = chains.reduce(0) { $0 + draws.recorded[$1] }
+        if perParameter > sequentialAbove, chains.allSatisfy({ draws.recorded[$0] == draws.capacity }) {
+            var out: [ParameterSummary] = []
+            for j in 0..<draws.dimension {
+                out.append(try ParameterSummary(parameter: names?[j] ?? "x\(j + 1)",
+                                                series: ParameterSeries(draws: draws, chains: chains, coordinate: j)))
+            }
+            return out
+        }
         return try summarize(count: draws.dimension, inParallel: perParameter <= sequentialAbove) { j in
             (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
         }
@@ -108,7 +117,13 @@ public enum DrawsSummary {
                                  parameter: @Sendable (Int) -> (String, [[Double]])) throws(SampoError) -> [ParameterSummary] {
         let one: @Sendable (Int) -> Result<ParameterSummary, SampoError> = { j in
             let (name, chains) = parameter(j)
-            return Result { () throws(SampoError) in try ParameterSummary(parameter: name, chains: chains) }
+            return Result { () throws(SampoError) in
+                // Long chains of equal length: the bounded-memory computation (same statistics).
+                if !inParallel, let n = chains.first?.count, chains.allSatisfy({ $0.count == n }) {
+                    return try ParameterSummary(parameter: name, series: ParameterSeries(chains))
+                }
+                return try ParameterSummary(parameter: name, chains: chains)
+            }
         }
         let results = inParallel ? Parallel.map(count: count, one) : (0..<count).map(one)
         var out: [ParameterSummary] = []

@@ -34,6 +34,11 @@ public enum RadixSort {
         return idx.map(Int.init)
     }
 
+    /// Sorts `keys` in place (stable), applying the same permutation to `payload`.
+    static func sort(_ keys: inout [UInt64], carrying payload: inout [Int32]) {
+        sort(&keys, payload: &payload, carry: true)
+    }
+
     private static func sort(_ keys: inout [UInt64], payload: inout [Int32], carry: Bool) {
         let n = keys.count
         guard n > 1 else { return }

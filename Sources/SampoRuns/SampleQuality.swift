@@ -68,34 +68,63 @@ public struct SampleQuality: Sendable {
             return 0
         }
         func evenlyThinned(cap: Int) -> [[Double]] {
-            Distances.evenlyThinnedIndices(count: total, cap: cap).map { k in
+            // Reading scattered points maps their neighbours too (the kernel's fault-around, 64 kB):
+            // each point's window goes back at once, or a long run's draws enter the resident set.
+            let window = 8192
+            return Distances.evenlyThinnedIndices(count: total, cap: cap).map { k in
                 let o = offset(k)
-                return draws.withValues { Array($0[o..<(o + d)]) }
+                let point = draws.withValues { Array($0[o..<(o + d)]) }
+                let start = o / window * window
+                draws.storage.release(offset: start, count: min(window + d, draws.storage.count - start))
+                return point
             }
         }
-        func forEachPoint(_ body: (UnsafePointer<Double>) -> Void) {
-            for c in chains {
-                draws.forEachBlock(chain: c) { block in
-                    for row in stride(from: 0, to: block.count, by: d) { body(block.baseAddress! + row) }
+        // Sums over each chain on all cores, added in chain order (the result does not depend on
+        // the cores): long runs read their draws twice, for the mean, then the covariance and modes.
+        let mixture = target.density as? any MixtureModes
+        let wantCovariance = target.moments.covariance != nil && total > 1
+        let sums = Parallel.map(count: chains.count) { i -> [Double] in
+            var s = [Double](repeating: 0, count: d)
+            draws.forEachBlock(chain: chains[i]) { block in
+                for row in stride(from: 0, to: block.count, by: d) { for j in 0..<d { s[j] += block[row + j] } }
+            }
+            return s
+        }
+        var pooled = [Double](repeating: 0, count: d)
+        for s in sums { for j in 0..<d { pooled[j] += s[j] } }
+        let mean = pooled.map { $0 / Double(total) }
+        let modes = mixture?.weights.count ?? 0
+        let second = Parallel.map(count: chains.count) { i -> (cov: [Double], counts: [Int]) in
+            var cov = [Double](repeating: 0, count: wantCovariance ? d * d : 0)
+            var counts = [Int](repeating: 0, count: modes)
+            draws.forEachBlock(chain: chains[i]) { block in
+                for row in stride(from: 0, to: block.count, by: d) {
+                    let p = block.baseAddress! + row
+                    if wantCovariance {
+                        for a in 0..<d { for b in 0...a { cov[a * d + b] += (p[a] - mean[a]) * (p[b] - mean[b]) } }
+                    }
+                    if let mixture {
+                        let l = mixture.mostResponsibleComponent(at: p)
+                        if l >= 0 && l < modes { counts[l] += 1 }
+                    }
                 }
             }
+            return (cov, counts)
         }
-        let mean = SampleMoments.mean(count: total, dimension: d, visit: forEachPoint)
         if let m = target.moments.mean {
             let e = SampleMoments.distance(mean, m)
             if e.isFinite { meanError = e } else { unavailable.append(("mean error", "not finite (the draws are too large)")) }
         }
-        if let exact = target.moments.covariance, total > 1 {
-            let cov = SampleMoments.covariance(count: total, mean: mean, visit: forEachPoint)
+        if let exact = target.moments.covariance, wantCovariance {
+            var cov = [Double](repeating: 0, count: d * d)
+            for part in second { for k in 0..<(d * d) { cov[k] += part.cov[k] } }
+            for a in 0..<d { for b in 0...a { cov[a * d + b] /= Double(total - 1); cov[b * d + a] = cov[a * d + b] } }
             let e = SampleMoments.distance(cov, exact)
             if e.isFinite { covarianceError = e } else { unavailable.append(("cov error", "not finite (the draws are too large)")) }
         }
-        if let mixture = target.density as? any MixtureModes {
-            var counts = [Int](repeating: 0, count: mixture.weights.count)
-            forEachPoint { p in
-                let l = mixture.mostResponsibleComponent(at: p)
-                if l >= 0 && l < counts.count { counts[l] += 1 }
-            }
+        if let mixture {
+            var counts = [Int](repeating: 0, count: modes)
+            for part in second { for l in 0..<modes { counts[l] += part.counts[l] } }
             modeWeightTV = Distances.modeWeightTV(counts: counts, weights: mixture.weights, total: total)
         }
         guard distances else { return }

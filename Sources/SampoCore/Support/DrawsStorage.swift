@@ -18,7 +18,7 @@ public final class DrawsStorage: @unchecked Sendable {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Double>.stride
         if bytes >= Self.fileBackedBytes, let mapped = Self.mapTemporaryFile(bytes: bytes) {
-            base = mapped
+            base = mapped.bindMemory(to: Double.self, capacity: bytes / 8)
             mappedBytes = bytes
         } else {
             base = .allocate(capacity: max(count, 1))
@@ -48,7 +48,7 @@ public final class DrawsStorage: @unchecked Sendable {
 
     /// An unlinked file in the temporary folder, with its blocks reserved up front (a full disk is
     /// then a fallback to the heap here, not a SIGBUS when a page is first written).
-    private static func mapTemporaryFile(bytes: Int) -> UnsafeMutablePointer<Double>? {
+    static func mapTemporaryFile(bytes: Int) -> UnsafeMutableRawPointer? {
         let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(dir)/.sampo-draws-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -58,6 +58,6 @@ public final class DrawsStorage: @unchecked Sendable {
         guard posix_fallocate(fd, 0, off_t(bytes)) == 0 else { return nil }
         let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
         guard let p, p != MAP_FAILED else { return nil }
-        return p.bindMemory(to: Double.self, capacity: bytes / 8)
+        return p
     }
 }

@@ -64,7 +64,7 @@ public protocol HasKnownMoments {
 }
 
 /// A mixture whose draws can be assigned to components (for mode-occupancy statistics).
-public protocol MixtureModes {
+public protocol MixtureModes: Sendable {
     var weights: [Double] { get }
     /// The component with the largest responsibility at x.
     func mostResponsibleComponent(at x: UnsafePointer<Double>) -> Int

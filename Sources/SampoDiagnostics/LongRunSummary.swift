@@ -1,0 +1,380 @@
+import SampoCore
+import CGSL
+
+/// The summary of one parameter of a long run, with the statistics of `ParameterSummary(parameter:chains:)`
+/// but in bounded memory: the pooled ranks of the rank-normalised diagnostics come from the split
+/// chains sorted one at a time (with their time indices) and merged, the sorted copies and ranks
+/// live in file-backed scratch, and each effective sample size takes the leading autocovariance
+/// lags by blocked FFTs, widening only when Geyer's sequence has not stopped. At any time about
+/// one split chain of the parameter is held in memory (a few times, while sorting).
+extension ParameterSummary {
+    /// Values are read in blocks of this many draws for the moments.
+    static let readBlock = 1 << 20
+
+    public init(parameter: String, series: ParameterSeries) throws(SampoError) {
+        GSL.configure()
+        let m = series.chains, n = series.length
+        guard m > 0, n > 0 else { throw .usage("parameter '\(parameter)': no draws") }
+        // Finite values, the largest magnitude and the sum, chain by chain.
+        var buffer = [Double](repeating: 0, count: min(n, Self.readBlock))
+        var sum = 0.0, largest = 0.0
+        for c in 0..<m {
+            var start = 0
+            while start < n {
+                let k = min(buffer.count, n - start)
+                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
+                for i in 0..<k {
+                    let v = buffer[i]
+                    guard v.isFinite else {
+                        throw .usage("parameter '\(parameter)': chain \(c + 1), draw \(start + i + 1) is \(v) (expected a finite number)")
+                    }
+                    largest = max(largest, abs(v)); sum += v
+                }
+                start += k
+            }
+        }
+        // As for arrays: statistics on the draws scaled by a power of two, scaled back.
+        if largest > 0, largest > 0x1p100 || largest < 0x1p-100 {
+            let k = min(max(-Int(largest.exponent), -1022), 1022)
+            let scale = Double(sign: .plus, exponent: k, significand: 1)
+            self = try ParameterSummary(parameter: parameter, series: series.scaled(by: scale))
+            let back = 1 / scale
+            mean *= back; q05 *= back; q50 *= back; q95 *= back
+            sd = sd.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            mcseMean = mcseMean.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            mcseSD = mcseSD.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            return
+        }
+        let total = Double(m * n)
+        let mu = sum / total
+        // Σ(θ − θ̄)² and Σ(θ − θ̄)⁴ in the same order as over a pooled copy.
+        var s2 = 0.0, s4 = 0.0
+        for c in 0..<m {
+            var start = 0
+            while start < n {
+                let k = min(buffer.count, n - start)
+                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
+                for i in 0..<k { let d = buffer[i] - mu; s2 += d * d }
+                start += k
+            }
+        }
+        for c in 0..<m {
+            var start = 0
+            while start < n {
+                let k = min(buffer.count, n - start)
+                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
+                for i in 0..<k { let d = buffer[i] - mu; s4 += (d * d) * (d * d) }
+                start += k
+            }
+        }
+        buffer = []
+        let pooledSD = m * n > 1 ? (s2 / Double(m * n - 1)).squareRoot() : .nan
+        self.parameter = parameter
+        mean = mu
+        sd = pooledSD.isFinite ? pooledSD : nil
+
+        guard n >= 4 else {
+            // Too short for split chains: quantiles only (the other statistics need ≥ 4 draws).
+            var all = [Double](repeating: 0, count: m * n)
+            all.withUnsafeMutableBufferPointer { p in
+                for c in 0..<m { series.load(c, 0, UnsafeMutableBufferPointer(rebasing: p[(c * n)..<((c + 1) * n)])) }
+            }
+            let q = Quantiles.of(all, probabilities: [0.05, 0.5, 0.95])
+            q05 = q[0]; q50 = q[1]; q95 = q[2]
+            return
+        }
+        let runs = SplitRuns(series: series)
+        let ranked = try runs.rankNormalised()
+        q05 = ranked.quantiles[0]; q50 = ranked.quantiles[1]; q95 = ranked.quantiles[2]
+
+        // ESS of the split chains of θ, (θ − θ̄)² and the tail indicators, read from the draws.
+        let (q05v, q95v) = (q05, q95)
+        let essMean = try runs.geyer { r, out in runs.load(r, out) }
+        mcseMean = essMean.map { pooledSD / $0.squareRoot() }
+        if let e = try runs.geyer({ r, out in runs.load(r, out); for i in out.indices { let d = out[i] - mu; out[i] = d * d } }) {
+            let ev = s2 / total, e4 = s4 / total
+            mcseSD = ev > 0 ? ((e4 - ev * ev) / e / ev / 4).squareRoot() : nil
+        }
+        var tail: Double?
+        for q in [q05v, q95v] {
+            guard let e = try runs.geyer({ r, out in runs.load(r, out); for i in out.indices { out[i] = out[i] <= q ? 1 : 0 } }) else {
+                tail = nil; break
+            }
+            tail = min(tail ?? e, e)
+        }
+        essTail = tail
+        essBulk = ranked.essBulk
+        if let bulk = ranked.rhatBulk, let folded = ranked.rhatFolded { rhat = max(bulk, folded) }
+    }
+}
+
+/// The 2m split chains of a parameter (first and last ⌊n/2⌋ draws of each chain) and the
+/// computations over them that need pooled ranks.
+struct SplitRuns: Sendable {
+    let series: ParameterSeries
+    /// Draws per split chain, and split chains.
+    let half: Int, count: Int
+
+    /// Lags the last ESS of this parameter needed: the next series starts there (the series of
+    /// one parameter have similar autocorrelation times), saving transforms that would come up short.
+    let lagHint = LagHint()
+    final class LagHint: @unchecked Sendable { var value = 2048 }
+
+    init(series: ParameterSeries) {
+        self.series = series
+        half = series.length / 2
+        count = 2 * series.chains
+    }
+
+    /// Split chain `r` into `out` (`half` values).
+    func load(_ r: Int, _ out: UnsafeMutableBufferPointer<Double>) {
+        series.load(r / 2, r % 2 == 0 ? 0 : series.length - half, out)
+    }
+
+    /// Geyer ESS of the split chains as `fill` produces them (Stan's multi-chain formula). The
+    /// autocovariances start with the leading 2 048 lags (or as many as the previous series
+    /// needed) and widen eightfold while the sequence has not stopped, up to the whole chain.
+    /// The value does not depend on the lags computed, only the rounding of the transforms.
+    func geyer(_ fill: @escaping @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) throws(SampoError) -> Double? {
+        let h = half
+        guard h >= 2 else { return nil }
+        var lags = min(h, lagHint.value)
+        defer { lagHint.value = lags }
+        while true {
+            let whole = lags >= h, leading = lags
+            let task: @Sendable (Int) -> Result<(mean: Double, lo: Double, hi: Double, acov: [Double]), SampoError> = { r in
+                var values = [Double](repeating: 0, count: h)
+                values.withUnsafeMutableBufferPointer { fill(r, $0) }
+                var s = 0.0, lo = Double.infinity, hi = -Double.infinity
+                for v in values { s += v; lo = min(lo, v); hi = max(hi, v) }
+                let mean = s / Double(h)
+                return Result { () throws(SampoError) in
+                    let acov = whole ? try Autocovariance.compute(values)
+                        : try values.withUnsafeBufferPointer { p throws(SampoError) in try Autocovariance.leading(p, mean: mean, lags: leading) }
+                    return (mean, lo, hi, acov)
+                }
+            }
+            // The whole-chain transform holds several copies of a chain: one chain at a time when long.
+            let results = whole && h > 1 << 22 ? (0..<count).map(task) : Parallel.map(count: count, task)
+            var acov: [[Double]] = [], means: [Double] = []
+            var lo = Double.infinity, hi = -Double.infinity
+            for r in results {
+                let v = try r.get()
+                acov.append(v.acov); means.append(v.mean); lo = min(lo, v.lo); hi = max(hi, v.hi)
+            }
+            if hi - lo < 1e-15 { return Double(count * h) }
+            switch EffectiveSampleSize.sequence(acov: acov, available: whole ? h : lags, chainMeans: means, length: h) {
+            case .done(let ess): return ess
+            case .needMoreLags: lags = min(h, lags * 8)
+            }
+        }
+    }
+
+    struct Ranked {
+        var quantiles: [Double]
+        var essBulk: Double?
+        var rhatBulk: Double?
+        var rhatFolded: Double?
+    }
+
+    /// Pooled quantiles of the whole chains, bulk-ESS of the rank-normalised split chains and the
+    /// R̂ of the rank-normalised split chains of θ and of |θ − median|.
+    func rankNormalised() throws(SampoError) -> Ranked {
+        let h = half, total = count * h
+        guard h <= Int(Int32.max) else {
+            throw .runtime("chains of \(series.length) draws are too long to rank (at most \(2 * Int(Int32.max)))")
+        }
+        let keys = ScratchBuffer<UInt64>(count: total)
+        let order = ScratchBuffer<Int32>(count: total)
+        let ranks = ScratchBuffer<Double>(count: total)
+        // Each split chain sorted with the time index of every value.
+        for r in 0..<count {
+            var values = [Double](repeating: 0, count: h)
+            values.withUnsafeMutableBufferPointer { load(r, $0) }
+            // −0 and +0 are one value (a tie), as the in-memory ranks compare them.
+            var k = values.map { RadixSort.key($0 + 0) }
+            values = []
+            var idx = (0..<Int32(h)).map { $0 }
+            RadixSort.sort(&k, carrying: &idx)
+            k.withUnsafeBufferPointer { (keys.base + r * h).update(from: $0.baseAddress!, count: h) }
+            idx.withUnsafeBufferPointer { (order.base + r * h).update(from: $0.baseAddress!, count: h) }
+            keys.release(offset: r * h, count: h)
+            order.release(offset: r * h, count: h)
+        }
+        // The middle draw of each chain of odd length counts for the quantiles only.
+        var middle: [UInt64] = []
+        if series.length % 2 == 1 {
+            var one = [0.0]
+            for c in 0..<series.chains {
+                one.withUnsafeMutableBufferPointer { series.load(c, h, $0) }
+                middle.append(RadixSort.key(one[0] + 0))
+            }
+            middle.sort()
+        }
+        let all = total + middle.count
+        let probabilities = [0.05, 0.5, 0.95]
+        var wanted: [Int] = []
+        for p in probabilities {
+            let lhs = Int(p * Double(all - 1))
+            wanted.append(lhs)
+            if lhs + 1 < all { wanted.append(lhs + 1) }
+        }
+        let at = Self.mergeRanks(keys: keys, runs: count, length: h, extra: middle, ranks: ranks, wanted: Set(wanted))
+        // GSL's type-7 interpolation between order statistics.
+        let quantiles = probabilities.map { p -> Double in
+            let index = p * Double(all - 1), lhs = Int(index), delta = index - Double(lhs)
+            guard lhs + 1 < all else { return at[lhs]! }
+            return (1 - delta) * at[lhs]! + delta * at[lhs + 1]!
+        }
+        let median = quantiles[1]
+        let s = Double(total)
+
+        // z-scores back in time order (in place of the ranks), and their R̂ moments.
+        let bulkMoments = Parallel.map(count: count) { r -> (Double, Double) in
+            var z = [Double](repeating: 0, count: h)
+            let rk = ranks.base + r * h, ix = order.base + r * h
+            for j in 0..<h { z[Int(ix[j])] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
+            z.withUnsafeBufferPointer { rk.update(from: $0.baseAddress!, count: h) }
+            ranks.release(offset: r * h, count: h)
+            order.release(offset: r * h, count: h)
+            return Self.meanAndVariance(z)
+        }
+        let essBulk = try geyer { r, out in
+            out.baseAddress!.update(from: ranks.base + r * h, count: h)
+            ranks.release(offset: r * h, count: h)
+        }
+
+        // |θ − median| sorted within each split chain: the sorted draws fold into two ascending
+        // runs (below the median, read backwards, and from it up), merged.
+        _ = Parallel.map(count: count) { r in
+            let k = keys.base + r * h
+            var split = 0, upper = h
+            while split < upper {
+                let mid = (split + upper) / 2
+                if RadixSort.value(k[mid]) < median { split = mid + 1 } else { upper = mid }
+            }
+            var folded = [UInt64](repeating: 0, count: h)
+            var below = split - 1, above = split
+            for j in 0..<h {
+                let fb = below >= 0 ? abs(RadixSort.value(k[below]) - median) : .infinity
+                let fa = above < h ? abs(RadixSort.value(k[above]) - median) : .infinity
+                if fb <= fa { folded[j] = RadixSort.key(fb); below -= 1 } else { folded[j] = RadixSort.key(fa); above += 1 }
+            }
+            folded.withUnsafeBufferPointer { k.update(from: $0.baseAddress!, count: h) }
+            keys.release(offset: r * h, count: h)
+        }
+        _ = Self.mergeRanks(keys: keys, runs: count, length: h, extra: [], ranks: ranks, wanted: [])
+        let foldedMoments = Parallel.map(count: count) { r -> (Double, Double) in
+            let rk = ranks.base + r * h
+            let z = (0..<h).map { gsl_cdf_ugaussian_Pinv((rk[$0] - 0.375) / (s + 0.25)) }
+            ranks.release(offset: r * h, count: h)
+            return Self.meanAndVariance(z)
+        }
+        return Ranked(quantiles: quantiles, essBulk: essBulk,
+                      rhatBulk: Self.rhat(bulkMoments, length: h), rhatFolded: Self.rhat(foldedMoments, length: h))
+    }
+
+    /// Mean and variance (divisor n − 1) of a split chain.
+    static func meanAndVariance(_ x: [Double]) -> (Double, Double) {
+        let n = Double(x.count)
+        let mean = x.reduce(0, +) / n
+        return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1))
+    }
+
+    /// `RHat.basic` from each split chain's mean and variance.
+    static func rhat(_ moments: [(Double, Double)], length h: Int) -> Double? {
+        let m = Double(moments.count), nd = Double(h)
+        guard moments.count >= 2, h >= 2 else { return nil }
+        let grand = moments.reduce(0) { $0 + $1.0 } / m
+        let b = nd * moments.reduce(0) { $0 + ($1.0 - grand) * ($1.0 - grand) } / (m - 1)
+        let w = moments.reduce(0) { $0 + $1.1 } / m
+        guard w > 0 else { return nil }
+        let r = ((b / w + nd - 1) / nd).squareRoot()
+        return r.isFinite ? r : nil
+    }
+
+    /// Merges the sorted runs (`runs` × `length` keys, run r at r·length) with the sorted `extra`
+    /// keys, writing each run key's pooled average rank (1-based, ties share the mean of their
+    /// ranks; `extra` keys are not ranked) at the same place in `ranks`. Returns the values at the
+    /// `wanted` positions of the merged order (extra keys included).
+    static func mergeRanks(keys: ScratchBuffer<UInt64>, runs: Int, length h: Int, extra: [UInt64],
+                           ranks: ScratchBuffer<Double>, wanted: Set<Int>) -> [Int: Double] {
+        // Heads of exhausted runs are UInt64.max, above the key of every finite value.
+        let pos = UnsafeMutablePointer<Int>.allocate(capacity: runs)
+        let head = UnsafeMutablePointer<UInt64>.allocate(capacity: runs)
+        let released = UnsafeMutablePointer<Int>.allocate(capacity: runs)
+        defer { pos.deallocate(); head.deallocate(); released.deallocate() }
+        for r in 0..<runs { pos[r] = 0; released[r] = 0; head[r] = h > 0 ? keys.base[r * h] : .max }
+        let keyBase = keys.base, rankBase = ranks.base
+        var e = 0, ranked = 0, merged = 0
+        var found: [Int: Double] = [:]
+        let targets = wanted.sorted() + [Int.max]
+        var nextTarget = 0
+        let total = runs * h + extra.count
+        let releaseEvery = 1 << 20
+        /// Records the merged positions merged ..< end, all holding key k, that are wanted.
+        func note(_ end: Int, _ k: UInt64) {
+            while targets[nextTarget] < end { found[targets[nextTarget]] = RadixSort.value(k); nextTarget += 1 }
+        }
+        func advance(_ r: Int, to j: Int) {
+            pos[r] = j
+            head[r] = j < h ? keyBase[r * h + j] : .max
+            if j - released[r] >= releaseEvery || j == h {
+                keys.release(offset: r * h + released[r], count: j - released[r])
+                ranks.release(offset: r * h + released[r], count: j - released[r])
+                released[r] = j
+            }
+        }
+        while merged < total {
+            let extraHead = e < extra.count ? extra[e] : UInt64.max
+            // The smallest head and the next smallest key, without branches (the order of the
+            // runs' heads is random, so branches would mispredict on nearly every key).
+            var k = head[0], smallest = 0
+            for r in 1..<runs {
+                let v = head[r], lower = v < k
+                k = lower ? v : k
+                smallest = lower ? r : smallest
+            }
+            var second = extraHead
+            for r in 0..<runs { second = min(second, r == smallest ? UInt64.max : head[r]) }
+            if k < second {
+                // One run holds the smallest key: take its keys below every other head in one go.
+                let base = keyBase + smallest * h, out = rankBase + smallest * h
+                var j = pos[smallest]
+                while j < h && base[j] < second {
+                    let key = base[j]
+                    var g = 1
+                    while j + g < h && base[j + g] == key { g += 1 }
+                    let average = Double(ranked) + Double(g + 1) / 2
+                    for i in j..<(j + g) { out[i] = average }
+                    if targets[nextTarget] < merged + g { note(merged + g, key) }
+                    merged += g; ranked += g; j += g
+                }
+                advance(smallest, to: j)
+                continue
+            }
+            // A tie across runs (or with the extra keys): its span in every run and among the extra keys.
+            k = min(k, extraHead)
+            var group = 0
+            for r in 0..<runs where pos[r] < h && head[r] == k {
+                var j = pos[r] + 1
+                let base = keyBase + r * h
+                while j < h && base[j] == k { j += 1 }
+                group += j - pos[r]
+            }
+            var extraGroup = 0
+            while e + extraGroup < extra.count && extra[e + extraGroup] == k { extraGroup += 1 }
+            let average = Double(ranked) + Double(group + 1) / 2
+            for r in 0..<runs where pos[r] < h && head[r] == k {
+                let base = keyBase + r * h, out = rankBase + r * h
+                var j = pos[r]
+                while j < h && base[j] == k { out[j] = average; j += 1 }
+                advance(r, to: j)
+            }
+            note(merged + group + extraGroup, k)
+            merged += group + extraGroup; ranked += group; e += extraGroup
+        }
+        return found
+    }
+}
+

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+import Sampo
+
+/// The bounded-memory summary of long runs must give the statistics of the in-memory one.
+final class LongRunSummaryTests: XCTestCase {
+    private func ar1(chains: Int, length: Int, rho: Double, seed: UInt64, offsets: [Double] = []) -> [[Double]] {
+        let rng = RandomStream(seed: seed)
+        return (0..<chains).map { c in
+            var v = 0.0
+            let shift = c < offsets.count ? offsets[c] : 0
+            return (0..<length).map { _ in v = rho * v + rng.normal(); return v + shift }
+        }
+    }
+
+    private func assertSame(_ a: ParameterSummary, _ b: ParameterSummary, _ label: String,
+                            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.parameter, b.parameter)
+        for (name, x, y) in zip3(ParameterSummary.columns.dropFirst(), a.values, b.values) {
+            guard let x, let y else {
+                XCTAssertTrue(x == nil && y == nil, "\(label) \(name): \(String(describing: x)) vs \(String(describing: y))", file: file, line: line)
+                continue
+            }
+            XCTAssertEqual(x, y, accuracy: 1e-9 * max(abs(x), 1e-300), "\(label) \(name)", file: file, line: line)
+        }
+    }
+
+    private func zip3<A: Sequence, B: Sequence, C: Sequence>(_ a: A, _ b: B, _ c: C) -> [(A.Element, B.Element, C.Element)] {
+        Array(zip(a, zip(b, c)).map { ($0.0, $0.1.0, $0.1.1) })
+    }
+
+    /// Odd and even lengths, short and long autocorrelations (ρ = 0.999 needs more than the
+    /// leading 2 048 lags), chains that disagree (R̂ > 1), ties and one chain.
+    func testAgreesWithInMemorySummary() throws {
+        let cases: [(String, [[Double]])] = [
+            ("iid odd", ar1(chains: 4, length: 20_001, rho: 0, seed: 1)),
+            ("rho 0.9", ar1(chains: 4, length: 30_000, rho: 0.9, seed: 2)),
+            ("rho 0.999", ar1(chains: 3, length: 40_000, rho: 0.999, seed: 3)),
+            ("shifted chains", ar1(chains: 4, length: 10_000, rho: 0.5, seed: 4, offsets: [0, 0, 0, 1])),
+            ("ties", ar1(chains: 4, length: 10_001, rho: 0.7, seed: 5).map { $0.map { ($0 * 4).rounded() / 4 } }),
+            ("one chain", ar1(chains: 1, length: 9_999, rho: 0.3, seed: 6)),
+            ("extreme", ar1(chains: 2, length: 5_000, rho: 0.2, seed: 7).map { $0.map { $0 * 1e300 } }),
+        ]
+        for (label, chains) in cases {
+            let inMemory = try ParameterSummary(parameter: "x", chains: chains)
+            let streamed = try ParameterSummary(parameter: "x", series: ParameterSeries(chains))
+            assertSame(inMemory, streamed, label)
+        }
+    }
+
+    /// With file-backed scratch and draws (threshold lowered) and summaries of `Draws` above the
+    /// one-at-a-time size, the rows are those of the in-memory computation.
+    func testFileBackedDrawsAndScratch() throws {
+        let saved = DrawsStorage.fileBackedBytes
+        DrawsStorage.fileBackedBytes = 1 << 16
+        defer { DrawsStorage.fileBackedBytes = saved }
+        let (m, n, d) = (4, 1_000_001, 2)
+        let chains0 = ar1(chains: m, length: n, rho: 0.8, seed: 9)
+        let chains1 = ar1(chains: m, length: n, rho: 0.3, seed: 10)
+        var values = [Double](repeating: 0, count: m * n * d)
+        for c in 0..<m { for i in 0..<n { values[(c * n + i) * d] = chains0[c][i]; values[(c * n + i) * d + 1] = chains1[c][i] } }
+        var draws = Draws(chains: m, capacity: n, dimension: d)
+        XCTAssertTrue(draws.storage.isFileBacked)
+        draws.withMutableValues { p in for k in 0..<values.count { p[k] = values[k] } }
+        draws.recorded = [Int](repeating: n, count: m)
+        XCTAssertGreaterThan(m * n, DrawsSummary.sequentialAbove)
+        let rows = try DrawsSummary.summarize(draws)
+        assertSame(rows[0], try ParameterSummary(parameter: "x1", chains: chains0), "x1")
+        assertSame(rows[1], try ParameterSummary(parameter: "x2", chains: chains1), "x2")
+    }
+
+    /// Blocked leading autocovariances equal the whole-series transform, lag for lag.
+    func testLeadingAutocovariance() throws {
+        for (n, lags) in [(1, 1), (5, 8), (1000, 16), (1001, 64), (4097, 1024)] {
+            let x = ar1(chains: 1, length: n, rho: 0.7, seed: UInt64(n))[0]
+            let whole = try Autocovariance.compute(x)
+            let mean = x.reduce(0, +) / Double(n)
+            let leading = try x.withUnsafeBufferPointer { try Autocovariance.leading($0, mean: mean, lags: lags) }
+            XCTAssertEqual(leading.count, min(n, lags))
+            for t in 0..<leading.count { XCTAssertEqual(leading[t], whole[t], accuracy: 1e-12 * max(1, abs(whole[0])), "n \(n) lag \(t)") }
+        }
+    }
+}
