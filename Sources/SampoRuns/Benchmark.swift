@@ -37,6 +37,11 @@ public enum Benchmark {
                 Case(name: "lau-gmm", sampler: "rwm", stepSize: 1.0, steps: 1_000_000, chains: 1),
                 Case(name: "bench-gmm50", sampler: "ula", stepSize: 0.02, steps: 200_000, chains: 1),
                 Case(name: "bench-gmm50", sampler: "mala", stepSize: 0.02, steps: 200_000, chains: cores),
+                // Formula targets against the built-ins they restate (same densities, same chains).
+                Case(name: "funnel", sampler: "mala", stepSize: 0.1, steps: 500_000, chains: 1),
+                Case(name: "funnel-expression", sampler: "mala", stepSize: 0.1, steps: 500_000, chains: 1),
+                Case(name: "rosenbrock", sampler: "mala", stepSize: 0.1, steps: 1_000_000, chains: 1),
+                Case(name: "rosenbrock-expression", sampler: "mala", stepSize: 0.1, steps: 1_000_000, chains: 1),
             ]
         }
         return out

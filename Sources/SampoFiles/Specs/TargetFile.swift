@@ -13,6 +13,7 @@ public enum TargetFile {
         ("laplace-mixture", { (f, notes) throws(SampoError) in try LaplaceMixtureSpec.build(f, notes: &notes) }),
         ("composite", { (f, notes) throws(SampoError) in try CompositeSpec.build(f, notes: &notes) }),
         ("energy", { (f, _) throws(SampoError) in try EnergySpec.build(f) }),
+        ("expression", { (f, _) throws(SampoError) in try ExpressionSpec.build(f) }),
     ]
 
     public static var families: [String] { readers.map(\.name) }
