@@ -20,17 +20,17 @@ struct DensityCommand: ParsableCommand {
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
             let csv = try NumericCSV.read(points)
-            let cols = try csv.coordinateColumns()
+            let cols = try csv.coordinateColumns(names: loaded.parameterNames)
             let d = loaded.dimension
             guard cols.count == d else {
                 throw SampoError.usage("\(points): has \(cols.count) coordinate columns, target \(loaded.name) has dimension \(d)")
             }
-            var text = (1...d).map { "x\($0)" }.joined(separator: ",") + ",log_density,"
+            var text = loaded.parameterNames.joined(separator: ",") + ",log_density,"
                 + (1...d).map { "grad\($0)" }.joined(separator: ",") + "\n"
             for r in 0..<csv.rowCount {
                 let x = cols.map { csv[r, $0] }
                 if let j = x.firstIndex(where: { !$0.isFinite }) {
-                    throw SampoError.badFile(path: points, "row \(r + 1), column 'x\(j + 1)': expected a finite number, found \(x[j])")
+                    throw SampoError.badFile(path: points, "row \(r + 1), column '\(loaded.parameterNames[j])': expected a finite number, found \(x[j])")
                 }
                 let (lp, g) = loaded.density.logDensityAndGradient(x)
                 text += (x + [lp] + g).map(DrawsCSV.format).joined(separator: ",") + "\n"

@@ -28,7 +28,8 @@ struct DiagnoseCommand: ParsableCommand {
             say(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
             if let reference {
                 let target = try TargetFile.load(reference)
-                let names = (1...target.dimension).map { "x\($0)" }
+                let names = target.parameterNames.allSatisfy(set.parameters.contains)
+                    ? target.parameterNames : NamedTarget.defaultNames(target.dimension)
                 guard names.allSatisfy(set.parameters.contains) else {
                     throw SampoError.usage("--reference: target \(target.name) has dimension \(target.dimension); the draws need columns \(names.joined(separator: ","))")
                 }

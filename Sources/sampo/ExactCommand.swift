@@ -21,7 +21,7 @@ struct ExactCommand: ParsableCommand {
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
             let result = try ExactDraws.draw(loaded, count: count, seed: seed)
-            try DrawsCSV.write(result, to: draws, metadata: [
+            try DrawsCSV.write(result, names: loaded.parameterNames, to: draws, metadata: [
                 ("sampo", "exact draws"), ("target", loaded.name), ("target_file", loaded.path),
                 ("seed", "\(seed)"), ("count", "\(count)"),
             ])

@@ -29,10 +29,16 @@ struct PlotCommand: ParsableCommand {
                 for c in 0..<set.chainCount { for i in 0..<n { for j in 0..<d { values[(c * n + i) * d + j] = set.values[j][c][i] } } }
                 return Draws(chains: set.chainCount, capacity: n, dimension: d, values: values)
             }
+            /// The draws file's name of the coordinate (its header), when there is one.
+            func parameterName() throws -> String? {
+                guard let draws else { return nil }
+                let names = try ChainFiles.read([draws]).parameters
+                return coordinate >= 1 && coordinate <= names.count ? names[coordinate - 1] : nil
+            }
             switch kind {
             case "scatter": try Plots.scatter(draws: try loadDraws(), target: try target.map(TargetFile.load), to: out)
-            case "trace": try Plots.trace(draws: try loadDraws(), coordinate: coordinate - 1, to: out)
-            case "acf": try Plots.autocorrelation(draws: try loadDraws(), coordinate: coordinate - 1, to: out)
+            case "trace": try Plots.trace(draws: try loadDraws(), coordinate: coordinate - 1, name: parameterName(), to: out)
+            case "acf": try Plots.autocorrelation(draws: try loadDraws(), coordinate: coordinate - 1, name: parameterName(), to: out)
             case "modes":
                 guard let target else { throw SampoError.usage("plot modes: needs --target") }
                 try Plots.modeOccupancy(draws: try loadDraws(), target: try TargetFile.load(target), to: out)

@@ -57,17 +57,17 @@ struct SampleCommand: ParsableCommand {
             let result = try job.runKeepingDivergedChains()
             let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
             // Computed once, for the summary file and the convergence lines of the report.
-            let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, chains: healthy)
+            let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
             let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
             var drawsMetadata = job.metadata(kind: "draws")
             if !result.divergedChains.isEmpty {
                 drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
             }
-            if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: drawsMetadata) }
+            if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: drawsMetadata) }
             if let path = summary, healthy.isEmpty {
                 note("--summary: every chain diverged; nothing to summarise, \(path) not written")
             } else if let path = summary {
-                try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, chains: healthy), to: path,
+                try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy), to: path,
                                      metadata: job.metadata(kind: "summary") + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
             }
             if let path = report {
@@ -103,9 +103,9 @@ struct SampleCommand: ParsableCommand {
         let result = job.run()
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
         for f in PopulationReport(job: job, result: result).failures { note(f) }
-        if let path = draws { try DrawsCSV.write(result.draws, to: path, metadata: job.metadata(kind: "draws")) }
+        if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
-            try SummaryCSV.write(try DrawsSummary.summarize(result.draws, chains: ok), to: path,
+            try SummaryCSV.write(try DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: ok), to: path,
                                  metadata: job.metadata(kind: "summary"))
         }
         if let path = report {

@@ -1,3 +1,4 @@
+import Foundation
 /// A density with what is known about it: its name, where it came from, its known moments and
 /// notes. Target files load into one; a Swift caller makes one from any `LogDensity`.
 public struct NamedTarget: Sendable {
@@ -10,9 +11,16 @@ public struct NamedTarget: Sendable {
     public let moments: KnownMoments
     /// Things the loader changed and the user should hear about (e.g. weights normalised).
     public let notes: [String]
+    /// Names given by the file or the density (nil: x1 … xd).
+    private let givenNames: [String]?
+    /// The parameters' names, used by every output (draws header, summaries, plots): the file's
+    /// `names`, or the density's own (`HasParameterNames`), or x1 … xd (made when asked for, so a
+    /// target of huge dimension that is refused later never builds them).
+    public var parameterNames: [String] { givenNames ?? Self.defaultNames(dimension) }
 
     public init(name: String, description: String = "", family: String = "custom", path: String = "-",
-                density: any LogDensity, moments: KnownMoments? = nil, notes: [String] = []) {
+                density: any LogDensity, moments: KnownMoments? = nil, notes: [String] = [],
+                parameterNames: [String]? = nil) {
         self.name = name
         self.description = description
         self.family = family
@@ -20,9 +28,38 @@ public struct NamedTarget: Sendable {
         self.density = density
         self.moments = moments ?? (density as? any HasKnownMoments)?.knownMoments ?? KnownMoments()
         self.notes = notes
+        let given = parameterNames ?? (density as? any HasParameterNames)?.parameterNames
+        givenNames = given?.count == density.dimension ? given : nil
+    }
+
+    /// x1 … xd.
+    public static func defaultNames(_ d: Int) -> [String] { (0..<d).map { "x\($0 + 1)" } }
+
+    /// Why `names` cannot name the parameters of a d-dimensional target (nil when they can): one
+    /// name each, distinct, non-empty, usable as a CSV header cell, not a column Sampo or Stan reserves.
+    public static func problem(withNames names: [String], dimension d: Int) -> String? {
+        guard names.count == d else { return "expected \(d) names (one per coordinate), found \(names.count)" }
+        var seen = Set<String>()
+        for (i, n) in names.enumerated() {
+            if n.isEmpty { return "name \(i + 1) is empty" }
+            if n.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline || $0.asciiValue.map { $0 < 32 } == true }) {
+                return "name \(i + 1) ('\(n)') contains a comma, quote or control character"
+            }
+            if n != n.trimmingCharacters(in: .whitespaces) { return "name \(i + 1) ('\(n)') begins or ends with a space" }
+            if n == "chain" || n == "draw" || n.hasSuffix("__") || n.hasPrefix("#") {
+                return "name \(i + 1) ('\(n)') is reserved (chain, draw, names ending in __, names starting with #)"
+            }
+            if !seen.insert(n).inserted { return "name '\(n)' appears twice" }
+        }
+        return nil
     }
 
     public var dimension: Int { density.dimension }
     public var exactSampler: (any ExactSampler)? { density as? any ExactSampler }
+}
+
+/// A density that names its own parameters (e.g. a regression: intercept and covariates).
+public protocol HasParameterNames {
+    var parameterNames: [String] { get }
 }
 

@@ -5,9 +5,9 @@ import Foundation
 /// from 1, numbers in shortest round-trip form (parsing them back gives the same doubles).
 public enum DrawsCSV {
     /// The CSV text (for small draws and tests; files are written by `write`, which streams).
-    public static func render(_ draws: Draws, metadata: [(String, String)] = []) -> String {
+    public static func render(_ draws: Draws, names: [String]? = nil, metadata: [(String, String)] = []) -> String {
         var bytes: [UInt8] = []
-        emit(draws, metadata: metadata) { bytes.append(contentsOf: $0) }
+        emit(draws, names: names, metadata: metadata) { bytes.append(contentsOf: $0) }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -16,10 +16,11 @@ public enum DrawsCSV {
     public static func format(_ x: Double) -> String { x.description }
 
     /// Streams the file: memory stays at a few megabytes whatever the number of draws.
-    public static func write(_ draws: Draws, to path: String, metadata: [(String, String)] = []) throws(SampoError) {
+    /// `names`: the header's parameter columns (default x1 … xd).
+    public static func write(_ draws: Draws, names: [String]? = nil, to path: String, metadata: [(String, String)] = []) throws(SampoError) {
         let file = try OutputFile(path)
         var failure: SampoError?
-        emit(draws, metadata: metadata) { chunk in
+        emit(draws, names: names, metadata: metadata) { chunk in
             guard failure == nil else { return }
             do throws(SampoError) { try file.append(chunk) } catch { failure = error }
         }
@@ -28,12 +29,13 @@ public enum DrawsCSV {
     }
 
     /// Produces the file in chunks of about 1 MB.
-    static func emit(_ draws: Draws, metadata: [(String, String)], _ sink: ([UInt8]) -> Void) {
+    static func emit(_ draws: Draws, names: [String]?, metadata: [(String, String)], _ sink: ([UInt8]) -> Void) {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20 + 4096)
         for (k, v) in metadata { out.append(contentsOf: "# \(k): \(v)\n".utf8) }
         out.append(contentsOf: "chain,draw".utf8)
-        for j in 0..<draws.dimension { out.append(contentsOf: ",x\(j + 1)".utf8) }
+        let header = names?.count == draws.dimension ? names! : NamedTarget.defaultNames(draws.dimension)
+        for name in header { out.append(contentsOf: ",\(name)".utf8) }
         out.append(0x0A)
         let d = draws.dimension
         for c in 0..<draws.chains {

@@ -97,8 +97,13 @@ public enum Plots {
         }
     }
 
+    /// A parameter name inside a single-quoted gnuplot string (quotes doubled, underscores not subscripts).
+    static func label(_ name: String) -> String {
+        name.replacingOccurrences(of: "'", with: "''").replacingOccurrences(of: "_", with: "\\_")
+    }
+
     /// Trace of one coordinate, one line per chain.
-    public static func trace(draws: Draws, coordinate j: Int, to path: String) throws(SampoError) {
+    public static func trace(draws: Draws, coordinate j: Int, name: String? = nil, to path: String) throws(SampoError) {
         try checkCoordinate(j, draws)
         var data: [String: String] = [:], plots: [String] = []
         for c in 0..<draws.chains where draws.recorded[c] > 0 {
@@ -108,11 +113,12 @@ public enum Plots {
             plots.append("chain\(c + 1) using 1:2 with lines title 'chain \(c + 1)'")
         }
         guard !plots.isEmpty else { throw .usage("plot trace: no draws") }
-        try Gnuplot.render(script: "set xlabel 'draw'; set ylabel 'x\(j + 1)'\nplot " + plots.joined(separator: ", "), data: data, to: path)
+        try Gnuplot.render(script: "set xlabel 'draw'; set ylabel '\(Self.label(name ?? "x\(j + 1)"))'\nplot " + plots.joined(separator: ", "), data: data, to: path)
     }
 
     /// Autocorrelation of one coordinate per chain up to `lags` (from the FFT autocovariance).
-    public static func autocorrelation(draws: Draws, coordinate j: Int, lags: Int = 100, to path: String) throws(SampoError) {
+    public static func autocorrelation(draws: Draws, coordinate j: Int, lags: Int = 100, name: String? = nil,
+                                       to path: String) throws(SampoError) {
         try checkCoordinate(j, draws)
         var data: [String: String] = [:], plots: [String] = []
         for c in 0..<draws.chains where draws.recorded[c] > 1 {
@@ -122,7 +128,7 @@ public enum Plots {
             plots.append("chain\(c + 1) using 1:2 with linespoints pt 7 ps 0.4 title 'chain \(c + 1)'")
         }
         guard !plots.isEmpty else { throw .usage("plot acf: no chain with varying draws") }
-        try Gnuplot.render(script: "set xlabel 'lag'; set ylabel 'autocorrelation of x\(j + 1)'; set yrange [-0.2:1.05]\nplot " + plots.joined(separator: ", "),
+        try Gnuplot.render(script: "set xlabel 'lag'; set ylabel 'autocorrelation of \(Self.label(name ?? "x\(j + 1)"))'; set yrange [-0.2:1.05]\nplot " + plots.joined(separator: ", "),
                            data: data, to: path)
     }
 

@@ -199,8 +199,11 @@ public struct NumericCSV: Sendable {
     /// Index of the column named `name`.
     public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
 
-    /// Indices of the columns x1, x2, …, xd in order; an error if there are none.
-    public func coordinateColumns() throws(SampoError) -> [Int] {
+    /// Indices of the columns named `names` when the header has them all, else of x1, x2, …, xd in
+    /// order; an error if there are none.
+    public func coordinateColumns(names: [String] = []) throws(SampoError) -> [Int] {
+        let named = names.compactMap(column)
+        if !names.isEmpty && named.count == names.count { return named }
         var cols: [Int] = []
         while let c = column("x\(cols.count + 1)") { cols.append(c) }
         guard !cols.isEmpty else { throw .usage("\(path): header has no columns x1, x2, …") }

@@ -4,7 +4,7 @@ import SampoCore
 /// and an optional `[constants]` table of named reals or arrays of reals.
 enum ExpressionSpec {
     static let keys: Set<String> = ["name", "description", "family", "dimension", "energy", "log_density",
-                                    "constants", "reference", "names"]
+                                    "constants", "reference"]
 
     static func build(_ f: TOMLFields) throws(SampoError) -> ExpressionTarget {
         try f.rejectUnknownKeys(allowed: keys)

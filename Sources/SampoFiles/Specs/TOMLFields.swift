@@ -61,6 +61,17 @@ public struct TOMLFields {
         try numbers(try value(key), field: key)
     }
 
+    /// An array of strings.
+    public func strings(_ key: String) throws(SampoError) -> [String] {
+        let a = try array(try value(key), field: key)
+        var out: [String] = []
+        for i in 0..<a.count {
+            guard let s = a[i].string else { throw error("\(key)[\(i + 1)]", "expected a string, found \(describe(a[i]))") }
+            out.append(s)
+        }
+        return out
+    }
+
     public func optionalVector(_ key: String) throws(SampoError) -> [Double]? {
         has(key) ? try vector(key) : nil
     }

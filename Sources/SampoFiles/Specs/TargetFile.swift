@@ -102,7 +102,10 @@ public enum TargetFile {
     /// Parses target TOML text; `file` is used in messages.
     public static func parse(_ text: String, file: String) throws(SampoError) -> NamedTarget {
         let table = try TOMLFields.parse(text, file: file)
-        let fields = TOMLFields(file: file, table: table)
+        let full = TOMLFields(file: file, table: table)
+        // `names` is allowed in every target file: it names the parameters, not the density.
+        let names = full.has("names") ? try full.strings("names") : nil
+        let fields = TOMLFields(file: file, table: table.removing("names"))
         let family = try fields.string("family")
         let fallbackName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = try fields.optionalString("name") ?? fallbackName
@@ -119,8 +122,11 @@ public enum TargetFile {
         if fields.has("reference") {
             try ReferenceSpec.apply(try fields.subtable("reference"), dimension: density.dimension, to: &moments)
         }
+        if let names, let problem = NamedTarget.problem(withNames: names, dimension: density.dimension) {
+            throw full.error("names", problem)
+        }
         return NamedTarget(name: name, description: description, family: family, path: file,
-                            density: density, moments: moments, notes: notes)
+                            density: density, moments: moments, notes: notes, parameterNames: names)
     }
 }
 

@@ -42,6 +42,13 @@ public struct TOMLTable: Sendable, Equatable {
 
     public func contains(key: String) -> Bool { values[key] != nil }
 
+    /// The same table without `key`.
+    public func removing(_ key: String) -> TOMLTable {
+        var t = TOMLTable()
+        for k in keys where k != key { t.set(k, values[k]!) }
+        return t
+    }
+
     /// Sets `key`, keeping its first position if it already exists.
     public mutating func set(_ key: String, _ value: TOMLValue) {
         if values.updateValue(value, forKey: key) == nil { keys.append(key) }
