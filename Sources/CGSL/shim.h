@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_sf_erf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_fft_real.h>

@@ -42,6 +42,8 @@ public enum Benchmark {
                 Case(name: "funnel-expression", sampler: "mala", stepSize: 0.1, steps: 500_000, chains: 1),
                 Case(name: "rosenbrock", sampler: "mala", stepSize: 0.1, steps: 1_000_000, chains: 1),
                 Case(name: "rosenbrock-expression", sampler: "mala", stepSize: 0.1, steps: 1_000_000, chains: 1),
+                // One gradient per step: 2·n·d = 25 376 multiply-adds of the 208 × 61 design.
+                Case(name: "sonar-logistic", sampler: "mala", stepSize: 0.002, steps: 100_000, chains: 1),
             ]
         }
         return out

@@ -73,7 +73,7 @@ final class TargetLibraryTests: XCTestCase {
         let rng = RandomStream(seed: 31)
         var checked: [String] = []
         for name in ["funnel", "many-well", "double-well", "mueller-brown", "rosenbrock", "lau-laplace", "lau-gmm-l1prior",
-                     "gmm25", "gaussian-illcond", "funnel-expression", "rosenbrock-expression"] {
+                     "gmm25", "gaussian-illcond", "funnel-expression", "rosenbrock-expression", "pima-logistic", "sonar-logistic"] {
             let t = try TestSupport.target(name).density
             for _ in 0..<5 {
                 var x = (0..<t.dimension).map { _ in rng.normal() }
@@ -104,7 +104,7 @@ final class TargetLibraryTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(checked.count, 11)
+        XCTAssertEqual(checked.count, 13)
     }
 
     func testClosureTargetWithAndWithoutGradient() {

@@ -2,11 +2,15 @@
 /// `logDensityAndGradient` gives the true log density with ∇log π_f − (a subgradient of g);
 /// `smoothedLogDensityAndGradient` replaces g by its Moreau–Yosida envelope g_λ; proximal
 /// samplers use `smooth` and `nonsmooth` directly.
-public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, @unchecked Sendable {
+public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, HasParameterNames, @unchecked Sendable {
     public let smooth: any LogDensity
     public let nonsmooth: any ProximalTerm
     public let dimension: Int
     public var knownMoments: KnownMoments { KnownMoments() }
+    /// The smooth part's names (e.g. a regression's), else x1 … xd.
+    public var parameterNames: [String] {
+        (smooth as? any HasParameterNames)?.parameterNames ?? NamedTarget.defaultNames(dimension)
+    }
     /// L of the smooth part, when it has one (g is handled by its prox, not its gradient).
     public var smoothnessConstant: Double? { (smooth as? any HasSmoothnessConstant)?.smoothnessConstant }
 

@@ -14,6 +14,7 @@ public enum TargetFile {
         ("composite", { (f, notes) throws(SampoError) in try CompositeSpec.build(f, notes: &notes) }),
         ("energy", { (f, _) throws(SampoError) in try EnergySpec.build(f) }),
         ("expression", { (f, _) throws(SampoError) in try ExpressionSpec.build(f) }),
+        ("regression", { (f, _) throws(SampoError) in try RegressionSpec.build(f) }),
     ]
 
     public static var families: [String] { readers.map(\.name) }
