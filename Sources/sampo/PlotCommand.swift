@@ -36,7 +36,9 @@ struct PlotCommand: ParsableCommand {
                 return coordinate >= 1 && coordinate <= names.count ? names[coordinate - 1] : nil
             }
             switch kind {
-            case "scatter": try Plots.scatter(draws: try loadDraws(), target: try target.map(TargetFile.load), to: out)
+            case "scatter":
+                let names = try draws.map { try ChainFiles.read([$0]).parameters }
+                try Plots.scatter(draws: try loadDraws(), target: try target.map(TargetFile.load), names: names, to: out)
             case "trace": try Plots.trace(draws: try loadDraws(), coordinate: coordinate - 1, name: parameterName(), to: out)
             case "acf": try Plots.autocorrelation(draws: try loadDraws(), coordinate: coordinate - 1, name: parameterName(), to: out)
             case "modes":

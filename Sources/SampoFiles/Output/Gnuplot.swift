@@ -54,13 +54,15 @@ public enum Gnuplot {
 
 /// The figures of `sampo plot`.
 public enum Plots {
-    /// Draws (x1, x2) over contours of the target's log density on the draws' bounding box.
-    public static func scatter(draws: Draws, target: NamedTarget?, to path: String, maxPoints: Int = 5000) throws(SampoError) {
+    /// Draws (first two coordinates) over the target's contours; `names` label the axes (default x1, x2).
+    public static func scatter(draws: Draws, target: NamedTarget?, names: [String]? = nil, to path: String,
+                               maxPoints: Int = 5000) throws(SampoError) {
         guard draws.dimension >= 2 else { throw .usage("plot scatter: needs draws with at least x1 and x2") }
         let pts = Distances.evenlyThinned(draws.points(), cap: maxPoints)
         guard !pts.isEmpty else { throw .usage("plot scatter: no draws") }
         var data = ["points": pts.map { "\($0[0]) \($0[1])" }.joined(separator: "\n") + "\n"]
-        var script = "set xlabel 'x1'; set ylabel 'x2'; set key off\n"
+        let axis = names.map { $0.count >= 2 ? $0 : ["x1", "x2"] } ?? ["x1", "x2"]
+        var script = "set xlabel '\(label(axis[0]))'; set ylabel '\(label(axis[1]))'; set key off\n"
         if let target, target.dimension == 2 {
             let xs = pts.map { $0[0] }, ys = pts.map { $0[1] }
             let (x0, x1) = (xs.min() ?? 0, xs.max() ?? 0), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 0)
