@@ -11,63 +11,49 @@ extension ParameterSummary {
     /// Values are read in blocks of this many draws for the moments.
     static let readBlock = 1 << 20
 
+    /// Calls `body(chain, first draw, values)` on every block of `readBlock` draws, chain by chain.
+    static func forEachBlock<E: Error>(_ series: ParameterSeries,
+                                       _ body: (Int, Int, UnsafeBufferPointer<Double>) throws(E) -> Void) throws(E) {
+        var buffer = [Double](repeating: 0, count: min(series.length, readBlock))
+        for c in 0..<series.chains {
+            var start = 0
+            while start < series.length {
+                let k = min(buffer.count, series.length - start)
+                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
+                try buffer.withUnsafeBufferPointer { p throws(E) in try body(c, start, UnsafeBufferPointer(rebasing: p[0..<k])) }
+                start += k
+            }
+        }
+    }
+
     public init(parameter: String, series: ParameterSeries) throws(SampoError) {
         GSL.configure()
         let m = series.chains, n = series.length
         guard m > 0, n > 0 else { throw .usage("parameter '\(parameter)': no draws") }
         // Finite values, the largest magnitude and the sum, chain by chain.
-        var buffer = [Double](repeating: 0, count: min(n, Self.readBlock))
         var sum = 0.0, largest = 0.0
-        for c in 0..<m {
-            var start = 0
-            while start < n {
-                let k = min(buffer.count, n - start)
-                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
-                for i in 0..<k {
-                    let v = buffer[i]
-                    guard v.isFinite else {
-                        throw .usage("parameter '\(parameter)': chain \(c + 1), draw \(start + i + 1) is \(v) (expected a finite number)")
-                    }
-                    largest = max(largest, abs(v)); sum += v
+        try Self.forEachBlock(series) { (c, start, block) throws(SampoError) in
+            for i in block.indices {
+                let v = block[i]
+                guard v.isFinite else {
+                    throw .usage("parameter '\(parameter)': chain \(c + 1), draw \(start + i + 1) is \(v) (expected a finite number)")
                 }
-                start += k
+                largest = max(largest, abs(v)); sum += v
             }
         }
         // As for arrays: statistics on the draws scaled by a power of two, scaled back.
-        if largest > 0, largest > 0x1p100 || largest < 0x1p-100 {
-            let k = min(max(-Int(largest.exponent), -1022), 1022)
-            let scale = Double(sign: .plus, exponent: k, significand: 1)
+        let scale = Self.powerOfTwoScale(largest: largest)
+        guard scale == 1 else {
             self = try ParameterSummary(parameter: parameter, series: series.scaled(by: scale))
-            let back = 1 / scale
-            mean *= back; q05 *= back; q50 *= back; q95 *= back
-            sd = sd.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
-            mcseMean = mcseMean.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
-            mcseSD = mcseSD.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            scaleBack(scale)
             return
         }
         let total = Double(m * n)
         let mu = sum / total
-        // Σ(θ − θ̄)² and Σ(θ − θ̄)⁴ in the same order as over a pooled copy.
+        // Σ(θ − θ̄)² and Σ(θ − θ̄)⁴, each in the same order as over a pooled copy.
         var s2 = 0.0, s4 = 0.0
-        for c in 0..<m {
-            var start = 0
-            while start < n {
-                let k = min(buffer.count, n - start)
-                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
-                for i in 0..<k { let d = buffer[i] - mu; s2 += d * d }
-                start += k
-            }
-        }
-        for c in 0..<m {
-            var start = 0
-            while start < n {
-                let k = min(buffer.count, n - start)
-                buffer.withUnsafeMutableBufferPointer { series.load(c, start, UnsafeMutableBufferPointer(rebasing: $0[0..<k])) }
-                for i in 0..<k { let d = buffer[i] - mu; s4 += (d * d) * (d * d) }
-                start += k
-            }
-        }
-        buffer = []
+        Self.forEachBlock(series) { _, _, block in for v in block { let d = v - mu; s2 += d * d } }
+        Self.forEachBlock(series) { _, _, block in for v in block { let d = v - mu; s4 += (d * d) * (d * d) } }
         let pooledSD = m * n > 1 ? (s2 / Double(m * n - 1)).squareRoot() : .nan
         self.parameter = parameter
         mean = mu
@@ -223,8 +209,10 @@ struct SplitRuns: Sendable {
         // GSL's type-7 interpolation between order statistics.
         let quantiles = probabilities.map { p -> Double in
             let index = p * Double(all - 1), lhs = Int(index), delta = index - Double(lhs)
-            guard lhs + 1 < all else { return at[lhs]! }
-            return (1 - delta) * at[lhs]! + delta * at[lhs + 1]!
+            // Every wanted position is reached by the merge; NaN would only mark a broken merge.
+            let low = at[lhs, default: .nan]
+            guard lhs + 1 < all else { return low }
+            return (1 - delta) * low + delta * at[lhs + 1, default: .nan]
         }
         let median = quantiles[1]
         let s = Double(total)

@@ -38,11 +38,7 @@ public struct ParameterSummary: Sendable, Equatable {
         let scale = Self.powerOfTwoScale(chains)
         guard scale == 1 else {
             self = try ParameterSummary(parameter: parameter, chains: chains.map { $0.map { $0 * scale } })
-            let back = 1 / scale
-            mean *= back; q05 *= back; q50 *= back; q95 *= back
-            sd = sd.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
-            mcseMean = mcseMean.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
-            mcseSD = mcseSD.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+            scaleBack(scale)
             return
         }
         // The pooled copy lives only for the moments and quantiles, not through the ESS computations.
@@ -70,9 +66,23 @@ public struct ParameterSummary: Sendable, Equatable {
     static func powerOfTwoScale(_ chains: [[Double]]) -> Double {
         var largest = 0.0
         for chain in chains { for x in chain { largest = max(largest, abs(x)) } }
+        return powerOfTwoScale(largest: largest)
+    }
+
+    /// The same from the largest |value|.
+    static func powerOfTwoScale(largest: Double) -> Double {
         guard largest > 0, largest > 0x1p100 || largest < 0x1p-100 else { return 1 }
         let k = min(max(-Int(largest.exponent), -1022), 1022)
         return Double(sign: .plus, exponent: k, significand: 1)
+    }
+
+    /// Undoes `scale` on a summary computed from scaled draws (ESS and R-hat do not depend on it).
+    mutating func scaleBack(_ scale: Double) {
+        let back = 1 / scale
+        mean *= back; q05 *= back; q50 *= back; q95 *= back
+        sd = sd.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+        mcseMean = mcseMean.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
+        mcseSD = mcseSD.map { $0 * back }.flatMap { $0.isFinite ? $0 : nil }
     }
 
     /// The row's values in `columns` order after `parameter` (nil = undefined).

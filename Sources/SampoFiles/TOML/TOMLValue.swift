@@ -45,7 +45,7 @@ public struct TOMLTable: Sendable, Equatable {
     /// The same table without `key`.
     public func removing(_ key: String) -> TOMLTable {
         var t = TOMLTable()
-        for k in keys where k != key { t.set(k, values[k]!) }
+        for k in keys where k != key { if let v = values[k] { t.set(k, v) } }
         return t
     }
 

@@ -153,7 +153,8 @@ public struct ExpressionCompiler {
             "log_sum_exp": .logSumExp,
         ]
         if name == "pow" { return try power(operands[0], operands[1], column: column) }
-        return try emit(ops[name]!, operands, column: column)
+        guard let op = ops[name] else { throw ExpressionError(column: column, "unknown function '\(name)'") }
+        return try emit(op, operands, column: column)
     }
 
     /// a^b: a constant exponent becomes `square` or `powerConstant`.
@@ -185,13 +186,13 @@ public struct ExpressionCompiler {
         if operands.count == 2, op == .add || op == .subtract || op == .multiply || op == .divide {
             switch (operands[0], operands[1]) {
             case (.slot(let s), .constant(let c)):
-                let fused: [ExpressionProgram.Operation: ExpressionProgram.Operation] =
-                    [.add: .addConstant, .subtract: .subtractConstant, .multiply: .multiplyConstant, .divide: .divideConstant]
-                return try emit(fused[op]!, [.slot(s)], value: c, column: column)
+                let fused: ExpressionProgram.Operation =
+                    op == .add ? .addConstant : op == .subtract ? .subtractConstant : op == .multiply ? .multiplyConstant : .divideConstant
+                return try emit(fused, [.slot(s)], value: c, column: column)
             case (.constant(let c), .slot(let s)):
-                let fused: [ExpressionProgram.Operation: ExpressionProgram.Operation] =
-                    [.add: .addConstant, .subtract: .constantSubtract, .multiply: .multiplyConstant, .divide: .constantDivide]
-                return try emit(fused[op]!, [.slot(s)], value: c, column: column)
+                let fused: ExpressionProgram.Operation =
+                    op == .add ? .addConstant : op == .subtract ? .constantSubtract : op == .multiply ? .multiplyConstant : .constantDivide
+                return try emit(fused, [.slot(s)], value: c, column: column)
             default: break
             }
         }
