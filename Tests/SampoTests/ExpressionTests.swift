@@ -77,6 +77,34 @@ final class ExpressionTests: XCTestCase {
         }
     }
 
+    /// Chains of +, − and sums compile to one linear instruction; terms of a sum that do not use its
+    /// index are computed once; minus signs move out of products. Values and gradients must not change.
+    func testLinearCombinationsAndHoistedTerms() throws {
+        let x = [0.7, -1.3, 2.0, 0.4]
+        let cases: [(String, Double)] = [
+            ("sum(i in 1:d, x[i] - x[1] / 2 - 3)", (0.7 - 1.3 + 2.0 + 0.4) - 4 * 0.35 - 12),
+            ("-sum(i in 2:d, -x[i]^2 * exp(-x[1]) / 2) + 5", 5 + (1.69 + 4 + 0.16) * exp(-0.7) / 2),
+            ("sum(i in 1:3, sum(j in 1:2, x[j] + i))", 3 * (0.7 - 1.3) + 2 * 6),
+            ("sum(i in 1:d, 2) - sum(i in 3:2, x[i])", 8),
+            ("x[1] * -x[2] / -x[3] - (x[4] - x[1])", 0.7 * 1.3 / -2.0 - (0.4 - 0.7)),
+            ("-(x[1] + x[2]) - -x[3]", -(0.7 - 1.3) + 2.0),
+            ("sum(i in 1:2, (x[i] - x[i+2])^2 + log(x[3]))", pow(0.7 - 2.0, 2) + pow(-1.3 - 0.4, 2) + 2 * log(2.0)),
+        ]
+        for (formula, expected) in cases {
+            let t = try target(formula, d: 4)
+            XCTAssertEqual(t.logDensity(x), expected, accuracy: 1e-12 * max(1, abs(expected)), formula)
+            let (lp, g) = t.logDensityAndGradient(x)
+            XCTAssertEqual(lp, t.logDensity(x), formula)
+            let fd = numericGradient(t, x)
+            for j in 0..<4 { XCTAssertEqual(g[j], fd[j], accuracy: 1e-6 * max(1, abs(fd[j])), "\(formula) ∂\(j + 1)") }
+        }
+        // The funnel's sum needs four instructions per term (x[i], its square, the product with
+        // the shared exp(−x[1]), the halving): the two terms without i are computed once.
+        let funnel = try target("-x[1]^2/18 - 0.5*log(2*pi*9) + sum(i in 2:d, -x[i]^2*exp(-x[1])/2 - x[1]/2 - 0.5*log(2*pi))",
+                                d: 10, constants: ["pi": .scalar(Double.pi)])
+        XCTAssertLessThanOrEqual(funnel.program.instructions.count, 4 * 9 + 8)
+    }
+
     func testShippedEnergiesRestated() throws {
         let rng = RandomStream(seed: 4)
         let pi: [String: ExpressionCompiler.Constant] = ["pi": .scalar(Double.pi), "s": .scalar(3), "a": .scalar(3)]

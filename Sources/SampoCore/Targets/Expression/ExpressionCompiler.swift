@@ -40,8 +40,7 @@ public struct ExpressionCompiler {
             throw ExpressionError(column: 1, "the constant '\(name)' has the name of a variable or function")
         }
         var c = ExpressionCompiler(dimension: dimension, constants: constants, program: ExpressionProgram(dimension: dimension))
-        var result = try c.compile(node)
-        if negate { result = try c.emit(.negate, [result], column: node.column) }
+        let result = negate ? try c.additive(node, sign: -1) : try c.compile(node)
         // The program's last instruction is the result.
         switch result {
         case .constant(let v): _ = c.program.append(.constant, value: v)
@@ -92,13 +91,11 @@ public struct ExpressionCompiler {
                 throw ExpressionError(column: column, "index \(i) of \(name) is out of range 1…\(values.count)")
             }
             return .constant(values[i - 1])
-        case .unary(_, let operand, let column):
-            return try emit(.negate, [try compile(operand)], column: column)
+        case .unary, .binary("+", _, _, _), .binary("-", _, _, _), .reduction("sum", _, _, _, _, _):
+            return try additive(node, sign: 1)
         case .binary(let op, let l, let r, let column):
             let a = try compile(l), b = try compile(r)
             switch op {
-            case "+": return try emit(.add, [a, b], column: column)
-            case "-": return try emit(.subtract, [a, b], column: column)
             case "*": return try emit(.multiply, [a, b], column: column)
             case "/": return try emit(.divide, [a, b], column: column)
             default: return try power(a, b, column: column)
@@ -106,21 +103,125 @@ public struct ExpressionCompiler {
         case .call(let name, let arguments, let column):
             return try call(name, arguments, column: column)
         case .reduction(let kind, let variable, let lowerNode, let upperNode, let body, let column):
-            guard indices[variable] == nil, variable != "x", variable != "d", constants[variable] == nil else {
-                throw ExpressionError(column: column, "\(kind)'s index '\(variable)' hides another name")
-            }
-            let lower = try integer(lowerNode, what: "the lower bound of \(kind)")
-            let upper = try integer(upperNode, what: "the upper bound of \(kind)")
-            var total: Operand = .constant(kind == "sum" ? 0 : 1)
+            let (lower, upper) = try bounds(kind, variable, lowerNode, upperNode, column: column)
+            var total: Operand = .constant(1)
             if lower <= upper {
                 for i in lower...upper {
                     indices[variable] = i
                     let term = try compile(body)
-                    total = try emit(kind == "sum" ? .add : .multiply, [total, term], column: column)
+                    total = try emit(.multiply, [total, term], column: column)
                 }
             }
             indices[variable] = nil
             return total
+        }
+    }
+
+    /// The integer bounds of a sum or product, after checking that its index hides no other name.
+    private mutating func bounds(_ kind: String, _ variable: String, _ lowerNode: ExpressionNode, _ upperNode: ExpressionNode,
+                                 column: Int) throws(ExpressionError) -> (Int, Int) {
+        guard indices[variable] == nil, variable != "x", variable != "d", constants[variable] == nil else {
+            throw ExpressionError(column: column, "\(kind)'s index '\(variable)' hides another name")
+        }
+        return (try integer(lowerNode, what: "the lower bound of \(kind)"), try integer(upperNode, what: "the upper bound of \(kind)"))
+    }
+
+    // MARK: Linear combinations
+
+    /// The terms of a chain of +, − and sums: a constant offset plus coefficient × slot.
+    private struct LinearTerms {
+        var offset = 0.0
+        var slots: [(slot: Int, coefficient: Double)] = []
+    }
+
+    /// Compiles sign × node, flattening every +, −, unary minus and sum it is made of into one
+    /// `linear` instruction. Terms of a sum that do not involve its index are computed once and
+    /// multiplied by the number of terms (Σᵢ (fᵢ + g) = Σᵢ fᵢ + n·g).
+    private mutating func additive(_ node: ExpressionNode, sign: Double) throws(ExpressionError) -> Operand {
+        var terms = LinearTerms()
+        try expand(node, coefficient: sign, into: &terms)
+        var entries: [Int] = []
+        for (slot, c) in terms.slots {
+            if c == 1 { entries.append(slot) } else if c == -1 { entries.append(~slot) } else {
+                guard case .slot(let s) = try emit(.multiply, [.slot(slot), .constant(c)], column: node.column) else { continue }
+                entries.append(s)
+            }
+        }
+        let offset = Operand.constant(terms.offset)
+        switch entries.count {
+        case 0: return offset
+        case 1:
+            let e = entries[0]
+            if e >= 0 { return try emit(.add, [.slot(e), offset], column: node.column) }
+            if terms.offset == 0 { return try emit(.negate, [.slot(~e)], column: node.column) }
+            return try emit(.subtract, [offset, .slot(~e)], column: node.column)
+        case 2 where terms.offset == 0 && (entries[0] >= 0 || entries[1] >= 0):
+            let (e, f) = (entries[0], entries[1])
+            if e >= 0 && f >= 0 { return try emit(.add, [.slot(e), .slot(f)], column: node.column) }
+            return e >= 0 ? try emit(.subtract, [.slot(e), .slot(~f)], column: node.column)
+                          : try emit(.subtract, [.slot(f), .slot(~e)], column: node.column)
+        default:
+            return .slot(try checked { p in p.appendList(.linear, entries, value: terms.offset) })
+        }
+    }
+
+    private mutating func expand(_ node: ExpressionNode, coefficient c: Double, into terms: inout LinearTerms) throws(ExpressionError) {
+        switch node {
+        case .unary(_, let operand, _):
+            try expand(operand, coefficient: -c, into: &terms)
+        case .binary("+", let l, let r, _):
+            try expand(l, coefficient: c, into: &terms)
+            try expand(r, coefficient: c, into: &terms)
+        case .binary("-", let l, let r, _):
+            try expand(l, coefficient: c, into: &terms)
+            try expand(r, coefficient: -c, into: &terms)
+        case .reduction("sum", let variable, let lowerNode, let upperNode, let body, let column):
+            let (lower, upper) = try bounds("sum", variable, lowerNode, upperNode, column: column)
+            guard lower <= upper else { return }
+            var summands: [(sign: Double, node: ExpressionNode)] = []
+            Self.split(body, sign: 1, into: &summands)
+            let count = Double(upper) - Double(lower) + 1
+            for (sign, term) in summands where !term.mentions(variable) {
+                try expand(term, coefficient: c * sign * count, into: &terms)
+            }
+            for i in lower...upper {
+                indices[variable] = i
+                for (sign, term) in summands where term.mentions(variable) {
+                    try expand(term, coefficient: c * sign, into: &terms)
+                }
+            }
+            indices[variable] = nil
+        default:
+            let (sign, stripped) = Self.leadingSign(node)
+            switch try compile(stripped) {
+            case .constant(let v): terms.offset += c * sign * v
+            case .slot(let s): terms.slots.append((s, c * sign))
+            }
+        }
+    }
+
+    /// The summands of a chain of +, − and unary minus, with their signs.
+    private static func split(_ node: ExpressionNode, sign: Double, into summands: inout [(sign: Double, node: ExpressionNode)]) {
+        switch node {
+        case .unary(_, let operand, _): split(operand, sign: -sign, into: &summands)
+        case .binary("+", let l, let r, _): split(l, sign: sign, into: &summands); split(r, sign: sign, into: &summands)
+        case .binary("-", let l, let r, _): split(l, sign: sign, into: &summands); split(r, sign: -sign, into: &summands)
+        default: summands.append((sign, node))
+        }
+    }
+
+    /// Moves minus signs out of products and quotients ((−a)·b/c = −(a·b/c), exactly in floating
+    /// point), so that they become the sign of a term instead of an instruction.
+    private static func leadingSign(_ node: ExpressionNode) -> (Double, ExpressionNode) {
+        switch node {
+        case .unary(_, let operand, _):
+            let (s, inner) = leadingSign(operand)
+            return (-s, inner)
+        case .binary(let op, let l, let r, let column) where op == "*" || op == "/":
+            let (sl, left) = leadingSign(l), (sr, right) = leadingSign(r)
+            return (sl * sr, .binary(op, left, right, column: column))
+        default:
+            return (1, node)
         }
     }
 
@@ -234,5 +335,21 @@ public struct ExpressionCompiler {
             throw ExpressionError(column: node.column, "\(what) must be an integer, found \(v)")
         }
         return Int(v)
+    }
+}
+
+extension ExpressionNode {
+    /// Whether the formula uses the name (a sum or product index) anywhere.
+    func mentions(_ name: String) -> Bool {
+        switch self {
+        case .number: return false
+        case .name(let n, _): return n == name
+        case .subscripted(_, let index, _): return index.mentions(name)
+        case .call(_, let arguments, _): return arguments.contains { $0.mentions(name) }
+        case .unary(_, let operand, _): return operand.mentions(name)
+        case .binary(_, let l, let r, _): return l.mentions(name) || r.mentions(name)
+        case .reduction(_, let variable, let lower, let upper, let body, _):
+            return variable == name || lower.mentions(name) || upper.mentions(name) || body.mentions(name)
+        }
     }
 }

@@ -14,13 +14,16 @@ public struct ExpressionProgram: Sendable {
         case power, powerConstant, square
         case exp, log, log1p, expm1, sqrt, abs, sin, cos, tan, tanh, sinh, cosh, atan
         case min, max, sigmoid, softplus, logSumExp, lgamma
+        /// value + Σ ±v[s] over the list entries (an entry e ≥ 0 adds v[e], e < 0 subtracts v[~e]):
+        /// a whole chain of +, − and unrolled sums in one instruction.
+        case linear
     }
 
     public struct Instruction: Sendable {
         public var operation: Operation
-        /// Operand slots (or, for `input`, the coordinate; for `logSumExp`, the first entry in `lists`).
+        /// Operand slots (or, for `input`, the coordinate; for `logSumExp` and `linear`, the first entry in `lists`).
         public var a: Int32
-        /// Second operand slot (or, for `logSumExp`, the number of operands).
+        /// Second operand slot (or, for `logSumExp` and `linear`, the number of operands).
         public var b: Int32
         /// The constant, or the exponent of `powerConstant`.
         public var value: Double
@@ -41,10 +44,10 @@ public struct ExpressionProgram: Sendable {
         return instructions.count - 1
     }
 
-    mutating func appendList(_ op: Operation, _ operands: [Int]) -> Int {
+    mutating func appendList(_ op: Operation, _ operands: [Int], value: Double = 0) -> Int {
         let start = lists.count
         lists.append(contentsOf: operands.map { Int32($0) })
-        return append(op, start, operands.count)
+        return append(op, start, operands.count, value: value)
     }
 
     // MARK: Evaluation
@@ -111,6 +114,13 @@ public struct ExpressionProgram: Sendable {
                         for j in a..<(a + b) { s += Foundation.exp(v[Int(ls[j])] - m) }
                         v[k] = m + Foundation.log(s)
                     case .lgamma: v[k] = Foundation.lgamma(v[a])
+                    case .linear:
+                        var s = i.value
+                        for j in a..<(a + b) {
+                            let e = Int(ls[j])
+                            if e >= 0 { s += v[e] } else { s -= v[~e] }
+                        }
+                        v[k] = s
                     }
                 }
                 return v[ins.count - 1]
@@ -173,6 +183,11 @@ public struct ExpressionProgram: Sendable {
                             adj[s] += g * Foundation.exp(v[s] - v[k])
                         }
                     case .lgamma: adj[a] += g * gsl_sf_psi(v[a])
+                    case .linear:
+                        for j in a..<(a + b) {
+                            let e = Int(ls[j])
+                            if e >= 0 { adj[e] += g } else { adj[~e] -= g }
+                        }
                     }
                 }
             }
@@ -197,6 +212,7 @@ public struct ExpressionProgram: Sendable {
         case .addConstant, .subtractConstant, .constantSubtract, .multiplyConstant, .divideConstant, .constantDivide:
             _ = p.append(op, slots[0], value: value)
         case .logSumExp: _ = p.appendList(op, slots)
+        case .linear: _ = p.appendList(op, slots, value: value)
         default: _ = p.append(op, slots.first ?? 0, slots.count > 1 ? slots[1] : 0, value: value)
         }
         let none = [0.0]
