@@ -31,6 +31,7 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
     let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     if info.isPopulation {
         if sampler.stepSize != nil { throw .invalid(.stepSize, "sampler '\(info.name)' takes no step size") }
+        if sampler.adapt == true { throw .invalid(.argument("adapt"), "sampler '\(info.name)' is a population sampler; its moves adapt themselves") }
         guard starts == nil, steps == 1000, warmup == 1000, thin == 1 else {
             throw .usage("sampler '\(info.name)' is a population sampler: steps, warmup, thin and starts do not apply")
         }
@@ -45,7 +46,7 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
     let settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed, jobs: workers,
                                initialization: starts.map { .points($0) } ?? .normal)
     let job = try SamplingJob(target: target, sampler: info, stepSize: sampler.stepSize, parameters: sampler.parameters,
-                              settings: settings)
+                              settings: settings, adapt: sampler.adapt)
     let run = try job.run()
     return SampledRun(target: target, sampler: sampler, draws: run.draws, chains: run, population: nil)
 }

@@ -8,12 +8,23 @@ public struct SamplerChoice: Sendable, Equatable {
     public var stepSize: Double?
     /// Parameters by registry name.
     public var parameters: [String: ParameterValue]
+    /// Stan's warm-up adaptation: nil takes the sampler's default (on for hmc and nuts, off for
+    /// the rest); `true` also adapts the step size of mala, rwm, mymala and pmala.
+    public var adapt: Bool?
 
     /// Any registry sampler by name, with parameters by their registry names.
-    public init(name: String, stepSize: Double? = nil, parameters: [String: ParameterValue] = [:]) {
+    public init(name: String, stepSize: Double? = nil, parameters: [String: ParameterValue] = [:], adapt: Bool? = nil) {
         self.name = name
         self.stepSize = stepSize
         self.parameters = parameters
+        self.adapt = adapt
+    }
+
+    /// This choice with warm-up adaptation turned on or off.
+    public func adapting(_ on: Bool) -> SamplerChoice {
+        var c = self
+        c.adapt = on
+        return c
     }
 
     static func with(_ name: String, _ stepSize: Double?, _ parameters: [String: ParameterValue?] = [:]) -> SamplerChoice {
@@ -64,6 +75,20 @@ public struct SamplerChoice: Sendable, Equatable {
     /// Randomized-midpoint kinetic Langevin.
     public static func rklmc(stepSize: Double? = nil, friction: Double? = nil) -> SamplerChoice {
         with("rklmc", stepSize, ["friction": friction.map(ParameterValue.real)])
+    }
+
+    // Hamiltonian Monte Carlo (stepSize is the leapfrog step ε, the initial one when adapting).
+    /// Static HMC: `steps` leapfrog steps, or `length` integration time; Stan's warm-up by default.
+    public static func hmc(stepSize: Double? = nil, steps: Int? = nil, length: Double? = nil, jitter: Double? = nil,
+                           metric: String? = nil, delta: Double? = nil) -> SamplerChoice {
+        with("hmc", stepSize, ["steps": steps.map(ParameterValue.integer), "length": length.map(ParameterValue.real),
+                               "jitter": jitter.map(ParameterValue.real), "metric": metric.map(ParameterValue.text),
+                               "delta": delta.map(ParameterValue.real)])
+    }
+    /// The No-U-Turn sampler as Stan's; `metric` "diag" (default), "dense" or "unit".
+    public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: String? = nil, delta: Double? = nil) -> SamplerChoice {
+        with("nuts", stepSize, ["max_depth": maxDepth.map(ParameterValue.integer), "metric": metric.map(ParameterValue.text),
+                                "delta": delta.map(ParameterValue.real)])
     }
 
     // Population samplers: `chains` in `Sampo.sample` is the number of independent runs.

@@ -31,6 +31,21 @@ public struct RunSettings: Sendable, Equatable {
     /// 1e151 has not converged, whatever its R-hat says); `.infinity` keeps only the finiteness test.
     public var divergenceBound: Double = RunSettings.defaultDivergenceBound
     public static let defaultDivergenceBound = 1e100
+    /// Warm-up adaptation of the step size (and, for Hamiltonian kernels, the metric); nil: none.
+    public var adaptation: Adaptation?
+    /// Record each kept transition's statistics (Stan's sampler columns).
+    public var samplerStatistics = false
+    /// Oracle calls per chain, warm-up included: after warm-up a chain stops once it has spent
+    /// them (at most `steps`), and every chain keeps as many draws as the shortest healthy one.
+    /// For samplers whose cost per step varies (NUTS) in budgeted comparisons.
+    public var oracleBudget: Int?
+
+    /// What warm-up adapts: the acceptance statistic aimed for, and the metric.
+    public struct Adaptation: Sendable, Equatable {
+        public var target: Double
+        public var metric: WarmupAdaptation.MetricChoice
+        public init(target: Double, metric: WarmupAdaptation.MetricChoice = .diag) { self.target = target; self.metric = metric }
+    }
 
     public init(chains: Int = 4, steps: Int = 1000, warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, initialization: Initialization = .normal) {
@@ -61,6 +76,13 @@ public struct RunSettings: Sendable, Equatable {
         }
         try MemoryLimit.check(doubles: [chains, steps / thin, dimension], for: .argument("chains"),
                               what: "the draws (chains × steps / thin × dimension = \(chains) × \(steps / thin) × \(dimension))")
+        if samplerStatistics {
+            try MemoryLimit.check(doubles: [chains, steps / thin, TransitionStatistics.columns.count], for: .argument("sampler-stats"),
+                                  what: "the sampler statistics (chains × steps / thin × 6)")
+        }
+        if let a = adaptation, !(a.target > 0 && a.target < 1) {
+            throw .invalid(.argument("adaptation target"), "expected an acceptance statistic strictly between 0 and 1, found \(a.target)")
+        }
         switch initialization {
         case .normal, .zero: break
         case .point(let x): try Self.check(start: x, dimension: dimension, chain: nil)
@@ -87,7 +109,8 @@ extension RunSettings {
 
 /// The outcome of one chain.
 public struct ChainOutcome: Sendable, Equatable {
-    /// Fraction of accepted proposals over the kept iterations (warm-up excluded).
+    /// Fraction of accepted proposals over the kept iterations (warm-up excluded); for
+    /// Hamiltonian kernels the mean acceptance statistic (Stan's `accept_stat__`).
     public var acceptanceRate: Double
     public var counts: OracleCounts
     /// The iteration (1-based, warm-up included) at which the state became non-finite or left the
@@ -95,6 +118,13 @@ public struct ChainOutcome: Sendable, Equatable {
     public var divergedAt: Int?
     /// Metropolis proposals whose acceptance ratio was NaN (the density is NaN where they landed).
     public var nanProposals = 0
+    /// The step size warm-up adapted (nil without adaptation).
+    public var adaptedStepSize: Double?
+    /// The inverse metric warm-up adapted (Hamiltonian kernels).
+    public var inverseMetric: InverseMetric?
+    /// Kept transitions whose energy error exceeded the threshold (Hamiltonian kernels; Stan's
+    /// `divergent__`). Unrelated to `divergedAt`, a chain that left the finite range.
+    public var divergentTransitions = 0
 }
 
 /// Draws and per-chain outcomes of a run.
@@ -103,6 +133,9 @@ public struct ChainRun: Sendable {
     public var draws: Draws
     public var outcomes: [ChainOutcome]
     public var wallSeconds: Double
+    /// With `samplerStatistics`: chains × capacity × 6 values in the order of
+    /// `TransitionStatistics.columns`, for the kept draws.
+    public var statistics: [Double]?
 
     public var divergedChains: [Int] { outcomes.indices.filter { outcomes[$0].divergedAt != nil } }
     public var totalCounts: OracleCounts {
@@ -128,23 +161,29 @@ public enum Chains {
         var outcomes = [ChainOutcome](repeating: ChainOutcome(acceptanceRate: 0, counts: OracleCounts()),
                                       count: settings.chains)
         var failures = [SampoError?](repeating: nil, count: settings.chains)
+        let columns = TransitionStatistics.columns.count
+        var statistics = [Double](repeating: 0, count: settings.samplerStatistics ? settings.chains * capacity * columns : 0)
         let start = DispatchTime.now().uptimeNanoseconds
         let jobs = min(settings.jobs, settings.chains)
         let storage = draws.storage   // fresh, so not shared: workers write into it directly
         do {
             let valuesBase: UnsafeMutablePointer<Double>? = storage.base
+            statistics.withUnsafeMutableBufferPointer { statisticsBuffer in
+            let statisticsBase = settings.samplerStatistics ? statisticsBuffer.baseAddress : nil
             draws.recorded.withUnsafeMutableBufferPointer { recordedBuffer in
                 outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
                     failures.withUnsafeMutableBufferPointer { failureBuffer in
                         let shared = SharedOutput(values: valuesBase, recorded: recordedBuffer.baseAddress!,
-                                                  outcomes: outcomeBuffer.baseAddress!, failures: failureBuffer.baseAddress!)
+                                                  outcomes: outcomeBuffer.baseAddress!, failures: failureBuffer.baseAddress!,
+                                                  statistics: statisticsBase)
                         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                             for chain in stride(from: worker, to: settings.chains, by: jobs) {
                                 do throws(SampoError) {
                                     let kernel = try makeKernel()
                                     let result = try runChain(kernel, chain: chain, settings: settings, capacity: capacity,
                                                               out: shared.values.map { $0 + chain * capacity * dimension },
-                                                              storage: storage, storageOffset: chain * capacity * dimension)
+                                                              storage: storage, storageOffset: chain * capacity * dimension,
+                                                              statistics: shared.statistics.map { $0 + chain * capacity * columns })
                                     shared.recorded[chain] = result.recorded
                                     shared.outcomes[chain] = result.outcome
                                 } catch {
@@ -155,10 +194,18 @@ public enum Chains {
                     }
                 }
             }
+            }
         }
         if let first = failures.compactMap({ $0 }).first { throw first }
+        if settings.oracleBudget != nil {
+            let healthy = outcomes.indices.filter { outcomes[$0].divergedAt == nil }
+            if let shortest = healthy.map({ draws.recorded[$0] }).min() {
+                for c in healthy { draws.recorded[c] = shortest }
+            }
+        }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return ChainRun(settings: settings, draws: draws, outcomes: outcomes, wallSeconds: seconds)
+        return ChainRun(settings: settings, draws: draws, outcomes: outcomes, wallSeconds: seconds,
+                        statistics: settings.samplerStatistics ? statistics : nil)
     }
 
     /// Runs one chain to completion or divergence, writing kept draws to `out`.
@@ -170,7 +217,8 @@ public enum Chains {
     @_specialize(where K == RWM<GaussianMixture>)
     static func runChain<K: MarkovKernel>(_ kernel: K, chain: Int, settings: RunSettings, capacity: Int,
                                           out: UnsafeMutablePointer<Double>?, storage: DrawsStorage? = nil,
-                                          storageOffset: Int = 0) throws(SampoError) -> (recorded: Int, outcome: ChainOutcome) {
+                                          storageOffset: Int = 0, statistics: UnsafeMutablePointer<Double>? = nil)
+        throws(SampoError) -> (recorded: Int, outcome: ChainOutcome) {
         let d = kernel.dimension
         // Written blocks of a file-backed run are handed back to the file as the chain goes.
         let releaseEvery = storage?.isFileBacked == true ? max(1, DrawsStorage.releaseBlock / max(d, 1)) : Int.max
@@ -191,17 +239,50 @@ public enum Chains {
         let total = settings.warmup + settings.steps
         var iteration = 0
         var sinceKept = 0
-        while iteration < total {
+        var adaptedStepSize: Double?, inverseMetric: InverseMetric?
+        if let adaptation = settings.adaptation, settings.warmup > 0 {
+            guard let adaptable = kernel as? any StepSizeAdaptable else {
+                throw .usage("sampler cannot adapt its step size (--adapt on needs a Metropolis-adjusted or Hamiltonian sampler)")
+            }
+            var warmup = WarmupAdaptation(kernel: adaptable, warmup: settings.warmup, target: adaptation.target,
+                                          metric: adaptation.metric, rng: rng)
+            while iteration < settings.warmup {
+                iteration += 1
+                _ = kernel.step(rng: rng)
+                if !kernel.positionIsWithin(settings.divergenceBound) { divergedAt = iteration; break }
+                warmup.afterTransition()
+            }
+            adaptedStepSize = warmup.finish()
+            inverseMetric = (kernel as? any MetricAdaptable)?.inverseMetric
+        }
+        // Hamiltonian kernels report divergent transitions; statistics are read only when asked.
+        let hamiltonian = kernel as? any MetricAdaptable
+        let reporting = statistics == nil ? nil : kernel as? any TransitionReporting
+        if statistics != nil && reporting == nil {
+            throw .usage("this sampler records no per-transition statistics (--sampler-stats needs a Metropolis-adjusted or Hamiltonian sampler)")
+        }
+        var divergentTransitions = 0, acceptStatistics = 0.0
+        let budget = settings.oracleBudget ?? .max
+        while divergedAt == nil && iteration < total {
+            if iteration >= settings.warmup && kernel.counts.gradientEvaluations + kernel.counts.densityEvaluations >= budget { break }
             iteration += 1
             let ok = kernel.step(rng: rng)
             if !kernel.positionIsWithin(settings.divergenceBound) { divergedAt = iteration; break }
             if iteration > settings.warmup {
                 if ok { accepted += 1 }
+                if let hamiltonian {
+                    let t = hamiltonian.lastTransition
+                    if t.divergent { divergentTransitions += 1 }
+                    acceptStatistics += t.acceptStatistic
+                }
                 sinceKept += 1
                 if sinceKept == settings.thin {
                     sinceKept = 0
                     if let out, recorded < capacity {
                         (out + recorded * d).update(from: kernel.position, count: d)
+                    }
+                    if let statistics, let reporting, recorded < capacity {
+                        reporting.lastTransition.write(to: statistics + recorded * TransitionStatistics.columns.count)
                     }
                     recorded += 1
                     untilRelease -= 1
@@ -213,8 +294,12 @@ public enum Chains {
             }
         }
         let kept = max(0, iteration - settings.warmup)
-        let outcome = ChainOutcome(acceptanceRate: kept > 0 ? Double(accepted) / Double(kept) : 0,
-                                   counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals)
+        // Hamiltonian kernels: the mean acceptance statistic (NUTS always "accepts").
+        let acceptance = hamiltonian == nil ? Double(accepted) : acceptStatistics
+        let outcome = ChainOutcome(acceptanceRate: kept > 0 ? acceptance / Double(kept) : 0,
+                                   counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
+                                   adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
+                                   divergentTransitions: divergentTransitions)
         return (min(recorded, capacity), outcome)
     }
 }
@@ -226,4 +311,5 @@ private struct SharedOutput: @unchecked Sendable {
     let recorded: UnsafeMutablePointer<Int>
     let outcomes: UnsafeMutablePointer<ChainOutcome>
     let failures: UnsafeMutablePointer<SampoError?>
+    let statistics: UnsafeMutablePointer<Double>?
 }

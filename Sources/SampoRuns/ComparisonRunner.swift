@@ -17,6 +17,9 @@ public enum ComparisonRunner {
         if info.isPopulation {
             return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs)
         }
+        if info.variableCost || params.real("length") != nil {
+            return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs)
+        }
         let iterations = grid.budget / max(1, info.oracleCallsPerStep(params)) - 1
         let warmup = iterations / 5, steps = iterations - warmup
         guard steps >= 10 else {
@@ -24,7 +27,8 @@ public enum ComparisonRunner {
         }
         var h = cell.sampler.stepSize ?? info.defaultStepSize ?? 0
         var tuningCounts = OracleCounts()
-        if grid.tune {
+        // Samplers with their own warm-up (HMC) adapt there; --tune does not add a pilot.
+        if grid.tune && !info.adaptsByDefault {
             try info.validate(stepSize: h)
             let tuned = try StepSizeTuning.tune(sampler: info, target: target, parameters: params, start: h,
                                             iterations: warmup, seed: cell.seed)
@@ -34,7 +38,37 @@ public enum ComparisonRunner {
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given,
                                   settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
                                                         jobs: jobs))
+        return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts)
+    }
+
+    /// Samplers whose cost per step varies (NUTS; HMC with a trajectory length): Stan's 1000
+    /// warm-up iterations (a fiftieth of the budget in iterations when that is fewer, at least
+    /// 150), then draws until each chain has spent the budget, warm-up included; chains are cut
+    /// to the shortest. Oracle calls are counted exactly.
+    static func variableCost(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo,
+                             given: [String: ParameterValue], target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
+        let warmup = max(150, min(1000, grid.budget / 50))
+        var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs)
+        settings.oracleBudget = grid.budget
+        let h = cell.sampler.stepSize ?? info.defaultStepSize ?? 0
+        let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given, settings: settings)
+        let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts())
+        guard (row.values["steps"] ?? nil).map({ $0 >= 10 }) ?? false else {
+            throw .invalid(.argument("budget"), "\(grid.budget) oracle calls per chain leave fewer than 10 draws for \(info.name) "
+                            + "after its \(warmup) warm-up iterations; raise --budget")
+        }
+        return row
+    }
+
+    /// Runs a job and fills a comparison row; `steps` nil: the draws the healthy chains kept.
+    /// With warm-up adaptation the row's step size is the chains' mean adapted one.
+    static func measure(_ job: SamplingJob, cell: ComparisonGrid.Cell, grid: ComparisonGrid, target: NamedTarget,
+                        stepSize: Double, steps fixedSteps: Int?, extraCounts tuningCounts: OracleCounts) throws(SampoError) -> ComparisonRow {
         let result = try job.runKeepingDivergedChains()
+        let kept = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }.map { result.draws.recorded[$0] }
+        let steps = fixedSteps ?? kept.min() ?? 0
+        let adapted = result.outcomes.compactMap(\.adaptedStepSize)
+        let h = adapted.isEmpty ? stepSize : adapted.reduce(0, +) / Double(adapted.count)
         let quality = SampleQuality(run: result, target: target)
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations
                             + tuningCounts.gradientEvaluations + tuningCounts.densityEvaluations)

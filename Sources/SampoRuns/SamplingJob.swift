@@ -15,16 +15,33 @@ public struct SamplingJob: Sendable {
     /// Makes one kernel per chain; built (and so every check made) once, in init.
     private let makeKernel: @Sendable () throws(SampoError) -> any MarkovKernel
 
-    /// A Markov sampler run; `stepSize` nil takes the sampler's default.
+    /// A Markov sampler run; `stepSize` nil takes the sampler's default (with adaptation, it is
+    /// where warm-up starts). `adapt` nil: the sampler's default (on for hmc and nuts only);
+    /// on: Stan's warm-up (dual averaging to the sampler's `delta` or acceptance target, and the
+    /// windowed metric for Hamiltonian samplers). It overrides `settings.adaptation`.
     public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: ParameterValue] = [:],
-                settings: RunSettings) throws(SampoError) {
+                settings: RunSettings, adapt: Bool? = nil) throws(SampoError) {
         guard !sampler.isPopulation, let h = stepSize ?? sampler.defaultStepSize else {
             throw .usage("sampler '\(sampler.name)' is a population sampler; run it with PopulationJob")
         }
         try sampler.validate(stepSize: h)
         self.parameters = try sampler.parameters(parameters)
+        var settings = settings
+        settings.adaptation = nil
+        if adapt ?? sampler.adaptsByDefault {
+            guard let goal = sampler.adaptationTarget(self.parameters) else {
+                throw .invalid(.argument("adapt"), "sampler '\(sampler.name)' has no acceptance step to adapt its step size to "
+                                + "(adaptation applies to mala, rwm, mymala, pmala, hmc and nuts)")
+            }
+            let metric = self.parameters.choice("metric").flatMap(WarmupAdaptation.MetricChoice.init(rawValue:)) ?? .unit
+            settings.adaptation = RunSettings.Adaptation(target: goal, metric: metric)
+        }
         try settings.validate(dimension: target.dimension)
         makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters)
+        if settings.samplerStatistics, !(try makeKernel() is any TransitionReporting) {
+            throw .invalid(.argument("sampler-stats"), "sampler '\(sampler.name)' records no per-transition statistics "
+                            + "(Metropolis-adjusted and Hamiltonian samplers do)")
+        }
         self.target = target
         self.sampler = sampler
         self.stepSize = h
@@ -62,6 +79,27 @@ public struct SamplingJob: Sendable {
         ]
         if settings.divergenceBound != RunSettings.defaultDivergenceBound { m.append(("divergence_bound", "\(settings.divergenceBound)")) }
         for (k, v) in resolvedParameters.sorted(by: { $0.key < $1.key }) { m.append((k, "\(v)")) }
+        if let a = settings.adaptation {
+            m.append(("adapt", "on"))
+            m.append(("adapt_target", "\(a.target)"))
+            if sampler.family == .hamiltonian { m.append(("metric", a.metric.rawValue)) }
+        } else if sampler.adaptsByDefault {
+            m.append(("adapt", "off"))
+        }
+        return m
+    }
+
+    /// What warm-up adapted, per chain, for output files: the step sizes and inverse metrics.
+    public func adaptationMetadata(_ run: ChainRun) -> [(String, String)] {
+        guard settings.adaptation != nil else { return [] }
+        var m: [(String, String)] = [
+            ("adapted_step_size", run.outcomes.map { $0.adaptedStepSize.map { "\($0)" } ?? "-" }.joined(separator: " ")),
+        ]
+        for (c, o) in run.outcomes.enumerated() {
+            if let metric = o.inverseMetric, metric != .unit {
+                m.append(("inverse_metric_\(c + 1)", metric.values.map { "\($0)" }.joined(separator: " ")))
+            }
+        }
         return m
     }
 }

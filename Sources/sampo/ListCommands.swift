@@ -14,7 +14,10 @@ struct SamplersCommand: ParsableCommand {
             say("\(pad(s.name, 14)) \(s.summary)")
             if let h = s.defaultStepSize {
                 let calls = s.oracleCallsPerStep((try? s.parameters([:])) ?? SamplerParameters.empty)
-                say("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(calls)")
+                let cost = s.variableCost ? "varies (up to \(calls), counted exactly)" : s.name == "hmc" ? "\(calls) (or ⌈length/h⌉)" : "\(calls)"
+                let adapt = s.adaptsByDefault ? "; warm-up adapts h and the metric (--adapt off to keep them)"
+                    : s.acceptanceTarget != nil ? "; --adapt on: h adapted to acceptance \(s.acceptanceTarget ?? 0)" : ""
+                say("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(cost)\(adapt)")
             } else {
                 say("               population sampler: --chains = independent runs, no --step-size")
             }

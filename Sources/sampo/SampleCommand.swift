@@ -25,6 +25,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
+    @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, off otherwise).") var adapt: String?
+    @Flag(name: .customLong("sampler-stats"), help: "Add Stan's per-draw sampler columns (accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__) to --draws.")
+    var samplerStats = false
     @Option(name: .customLong("divergence-bound"), parsing: .unconditional,
             help: "A chain diverges when a coordinate becomes non-finite or reaches this magnitude (inf: finiteness only).")
     var divergenceBound: Double = RunSettings.defaultDivergenceBound
@@ -52,23 +55,35 @@ struct SampleCommand: ParsableCommand {
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                        initialization: initialization)
             settings.divergenceBound = divergenceBound
+            settings.samplerStatistics = samplerStats
+            if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
+            let adaptOn: Bool?
+            switch adapt {
+            case nil: adaptOn = nil
+            case "on": adaptOn = true
+            case "off": adaptOn = false
+            case let other?: throw SampoError.usage("--adapt: expected on or off, found '\(other)'")
+            }
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
-                                      settings: settings)
+                                      settings: settings, adapt: adaptOn)
             let result = try job.runKeepingDivergedChains()
             let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
             // Computed once, for the summary file and the convergence lines of the report.
             let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
             let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
-            var drawsMetadata = job.metadata(kind: "draws")
+            var drawsMetadata = job.metadata(kind: "draws") + job.adaptationMetadata(result)
             if !result.divergedChains.isEmpty {
                 drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
             }
-            if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: drawsMetadata) }
+            if let path = draws {
+                try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: drawsMetadata,
+                                   extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
+            }
             if let path = summary, healthy.isEmpty {
                 note("--summary: every chain diverged; nothing to summarise, \(path) not written")
             } else if let path = summary {
                 try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy), to: path,
-                                     metadata: job.metadata(kind: "summary") + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
+                                     metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
             }
             if let path = report {
                 let r = RunReport(job: job, run: result, meanError: quality.meanError,
@@ -132,7 +147,15 @@ struct SampleCommand: ParsableCommand {
         say("\(job.sampler.name) on \(job.target.name) (d = \(job.target.dimension)), h = \(job.stepSize), "
               + "\(job.settings.chains) chains × \(job.settings.steps) steps (+\(job.settings.warmup) warm-up), seed \(job.settings.seed)")
         let acc = run.outcomes.map { fmt($0.acceptanceRate, 3) }.joined(separator: " ")
-        say("  acceptance per chain   \(acc)")
+        say("  \(job.sampler.family == .hamiltonian ? "mean accept_stat__    " : "acceptance per chain  ") \(acc)")
+        if job.settings.adaptation != nil {
+            say("  adapted step size      " + run.outcomes.map { $0.adaptedStepSize.map { fmt($0, 4) } ?? "-" }.joined(separator: " "))
+        }
+        if job.sampler.family == .hamiltonian {
+            let divergent = run.outcomes.map(\.divergentTransitions)
+            say("  divergent transitions  " + divergent.map(String.init).joined(separator: " ")
+                + (divergent.reduce(0, +) > 0 ? "  (energy error > 1000: the posterior has regions the step size cannot follow)" : ""))
+        }
         let counts = run.totalCounts
         say("  gradient evaluations   \(counts.gradientEvaluations)")
         say("  density evaluations    \(counts.densityEvaluations)")

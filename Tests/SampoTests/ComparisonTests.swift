@@ -103,7 +103,7 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(message("targets = [\"lau-gmm\"]").contains("field 'samplers': missing"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\nseeds = \"x\"" + samplers).contains("field 'seeds'"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\nbudget = 10" + samplers).contains("exp.toml: budget: expected at least 100"))
-        XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"nuts\"\n").contains("unknown sampler 'nuts'"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"gibbs\"\n").contains("unknown sampler 'gibbs'"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\n[[samplers]]\nname = \"mala\"\nstep_size = -1\n")
             .contains("field 'samplers[1].step_size'"))
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\ntargest = 1" + samplers).contains("field 'targest': unknown field"))

@@ -65,6 +65,38 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(bad.err.contains("field 'names': name 'a' appears twice"), bad.err)
     }
 
+    /// NUTS from the command line: Stan's sampler columns in the draws, the adapted step size and
+    /// metric in the metadata and report, and `diagnose` reading the columns as Stan's.
+    func testNUTSSamplerStatsAndAdaptation() throws {
+        let draws = tmp("nuts-draws.csv"), report = tmp("nuts-report.json")
+        let run = try sampo(["sample", "--target", "lau-gmm", "--sampler", "nuts", "--steps", "500", "--seed", "4",
+                             "--sampler-stats", "--draws", draws, "--report", report, "--set", "metric=dense"])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("mean accept_stat__"), run.out)
+        XCTAssertTrue(run.out.contains("divergent transitions  0 0 0 0"), run.out)
+        let text = try String(contentsOfFile: draws, encoding: .utf8)
+        XCTAssertTrue(text.contains("\nchain,draw,x1,x2,accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__\n"))
+        XCTAssertTrue(text.contains("# adapt: on\n") && text.contains("# metric: dense\n") && text.contains("# adapted_step_size: "))
+        let metricLine = try XCTUnwrap(text.split(separator: "\n").first { $0.hasPrefix("# inverse_metric_1: ") })
+        XCTAssertEqual(metricLine.split(separator: " ").count, 2 + 4)   // "#", key, then 2 × 2 values
+        let row = try XCTUnwrap(text.split(separator: "\n").last).split(separator: ",")
+        XCTAssertEqual(row.count, 10)
+        XCTAssertNotNil(Int(row[6]), "treedepth__ is an integer: \(row)")
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        XCTAssertEqual((json["adapted_step_sizes"] as? [Double])?.count, 4)
+        XCTAssertEqual(json["metric"] as? String, "dense")
+        XCTAssertEqual((json["divergent_transitions_per_chain"] as? [Int]) ?? [], [0, 0, 0, 0])
+        let diagnose = try sampo(["diagnose", draws])
+        XCTAssertEqual(diagnose.status, 0, diagnose.err)
+        XCTAssertTrue(diagnose.out.contains("divergent transitions: 0"), diagnose.out)
+        XCTAssertTrue(diagnose.out.contains("mean accept_stat__: 0."), diagnose.out)
+        XCTAssertFalse(diagnose.out.contains("energy__"), diagnose.out)
+        // Samplers without per-transition statistics refuse the flag.
+        let ula = try sampo(["sample", "--target", "lau-gmm", "--sampler", "ula", "--sampler-stats", "--draws", tmp("ula.csv")])
+        XCTAssertEqual(ula.status, 2)
+        XCTAssertTrue(ula.err.contains("--sampler-stats"), ula.err)
+    }
+
     private func tmp(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-e2e-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -107,7 +139,11 @@ final class EndToEndTests: XCTestCase {
 
     func testBadUsageExitsWithStatus2AndAMessage() throws {
         let cases: [([String], String)] = [
-            (["sample", "--target", "lau-gmm", "--sampler", "nuts"], "unknown sampler 'nuts'"),
+            (["sample", "--target", "lau-gmm", "--sampler", "gibbs"], "unknown sampler 'gibbs'"),
+            (["sample", "--target", "lau-gmm", "--sampler", "nuts", "--adapt", "maybe"], "--adapt: expected on or off, found 'maybe'"),
+            (["sample", "--target", "lau-gmm", "--sampler", "ula", "--adapt", "on"], "has no acceptance step to adapt"),
+            (["sample", "--target", "lau-gmm", "--sampler", "nuts", "--set", "max_depth=30"], "max_depth"),
+            (["sample", "--target", "lau-gmm", "--sampler", "hmc", "--set", "jitter=1"], "jitter"),
             (["sample", "--target", "lau-gmm", "--sampler", "mala", "--step-size", "-1"], "--step-size"),
             (["sample", "--target", "lau-gmm", "--sampler", "mala", "--chains", "0"], "--chains"),
             (["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "many"], "many"),
@@ -239,9 +275,9 @@ final class EndToEndTests: XCTestCase {
         }
         XCTAssertEqual(try stripped(whole), try stripped(merged))
         XCTAssertEqual(try stripped(whole).count, 13)
-        let bad = try sampo(["compare", "--targets", "lau-gmm", "--samplers", "hmc"])
+        let bad = try sampo(["compare", "--targets", "lau-gmm", "--samplers", "gibbs"])
         XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.err.contains("unknown sampler 'hmc'"), bad.err)
+        XCTAssertTrue(bad.err.contains("unknown sampler 'gibbs'"), bad.err)
         let dup = try sampo(["merge", parts[0], parts[0], "--out", tmp("dup.csv")])
         XCTAssertEqual(dup.status, 2)
         XCTAssertTrue(dup.err.contains("appears in more than one file"), dup.err)

@@ -10,32 +10,10 @@ final class SamplerTests: XCTestCase {
         return try job.run()
     }
 
-    /// Mean and covariance of the chains against the exact moments, within 5 batch-means MCSE.
-    private func assertMomentsRecovered(_ run: ChainRun, _ target: NamedTarget, file: StaticString = #filePath,
-                                        line: UInt = #line) throws {
-        let mean = try XCTUnwrap(target.moments.mean), cov = try XCTUnwrap(target.moments.covariance)
-        let d = target.dimension
-        XCTAssertTrue(run.divergedChains.isEmpty)
-        for a in 0..<d {
-            let s = (0..<run.draws.chains).map { run.draws.series(chain: $0, coordinate: a) }
-            let (m, se) = TestSupport.batchMeans(s)
-            XCTAssertLessThan(abs(m - mean[a]), 5 * se, "mean x\(a + 1): \(m) vs \(mean[a]) (mcse \(se))", file: file, line: line)
-            for b in 0...a {
-                let f = (0..<run.draws.chains).map { c in
-                    zip(run.draws.series(chain: c, coordinate: a), run.draws.series(chain: c, coordinate: b))
-                        .map { ($0 - mean[a]) * ($1 - mean[b]) }
-                }
-                let (cm, cse) = TestSupport.batchMeans(f)
-                XCTAssertLessThan(abs(cm - cov[a * d + b]), 5 * cse,
-                                  "cov(\(a + 1),\(b + 1)): \(cm) vs \(cov[a * d + b]) (mcse \(cse))", file: file, line: line)
-            }
-        }
-    }
-
     func testMALARecoversLauGMMMoments() throws {
         let target = try TestSupport.target("lau-gmm")
         let r = try run("mala", target: target, h: 0.3, steps: 400_000)
-        try assertMomentsRecovered(r, target)
+        try TestSupport.assertMomentsRecovered(r, target)
         XCTAssertEqual(r.totalCounts.gradientEvaluations, 4 * (400_000 + 2000 + 1))
         XCTAssertEqual(r.totalCounts.densityEvaluations, 0)
     }
@@ -43,7 +21,7 @@ final class SamplerTests: XCTestCase {
     func testRWMRecoversLauGMMMoments() throws {
         let target = try TestSupport.target("lau-gmm")
         let r = try run("rwm", target: target, h: 2.0, steps: 400_000)
-        try assertMomentsRecovered(r, target)
+        try TestSupport.assertMomentsRecovered(r, target)
         XCTAssertEqual(r.totalCounts.densityEvaluations, 4 * (400_000 + 2000 + 1))
         let acc = r.outcomes.map(\.acceptanceRate)
         XCTAssertTrue(acc.allSatisfy { $0 > 0.05 && $0 < 0.95 })

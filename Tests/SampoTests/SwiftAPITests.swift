@@ -22,6 +22,21 @@ final class SwiftAPITests: XCTestCase {
         XCTAssertEqual(again.draws, run.draws)
     }
 
+    func testNUTSAndAdaptationFromSwift() throws {
+        let run = try Sampo.sample(gaussian, with: .nuts(metric: "dense"), chains: 2, steps: 2000, seed: 3, jobs: 2)
+        let x1 = try XCTUnwrap(try run.summary()["x1"])
+        XCTAssertEqual(x1.mean, 0, accuracy: 5 * (x1.mcseMean ?? .infinity))
+        XCTAssertNotNil(run.chains?.outcomes[0].adaptedStepSize)
+        guard case .dense(let m)? = run.chains?.outcomes[0].inverseMetric else { return XCTFail("expected a dense metric") }
+        XCTAssertEqual(m.count, 4)
+        let fixed = try Sampo.sample(gaussian, with: .hmc(stepSize: 0.3, steps: 5).adapting(false), chains: 1, steps: 100, seed: 3)
+        XCTAssertNil(fixed.chains?.outcomes[0].adaptedStepSize)
+        XCTAssertEqual(fixed.counts.gradientEvaluations, 1 + 1100 * 5)
+        let mala = try Sampo.sample(gaussian, with: .mala(stepSize: 3).adapting(true), chains: 1, steps: 100, seed: 3)
+        XCTAssertLessThan(try XCTUnwrap(mala.chains?.outcomes[0].adaptedStepSize), 3)
+        XCTAssertThrowsError(try Sampo.sample(gaussian, with: .ula().adapting(true), chains: 1, steps: 10))
+    }
+
     func testPerChainStartsAndShippedTargetByName() throws {
         let lau = try TargetFile.load(named: "lau-gmm")
         let starts = [[0.0, 0.0], [1.0, 1.0]]

@@ -32,6 +32,28 @@ enum TestSupport {
         return (total / Double(count), (v / Double(batchMeans.count)).squareRoot())
     }
 
+    /// Mean and covariance of the chains against the exact moments, within 5 batch-means MCSE.
+    static func assertMomentsRecovered(_ run: ChainRun, _ target: NamedTarget, file: StaticString = #filePath,
+                                        line: UInt = #line) throws {
+        let mean = try XCTUnwrap(target.moments.mean), cov = try XCTUnwrap(target.moments.covariance)
+        let d = target.dimension
+        XCTAssertTrue(run.divergedChains.isEmpty)
+        for a in 0..<d {
+            let s = (0..<run.draws.chains).map { run.draws.series(chain: $0, coordinate: a) }
+            let (m, se) = TestSupport.batchMeans(s)
+            XCTAssertLessThan(abs(m - mean[a]), 5 * se, "mean x\(a + 1): \(m) vs \(mean[a]) (mcse \(se))", file: file, line: line)
+            for b in 0...a {
+                let f = (0..<run.draws.chains).map { c in
+                    zip(run.draws.series(chain: c, coordinate: a), run.draws.series(chain: c, coordinate: b))
+                        .map { ($0 - mean[a]) * ($1 - mean[b]) }
+                }
+                let (cm, cse) = TestSupport.batchMeans(f)
+                XCTAssertLessThan(abs(cm - cov[a * d + b]), 5 * cse,
+                                  "cov(\(a + 1),\(b + 1)): \(cm) vs \(cov[a * d + b]) (mcse \(cse))", file: file, line: line)
+            }
+        }
+    }
+
     /// A parse error message for target text, or nil if it parsed.
     static func parseError(_ text: String, file: String = "t.toml") -> String? {
         do { _ = try TargetFile.parse(text, file: file); return nil } catch { return error.message }

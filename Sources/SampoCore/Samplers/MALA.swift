@@ -1,10 +1,10 @@
 /// Metropolis-adjusted Langevin: propose y = x + h∇log π(x) + √(2h) ξ and accept with
 /// log α = log π(y) − log π(x) − (‖x − y − h∇log π(y)‖² − ‖y − x − h∇log π(x)‖²)/(4h).
 /// A rejection repeats x. One gradient per step.
-public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel {
+public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable {
     public let target: Target
     private let grad, y, gradY: UnsafeMutablePointer<Double>
-    private let noiseScale: Double
+    @exclusivity(unchecked) private var noiseScale: Double
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
         let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 4)
@@ -20,6 +20,11 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel 
         logP = target.logDensityAndGradient(at: x, gradient: grad)
         counts.gradientEvaluations += 1
         return logP
+    }
+
+    public override func adapt(stepSize h: Double) {
+        super.adapt(stepSize: h)
+        noiseScale = (2 * h).squareRoot()
     }
 
     @_specialize(where Target == GaussianMixture)

@@ -1,6 +1,6 @@
 /// Random-walk Metropolis: y = x + s ξ, accepted with log α = log π(y) − log π(x).
 /// `stepSize` is the proposal standard deviation s. One density evaluation per step.
-public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel {
+public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable {
     public let target: Target
     private let y: UnsafeMutablePointer<Double>
 

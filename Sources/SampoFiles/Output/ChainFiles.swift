@@ -12,9 +12,10 @@ public struct ChainFiles: Sendable {
     public let parameters: [String]
     /// values[p][c] = draws of parameter p in chain c.
     public let values: [[[Double]]]
-    /// Stan only: number of divergent transitions (sum of `divergent__`), when the column exists.
+    /// Number of divergent transitions (sum of `divergent__`), when the column exists (Stan CSV, or
+    /// Sampo draws written with `--sampler-stats`).
     public let divergences: Int?
-    /// Stan only: mean `accept_stat__`, when the column exists.
+    /// Mean `accept_stat__`, when the column exists.
     public let meanAcceptStat: Double?
     /// Sampo draws only: chains left out of `values`, each with why (named in the file's
     /// `diverged_chains` metadata, or shorter than the longest chain: they stopped early).
@@ -35,8 +36,11 @@ public struct ChainFiles: Sendable {
 
     private static func readSampo(_ files: [NumericCSV]) throws(SampoError) -> ChainFiles {
         let first = files[0]
-        let names = first.header.filter { $0 != "chain" && $0 != "draw" }
+        // Sampler columns (`accept_stat__`, …, from `--sampler-stats`) are not parameters.
+        let names = first.header.filter { $0 != "chain" && $0 != "draw" && !$0.hasSuffix("__") }
         var chains: [[[Double]]] = []   // [chain][param][draw]
+        var divergences: Int?
+        var acceptSum = 0.0, acceptCount = 0
         var labels: [String] = []       // "chain 3" or "a.csv chain 3" when several files
         var diverged: [Bool] = []
         var noRows: [String] = []
@@ -70,6 +74,10 @@ public struct ChainFiles: Sendable {
                 var stop = start
                 while stop < f.rowCount && f[stop, chainCol] == id { stop += 1 }
                 chains.append(paramCols.map { col in (start..<stop).map { f[$0, col] } })
+                if !divergedIDs.contains(id) {
+                    if let col = f.column("divergent__") { divergences = (divergences ?? 0) + (start..<stop).filter { f[$0, col] != 0 }.count }
+                    if let col = f.column("accept_stat__") { acceptSum += (start..<stop).reduce(0) { $0 + f[$1, col] }; acceptCount += stop - start }
+                }
                 labels.append((files.count > 1 ? "\(f.path) " : "") + "chain \(number(id))")
                 diverged.append(divergedIDs.contains(id))
                 start = stop
@@ -92,7 +100,8 @@ public struct ChainFiles: Sendable {
         guard !kept.isEmpty || chains.isEmpty else {
             throw .badFile(path: files.map(\.path).joined(separator: ", "), "no complete chain to summarise (left out: \(leftOut.joined(separator: ", ")))")
         }
-        var set = try assemble(.sampo, names: names, chains: kept, sources: files.map(\.path), divergences: nil, accept: nil)
+        var set = try assemble(.sampo, names: names, chains: kept, sources: files.map(\.path), divergences: divergences,
+                               accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
         set.leftOut = leftOut
         return set
     }

@@ -15,12 +15,31 @@ public enum DrawsCSV {
     @inlinable
     public static func format(_ x: Double) -> String { x.description }
 
+    /// Per-draw columns written after the parameters (the sampler statistics): `values` holds
+    /// chains × `capacity` × names.count numbers, row by row; `integers` marks the columns that
+    /// hold counts or flags (written without a decimal point, as Stan does).
+    public struct ExtraColumns: Sendable {
+        public var names: [String]
+        public var values: [Double]
+        public var capacity: Int
+        public var integers: Set<Int>
+        public init(names: [String], values: [Double], capacity: Int, integers: Set<Int> = []) {
+            self.names = names; self.values = values; self.capacity = capacity; self.integers = integers
+        }
+
+        /// Stan's sampler columns from a run's statistics.
+        public static func samplerStatistics(_ values: [Double], capacity: Int) -> ExtraColumns {
+            ExtraColumns(names: TransitionStatistics.columns, values: values, capacity: capacity, integers: [2, 3, 4])
+        }
+    }
+
     /// Streams the file: memory stays at a few megabytes whatever the number of draws.
     /// `names`: the header's parameter columns (default x1 … xd).
-    public static func write(_ draws: Draws, names: [String]? = nil, to path: String, metadata: [(String, String)] = []) throws(SampoError) {
+    public static func write(_ draws: Draws, names: [String]? = nil, to path: String, metadata: [(String, String)] = [],
+                             extra: ExtraColumns? = nil) throws(SampoError) {
         let file = try OutputFile(path)
         var failure: SampoError?
-        emit(draws, names: names, metadata: metadata) { chunk in
+        emit(draws, names: names, metadata: metadata, extra: extra) { chunk in
             guard failure == nil else { return }
             do throws(SampoError) { try file.append(chunk) } catch { failure = error }
         }
@@ -29,13 +48,15 @@ public enum DrawsCSV {
     }
 
     /// Produces the file in chunks of about 1 MB.
-    static func emit(_ draws: Draws, names: [String]?, metadata: [(String, String)], _ sink: ([UInt8]) -> Void) {
+    static func emit(_ draws: Draws, names: [String]?, metadata: [(String, String)], extra: ExtraColumns? = nil,
+                     _ sink: ([UInt8]) -> Void) {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20 + 4096)
         for (k, v) in metadata { out.append(contentsOf: "# \(k): \(v)\n".utf8) }
         out.append(contentsOf: "chain,draw".utf8)
         let header = names?.count == draws.dimension ? names! : NamedTarget.defaultNames(draws.dimension)
         for name in header { out.append(contentsOf: ",\(name)".utf8) }
+        for name in extra?.names ?? [] { out.append(contentsOf: ",\(name)".utf8) }
         out.append(0x0A)
         let d = draws.dimension
         for c in 0..<draws.chains {
@@ -49,6 +70,15 @@ public enum DrawsCSV {
                     for j in 0..<d {
                         out.append(0x2C)
                         out.append(contentsOf: format(block[row + j]).utf8)
+                    }
+                    if let extra {
+                        let width = extra.names.count, base = (c * extra.capacity + i - 1) * width
+                        for k in 0..<width where base + k < extra.values.count {
+                            out.append(0x2C)
+                            let v = extra.values[base + k]
+                            if extra.integers.contains(k), abs(v) < 1e15, v.rounded() == v { appendInteger(Int(v), to: &out) }
+                            else { out.append(contentsOf: format(v).utf8) }
+                        }
                     }
                     out.append(0x0A)
                     if out.count >= 1 << 20 {

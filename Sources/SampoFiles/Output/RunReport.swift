@@ -28,6 +28,13 @@ public struct RunReport: Codable, Sendable {
     public var divergedAtIteration: [Int]
     public var meanError: Double?
     public var covarianceError: Double?
+    /// With warm-up adaptation: the adapted step size per chain, the metric kind and, per chain,
+    /// the inverse metric (d variances, or d² row-major for dense).
+    public var adaptedStepSizes: [Double]?
+    public var metric: String?
+    public var inverseMetrics: [[Double]]?
+    /// Hamiltonian samplers: kept transitions whose energy error exceeded 1000, per chain.
+    public var divergentTransitionsPerChain: [Int]?
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, chains, steps, warmup, thin
@@ -40,6 +47,8 @@ public struct RunReport: Codable, Sendable {
         case wallSeconds = "wall_seconds", divergedChains = "diverged_chains"
         case divergedAtIteration = "diverged_at_iteration"
         case meanError = "mean_error", covarianceError = "cov_error"
+        case adaptedStepSizes = "adapted_step_sizes", metric, inverseMetrics = "inverse_metrics"
+        case divergentTransitionsPerChain = "divergent_transitions_per_chain"
     }
 
     public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?) {
@@ -65,6 +74,14 @@ public struct RunReport: Codable, Sendable {
         divergedAtIteration = run.outcomes.compactMap(\.divergedAt)
         self.meanError = meanError
         self.covarianceError = covarianceError
+        if let a = job.settings.adaptation {
+            adaptedStepSizes = run.outcomes.map { $0.adaptedStepSize ?? job.stepSize }
+            if job.sampler.family == .hamiltonian {
+                metric = a.metric.rawValue
+                inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
+            }
+        }
+        if job.sampler.family == .hamiltonian { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }
     }
 
     public func json() throws(SampoError) -> Data {

@@ -1,10 +1,13 @@
+import Foundation
+
 /// What every position-based kernel holds: its dimension and step size (both checked), its oracle
 /// counts, and its working vectors in one allocation, the first of which is the position x.
 /// Kernels subclass it and add their own vectors, cached values and `advance` step; the
 /// `MarkovKernel` members that only read this state (`position`, `positionIsFinite`) live here.
 public class KernelBase {
     public let dimension: Int
-    public let stepSize: Double
+    /// Changes only between transitions, during warm-up adaptation (`StepSizeAdaptable`).
+    @exclusivity(unchecked) public final internal(set) var stepSize: Double
     /// Evaluations made since creation. Only the owning chain's thread touches a kernel, so the
     /// runtime's dynamic exclusivity checks (13% of a MALA step) are turned off for its scalars.
     @exclusivity(unchecked) public internal(set) var counts = OracleCounts()
@@ -42,4 +45,20 @@ public class MetropolisKernelBase: KernelBase {
     @exclusivity(unchecked) var logP = -Double.infinity
 
     public var nanProposals: Int { mh.nanProposals }
+
+    /// The last transition: min(1, α) (computed only when asked), the step size, −log π at the
+    /// new position, and the gradients it took.
+    public var lastTransition: TransitionStatistics {
+        var s = TransitionStatistics()
+        let a = mh.lastLogAlpha
+        s.acceptStatistic = a >= 0 ? 1 : (a > -.infinity ? exp(a) : 0)
+        s.stepSize = stepSize
+        s.leapfrogSteps = 0
+        s.energy = -logP
+        return s
+    }
+
+    /// Uses `h` from the next transition on. Kernels with values derived from the step size
+    /// override it (and call super).
+    public func adapt(stepSize h: Double) { stepSize = h }
 }

@@ -10,6 +10,8 @@ import Foundation
 public struct MetropolisHastings: Sendable {
     /// Proposals whose log acceptance ratio was NaN.
     public internal(set) var nanProposals = 0
+    /// log α of the last proposal (NaN counts as −∞), for the acceptance statistic.
+    public internal(set) var lastLogAlpha = 0.0
 
     public init() {}
 
@@ -24,6 +26,7 @@ public struct MetropolisHastings: Sendable {
     @inline(__always)
     public mutating func accept<N: NoiseSource>(logAlpha: Double, noise: N) -> Bool {
         if logAlpha.isNaN { nanProposals += 1 }
+        lastLogAlpha = logAlpha
         return Self.accept(logAlpha: logAlpha, noise: noise)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// MYULA's move as a proposal, Metropolis-corrected against the true density π ∝ e^{−f−g}:
 /// q(a|b) = N(a; b + h∇log π_λ(b), 2hI). Unbiased. One gradient and one density per step.
-public final class MYMALA: MetropolisKernelBase, MarkovKernel {
+public final class MYMALA: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable {
     let view: ProximalView
     public let lambda: Double
     private let g, y, gy: UnsafeMutablePointer<Double>

@@ -4,7 +4,7 @@ import Foundation
 /// against the true π with q(a|b) ∝ exp(−‖a − m(b)‖²/(2δ)). The prox of U = f + g is the
 /// forward–backward approximation m(x) = prox_{hg}(x − h∇f(x)); for targets without that split
 /// m(x) = x + h∇log π_h(x) (see `ProximalView`). One gradient and one density per step.
-public final class PMALA: MetropolisKernelBase, MarkovKernel {
+public final class PMALA: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable {
     let view: ProximalView
     private let mx, y, my, scratch: UnsafeMutablePointer<Double>
 
@@ -23,6 +23,13 @@ public final class PMALA: MetropolisKernelBase, MarkovKernel {
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
         return logP
+    }
+
+    /// The proposal mean depends on h, so it is recomputed at x (one more gradient).
+    public override func adapt(stepSize h: Double) {
+        super.adapt(stepSize: h)
+        view.forwardBackward(x, tau: h, into: mx, scratch: scratch)
+        counts.gradientEvaluations += 1
     }
 
     public func step(rng: RandomStream) -> Bool { advance(rng) }

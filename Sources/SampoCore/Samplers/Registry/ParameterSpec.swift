@@ -53,7 +53,8 @@ public struct ParameterSpec: Sendable {
     public var kindDescription: String {
         switch kind {
         case .real(let lo, let hi, _, _) where lo == 0 && hi == .infinity: return "real > 0"
-        case .real(let lo, let hi, _, _): return "real in (\(lo), \(hi))"
+        case .real(let lo, let hi, let lowerOpen, let upperOpen):
+            return "real in \(lowerOpen ? "(" : "[")\(lo), \(hi)\(upperOpen ? ")" : "]")"
         case .integer(let m): return "integer ≥ \(m)"
         case .choice(let options): return options.joined(separator: "|")
         case .flag: return "on|off"

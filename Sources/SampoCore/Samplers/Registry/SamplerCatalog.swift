@@ -45,6 +45,8 @@ public enum SamplerCatalog {
         kinetic("baoab", "Kinetic Langevin, BAOAB splitting", .baoab),
         kinetic("klmc", "Kinetic Langevin MC: exact OU flow with frozen gradient", .klmc),
         kinetic("rklmc", "Randomized-midpoint kinetic Langevin (2 gradients/step)", calls: 2, .rklmc),
+        hmc,
+        nuts,
         TemperedSMC.registryEntry,
         ReverseDiffusion.registryEntry,
     ]

@@ -3,7 +3,7 @@
 /// population samplers are described the same way.
 public struct SamplerInfo: Sendable {
     /// The kind of sampler, for listings.
-    public enum Family: String, Sendable { case overdamped, proximal, kinetic, population }
+    public enum Family: String, Sendable { case overdamped, proximal, kinetic, hamiltonian, population }
 
     /// How the sampler is built: a Markov kernel per chain, or a population sampler per run.
     public enum Builder: Sendable {
@@ -23,6 +23,11 @@ public struct SamplerInfo: Sendable {
     public let parameters: [ParameterSpec]
     /// Oracle calls per step for budgets: gradient evaluations, or density evaluations if gradient-free.
     public let oracleCallsPerStep: @Sendable (SamplerParameters) -> Int
+    /// Whether warm-up adapts the step size (and metric) unless `--adapt off` (HMC and NUTS).
+    public let adaptsByDefault: Bool
+    /// Whether the oracle calls of a step vary from step to step (NUTS; HMC with a trajectory
+    /// length); `oracleCallsPerStep` is then an estimate, and budgets count the calls themselves.
+    public let variableCost: Bool
     /// Checks that involve several parameters at once.
     let crossCheck: @Sendable (SamplerParameters) throws(SampoError) -> Void
     public let builder: Builder
@@ -31,7 +36,8 @@ public struct SamplerInfo: Sendable {
                 acceptanceTarget: Double?, parameters: [ParameterSpec] = [],
                 oracleCallsPerStep: @escaping @Sendable (SamplerParameters) -> Int = { _ in 1 },
                 crossCheck: @escaping @Sendable (SamplerParameters) throws(SampoError) -> Void = { _ throws(SampoError) in },
-                builder: Builder) {
+                adaptsByDefault: Bool = false, variableCost: Bool = false, builder: Builder) {
+        self.adaptsByDefault = adaptsByDefault; self.variableCost = variableCost
         self.name = name; self.summary = summary; self.family = family; self.defaultStepSize = defaultStepSize
         self.usesGradient = usesGradient; self.acceptanceTarget = acceptanceTarget; self.parameters = parameters
         self.oracleCallsPerStep = oracleCallsPerStep; self.crossCheck = crossCheck; self.builder = builder
@@ -39,6 +45,12 @@ public struct SamplerInfo: Sendable {
 
     public var isPopulation: Bool { if case .population = builder { return true } else { return false } }
     public var metropolisAdjusted: Bool { acceptanceTarget != nil }
+
+    /// The acceptance statistic warm-up adaptation aims for: `delta` when the sampler has it,
+    /// else its acceptance target (nil: the sampler cannot adapt its step size).
+    public func adaptationTarget(_ parameters: SamplerParameters) -> Double? {
+        parameters.real("delta") ?? acceptanceTarget
+    }
 
     /// Checks `given` against the parameter descriptions and fills in the defaults. Errors name the
     /// parameter (an unknown name lists the known ones).

@@ -1,0 +1,49 @@
+/// What one transition did, with the meanings of Stan's sampler columns (`accept_stat__`,
+/// `stepsize__`, `treedepth__`, `n_leapfrog__`, `divergent__`, `energy__`).
+public struct TransitionStatistics: Sendable, Equatable {
+    /// min(1, acceptance probability); for NUTS the mean over the trajectory's new states.
+    public var acceptStatistic = 0.0
+    public var stepSize = 0.0
+    /// NUTS: the number of trajectory doublings; 0 for other kernels.
+    public var treeDepth = 0
+    /// Leapfrog steps (gradient evaluations) of the transition.
+    public var leapfrogSteps = 0
+    /// The energy error of the trajectory exceeded the divergence threshold.
+    public var divergent = false
+    /// Hamiltonian kernels: H at the new state; Metropolis kernels: −log π there.
+    public var energy = 0.0
+
+    public init() {}
+
+    /// Stan's column names, in the order of `values`.
+    public static let columns = ["accept_stat__", "stepsize__", "treedepth__", "n_leapfrog__", "divergent__", "energy__"]
+
+    /// The statistics in the order of `columns`.
+    public func write(to out: UnsafeMutablePointer<Double>) {
+        out[0] = acceptStatistic; out[1] = stepSize; out[2] = Double(treeDepth)
+        out[3] = Double(leapfrogSteps); out[4] = divergent ? 1 : 0; out[5] = energy
+    }
+}
+
+/// A kernel that reports what each transition did (`--sampler-stats`).
+public protocol TransitionReporting: MarkovKernel {
+    var lastTransition: TransitionStatistics { get }
+}
+
+/// A kernel whose step size may change between transitions (warm-up adaptation by dual
+/// averaging steers `acceptStatistic` towards a target).
+public protocol StepSizeAdaptable: TransitionReporting {
+    var stepSize: Double { get }
+    /// Uses `h` from the next transition on (h > 0 and finite; the adaptation guarantees it).
+    func adapt(stepSize h: Double)
+}
+
+/// A Hamiltonian kernel: its inverse metric can also be set, and it offers Stan's heuristic
+/// for a first step size.
+public protocol MetricAdaptable: StepSizeAdaptable {
+    var inverseMetric: InverseMetric { get }
+    func adapt(inverseMetric: InverseMetric) throws(SampoError)
+    /// Stan's heuristic: from the current step size, double or halve until the acceptance
+    /// probability of one leapfrog step from a fresh momentum crosses 0.8. Its gradients count.
+    func initializeStepSize(noise: RandomStream)
+}
