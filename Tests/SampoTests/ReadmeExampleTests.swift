@@ -26,6 +26,12 @@ final class ReadmeExampleTests: XCTestCase {
 
         let smc = try Sampo.sample(lau, with: .smc(particles: 2000, kernel: .mala), chains: 4, seed: 7)
         XCTAssertNotNil(smc.logZ)
+
+        let nuts = try Sampo.sample(banana, with: .nuts(metric: "dense"), chains: 4, steps: 2_000, seed: 3)
+        XCTAssertEqual(nuts.chains?.outcomes.compactMap(\.adaptedStepSize).count, 4)
+        XCTAssertGreaterThan(nuts.counts.gradientEvaluations, 4 * 3000)
+        let adapted = try Sampo.sample(banana, with: .mala(stepSize: 1).adapting(true), chains: 4, seed: 3)
+        XCTAssertNotNil(adapted.chains?.outcomes[0].adaptedStepSize)
     }
 
     func testKernelAndCompositeExamples() throws {
