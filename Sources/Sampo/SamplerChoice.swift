@@ -91,6 +91,13 @@ public struct SamplerChoice: Sendable, Equatable {
                                 "delta": delta.map(ParameterValue.real)])
     }
 
+    /// Non-reversible parallel tempering; `stepSize` is where each replica's step adaptation starts.
+    public static func pt(stepSize: Double? = nil, replicas: Int? = nil, explorer: TemperingExplorer? = nil,
+                          referenceScale: Double? = nil) -> SamplerChoice {
+        with("pt", stepSize, ["replicas": replicas.map(ParameterValue.integer), "explorer": explorer.map { .text($0.rawValue) },
+                              "reference_scale": referenceScale.map(ParameterValue.real)])
+    }
+
     // Population samplers: `chains` in `Sampo.sample` is the number of independent runs.
     /// Adaptive tempered SMC.
     public static func smc(particles: Int? = nil, essTarget: Double? = nil, resampling: Resampling? = nil,

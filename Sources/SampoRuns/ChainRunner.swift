@@ -125,6 +125,9 @@ public struct ChainOutcome: Sendable, Equatable {
     /// Kept transitions whose energy error exceeded the threshold (Hamiltonian kernels; Stan's
     /// `divergent__`). Unrelated to `divergedAt`, a chain that left the finite range.
     public var divergentTransitions = 0
+    /// Facts the kernel reports about its run (parallel tempering: schedule, barrier, swap
+    /// acceptance, round trips, log Z).
+    public var report: [String: [Double]] = [:]
 }
 
 /// Draws and per-chain outcomes of a run.
@@ -262,12 +265,16 @@ public enum Chains {
             throw .usage("this sampler records no per-transition statistics (--sampler-stats needs a Metropolis-adjusted or Hamiltonian sampler)")
         }
         var divergentTransitions = 0, acceptStatistics = 0.0
+        // Kernels that tune themselves in warm-up (parallel tempering) are told when it ends.
+        let selfTuning = kernel as? any SelfTuningKernel
+        if iteration < settings.warmup { selfTuning?.beginWarmup(iterations: settings.warmup) }
         let budget = settings.oracleBudget ?? .max
         while divergedAt == nil && iteration < total {
             if iteration >= settings.warmup && kernel.counts.gradientEvaluations + kernel.counts.densityEvaluations >= budget { break }
             iteration += 1
             let ok = kernel.step(rng: rng)
             if !kernel.positionIsWithin(settings.divergenceBound) { divergedAt = iteration; break }
+            if iteration == settings.warmup { selfTuning?.endWarmup() }
             if iteration > settings.warmup {
                 if ok { accepted += 1 }
                 if let hamiltonian {
@@ -299,7 +306,8 @@ public enum Chains {
         let outcome = ChainOutcome(acceptanceRate: kept > 0 ? acceptance / Double(kept) : 0,
                                    counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
                                    adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
-                                   divergentTransitions: divergentTransitions)
+                                   divergentTransitions: divergentTransitions,
+                                   report: (kernel as? any KernelReporting)?.report ?? [:])
         return (min(recorded, capacity), outcome)
     }
 }

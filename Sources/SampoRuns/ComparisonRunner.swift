@@ -83,10 +83,18 @@ public enum ComparisonRunner {
             "ess_bulk_min": essBulk, "ess_tail_min": essTail, "rhat_max": rows?.compactMap(\.rhat).max(),
             "ess_per_second": essBulk.map { $0 / max(result.wallSeconds, 1e-9) },
             "ess_per_1k_grad": essBulk.map { $0 / (oracle / 1000) },
-            "log_z": nil, "diverged_chains": Double(result.divergedChains.count),
+            "log_z": logZ(healthy), "diverged_chains": Double(result.divergedChains.count),
         ]
         fill(&v, quality)
         return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
+    }
+
+    /// log Ẑ of a Markov sampler that estimates it (parallel tempering): the mean over chains of
+    /// Ẑ, in logs (as for population runs).
+    static func logZ(_ outcomes: [ChainOutcome]) -> Double? {
+        let z = outcomes.compactMap { $0.report["log_z"]?.first }.filter(\.isFinite)
+        guard !z.isEmpty, let m = z.max() else { return nil }
+        return m + log(z.reduce(0) { $0 + exp($1 - m) } / Double(z.count))
     }
 
     static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,

@@ -37,7 +37,7 @@ public struct SamplingJob: Sendable {
             settings.adaptation = RunSettings.Adaptation(target: goal, metric: metric)
         }
         try settings.validate(dimension: target.dimension)
-        makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters)
+        makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters, moments: target.moments)
         if settings.samplerStatistics, !(try makeKernel() is any TransitionReporting) {
             throw .invalid(.argument("sampler-stats"), "sampler '\(sampler.name)' records no per-transition statistics "
                             + "(Metropolis-adjusted and Hamiltonian samplers do)")

@@ -151,6 +151,20 @@ struct SampleCommand: ParsableCommand {
         if job.settings.adaptation != nil {
             say("  adapted step size      " + run.outcomes.map { $0.adaptedStepSize.map { fmt($0, 4) } ?? "-" }.joined(separator: " "))
         }
+        if run.outcomes.contains(where: { !$0.report.isEmpty }) {
+            func row(_ key: String, _ digits: Int) -> String {
+                run.outcomes.map { $0.report[key]?.first.map { fmt($0, digits) } ?? "-" }.joined(separator: " ")
+            }
+            if run.outcomes[0].report["barrier"] != nil { say("  barrier Λ per chain    " + row("barrier", 3)) }
+            if run.outcomes[0].report["round_trips"] != nil { say("  round trips per chain  " + row("round_trips", 6)) }
+            if run.outcomes[0].report["log_z"] != nil { say("  log Ẑ per chain        " + row("log_z", 4)) }
+            if let swaps = run.outcomes[0].report["swap_acceptance"] {
+                say("  swap acceptance, chain 1  " + swaps.map { fmt($0, 2) }.joined(separator: " "))
+            }
+            if let betas = run.outcomes[0].report["schedule"] {
+                say("  schedule β, chain 1    " + betas.map { fmt($0, 3) }.joined(separator: " "))
+            }
+        }
         if job.sampler.family == .hamiltonian {
             let divergent = run.outcomes.map(\.divergentTransitions)
             say("  divergent transitions  " + divergent.map(String.init).joined(separator: " ")

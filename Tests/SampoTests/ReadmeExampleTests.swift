@@ -27,6 +27,8 @@ final class ReadmeExampleTests: XCTestCase {
         let smc = try Sampo.sample(lau, with: .smc(particles: 2000, kernel: .mala), chains: 4, seed: 7)
         XCTAssertNotNil(smc.logZ)
 
+        let pt = try Sampo.sample(lau, with: .pt(replicas: 8, explorer: .mala), chains: 4, steps: 5_000, seed: 5)
+        XCTAssertEqual(pt.chains?.outcomes[0].report["log_z"]?.count, 1)
         let nuts = try Sampo.sample(banana, with: .nuts(metric: "dense"), chains: 4, steps: 2_000, seed: 3)
         XCTAssertEqual(nuts.chains?.outcomes.compactMap(\.adaptedStepSize).count, 4)
         XCTAssertGreaterThan(nuts.counts.gradientEvaluations, 4 * 3000)

@@ -35,6 +35,9 @@ public struct RunReport: Codable, Sendable {
     public var inverseMetrics: [[Double]]?
     /// Hamiltonian samplers: kept transitions whose energy error exceeded 1000, per chain.
     public var divergentTransitionsPerChain: [Int]?
+    /// What the kernel reports per chain (parallel tempering: schedule, barrier, swap acceptance
+    /// per pair, round trips, log_z).
+    public var kernelReports: [[String: [Double]]]?
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, chains, steps, warmup, thin
@@ -49,6 +52,7 @@ public struct RunReport: Codable, Sendable {
         case meanError = "mean_error", covarianceError = "cov_error"
         case adaptedStepSizes = "adapted_step_sizes", metric, inverseMetrics = "inverse_metrics"
         case divergentTransitionsPerChain = "divergent_transitions_per_chain"
+        case kernelReports = "kernel_reports"
     }
 
     public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?) {
@@ -82,6 +86,10 @@ public struct RunReport: Codable, Sendable {
             }
         }
         if job.sampler.family == .hamiltonian { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }
+        if run.outcomes.contains(where: { !$0.report.isEmpty }) {
+            // JSON has no NaN: an undefined entry (a pair never tried) becomes -1.
+            kernelReports = run.outcomes.map { $0.report.mapValues { $0.map { $0.isFinite ? $0 : -1 } } }
+        }
     }
 
     public func json() throws(SampoError) -> Data {

@@ -47,3 +47,15 @@ public protocol MetricAdaptable: StepSizeAdaptable {
     /// probability of one leapfrog step from a fresh momentum crosses 0.8. Its gradients count.
     func initializeStepSize(noise: RandomStream)
 }
+
+/// A kernel that tunes itself during warm-up (parallel tempering's schedule and step sizes):
+/// the runner says how long warm-up lasts before the first step and when it has ended.
+public protocol SelfTuningKernel: MarkovKernel {
+    func beginWarmup(iterations: Int)
+    func endWarmup()
+}
+
+/// A kernel with facts about its run worth reporting (named lists of numbers, e.g. PT's schedule).
+public protocol KernelReporting: MarkovKernel {
+    var report: [String: [Double]] { get }
+}

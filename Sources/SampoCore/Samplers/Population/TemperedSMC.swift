@@ -59,13 +59,10 @@ public struct TemperedSMC: PopulationSampler {
         },
         builder: .population { TemperedSMC(parameters: $0) })
 
-    /// The reference N(m, diag(s²)).
+    /// The reference N(m, diag(s²)) (`GaussianReference.choose`, shared with parallel tempering).
     func reference(for target: NamedTarget) -> (mean: [Double], sd: [Double]) {
-        let d = target.dimension
-        let mean = target.moments.mean ?? Array(repeating: 0, count: d)
-        if let s = referenceScale { return (mean, Array(repeating: s, count: d)) }
-        if let c = target.moments.covariance { return (mean, (0..<d).map { 2 * c[$0 * d + $0].squareRoot() }) }
-        return (Array(repeating: 0, count: d), Array(repeating: 10, count: d))
+        let r = GaussianReference.choose(dimension: target.dimension, moments: target.moments, scale: referenceScale)
+        return (r.mean, r.sd)
     }
 
     public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {

@@ -47,6 +47,7 @@ public enum SamplerCatalog {
         kinetic("rklmc", "Randomized-midpoint kinetic Langevin (2 gradients/step)", calls: 2, .rklmc),
         hmc,
         nuts,
+        pt,
         TemperedSMC.registryEntry,
         ReverseDiffusion.registryEntry,
     ]

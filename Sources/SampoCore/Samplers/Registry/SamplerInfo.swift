@@ -3,11 +3,14 @@
 /// population samplers are described the same way.
 public struct SamplerInfo: Sendable {
     /// The kind of sampler, for listings.
-    public enum Family: String, Sendable { case overdamped, proximal, kinetic, hamiltonian, population }
+    public enum Family: String, Sendable { case overdamped, proximal, kinetic, hamiltonian, tempering, population }
 
     /// How the sampler is built: a Markov kernel per chain, or a population sampler per run.
     public enum Builder: Sendable {
         case markov(@Sendable (any LogDensity, Double, SamplerParameters) throws(SampoError) -> any MarkovKernel)
+        /// A Markov kernel that also needs what is known of the target's moments (its Gaussian
+        /// reference: parallel tempering).
+        case tempered(@Sendable (any LogDensity, Double, SamplerParameters, KnownMoments?) throws(SampoError) -> any MarkovKernel)
         case population(@Sendable (SamplerParameters) -> any PopulationSampler)
     }
 
@@ -94,9 +97,16 @@ public struct SamplerInfo: Sendable {
 
     /// Checks everything once (by building a first kernel) and returns a function that makes one
     /// kernel per chain.
-    public func kernelFactory(target: any LogDensity, stepSize: Double, parameters: SamplerParameters)
+    /// `moments`: what is known of the target's moments (default: the density's own closed forms).
+    public func kernelFactory(target: any LogDensity, stepSize: Double, parameters: SamplerParameters, moments: KnownMoments? = nil)
         throws(SampoError) -> @Sendable () throws(SampoError) -> any MarkovKernel {
-        guard case .markov(let build) = builder else {
+        let build: @Sendable (any LogDensity, Double, SamplerParameters) throws(SampoError) -> any MarkovKernel
+        switch builder {
+        case .markov(let b): build = b
+        case .tempered(let b):
+            let known = moments ?? (target as? any HasKnownMoments)?.knownMoments
+            build = { t, h, p throws(SampoError) in try b(t, h, p, known) }
+        case .population:
             throw .usage("sampler '\(name)' is a population sampler, not a Markov kernel")
         }
         try validate(stepSize: stepSize)   // here for a message naming the sampler; kernels check too

@@ -1,0 +1,311 @@
+import Foundation
+
+/// How each tempered replica moves.
+public enum TemperingExplorer: String, Sendable, CaseIterable { case rwm, mala, hmc }
+
+/// Non-reversible parallel tempering (Syed, Bouchard-Côté, Deligiannidis & Doucet 2022): replicas
+/// on the path π_β ∝ p₀^{1−β} π^β from the Gaussian reference p₀ (β = 0, drawn exactly) to the
+/// target (β = 1), each moved by an exploration kernel (RWM, MALA or HMC on its tempered density),
+/// then swaps by the deterministic even/odd scheme: even scans propose the pairs (i, i + 1) with i
+/// even, odd scans those with i odd, each accepted with probability
+/// min(1, exp((β_{i+1} − β_i)(ℓ(x_i) − ℓ(x_{i+1})))), ℓ = log π − log p₀. During warm-up, in rounds
+/// of 2, 4, 8, … scans, each replica's step size is adapted by dual averaging and the schedule is
+/// moved to equalise the swap rejection rates (β_k = Λ⁻¹(kΛ/N) from the cumulative rejection Λ(β)).
+/// One `step` is one scan; the position is the β = 1 replica's. log Z by stepping stones.
+public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuningKernel, KernelReporting {
+    public typealias Explorer = TemperingExplorer
+
+    public let target: Target
+    public let reference: GaussianReference
+    public let explorer: Explorer
+    public let dimension: Int
+    /// Leapfrog steps of the HMC explorer.
+    public static var hmcSteps: Int { 10 }
+    public private(set) var counts = OracleCounts()
+    public private(set) var nanProposals = 0
+    public private(set) var betas: [Double]
+    /// Step size per temperature (β = 0 is drawn exactly and has none in use).
+    public private(set) var stepSizes: [Double]
+
+    /// Replica states: position, ∇log π, ∇log p₀; one slot more than temperatures for proposals.
+    private let buffers: VectorBuffers
+    private var slotOf: [Int]
+    private var spare: Int
+    private var logPi: [Double], logRef: [Double]
+    private let momentum, velocityScratch: UnsafeMutablePointer<Double>
+    /// Which replica (by label) is at each temperature, for round trips.
+    private var labelAt: [Int]
+    private var tripState: [Int]
+    private var scan = 0
+    // Statistics of the current phase (a warm-up round, or sampling).
+    private var rejectionSum: [Double], swapTries: [Int]
+    private var roundTrips = 0
+    private var stoneLogSum: [Double], stoneCount = 0
+    // Warm-up.
+    private var tuning = false
+    private var dual: [DualAveraging] = []
+    private var roundLength = 2, scansInRound = 0, rounds = 0
+    private var lastBarrier = Double.nan
+
+    public init(target: Target, reference: GaussianReference, replicas: Int, explorer: Explorer, stepSize: Double) throws(SampoError) {
+        let d = target.dimension
+        try KernelChecks.dimension(d)
+        try KernelChecks.stepSize(stepSize)
+        guard replicas >= 2, replicas <= 10_000 else {
+            throw .invalid(.samplerParameter("replicas"), "expected 2 to 10000 replicas, found \(replicas)")
+        }
+        guard reference.mean.count == d, reference.sd.count == d, reference.sd.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw .invalid(.samplerParameter("reference_scale"), "the reference must have \(d) positive finite sds")
+        }
+        try MemoryLimit.check(doubles: [3 * (replicas + 1) + 2, max(d, 1)], for: .samplerParameter("replicas"),
+                              what: "the replicas' states (3 × (replicas + 1) × dimension)")
+        self.target = target
+        self.reference = reference
+        self.explorer = explorer
+        dimension = d
+        betas = (0..<replicas).map { Double($0) / Double(replicas - 1) }
+        stepSizes = Array(repeating: stepSize, count: replicas)
+        buffers = VectorBuffers(dimension: d, count: 3 * (replicas + 1) + 2)
+        slotOf = Array(0..<replicas)
+        spare = replicas
+        logPi = Array(repeating: -.infinity, count: replicas + 1)
+        logRef = logPi
+        momentum = buffers[3 * (replicas + 1)]
+        velocityScratch = buffers[3 * (replicas + 1) + 1]
+        labelAt = Array(0..<replicas)
+        tripState = Array(repeating: 0, count: replicas)
+        rejectionSum = Array(repeating: 0, count: replicas - 1)
+        swapTries = Array(repeating: 0, count: replicas - 1)
+        stoneLogSum = Array(repeating: -.infinity, count: replicas - 1)
+    }
+
+    private var replicas: Int { betas.count }
+    private func x(_ slot: Int) -> UnsafeMutablePointer<Double> { buffers[3 * slot] }
+    private func g(_ slot: Int) -> UnsafeMutablePointer<Double> { buffers[3 * slot + 1] }
+    private func gRef(_ slot: Int) -> UnsafeMutablePointer<Double> { buffers[3 * slot + 2] }
+
+    public var position: UnsafePointer<Double> { UnsafePointer(x(slotOf[replicas - 1])) }
+
+    /// Evaluates log π (and its gradient for gradient explorers) and log p₀ at a slot.
+    private func evaluate(_ s: Int) {
+        if explorer == .rwm {
+            logPi[s] = target.logDensity(at: x(s))
+            counts.densityEvaluations += 1
+        } else {
+            logPi[s] = target.logDensityAndGradient(at: x(s), gradient: g(s))
+            counts.gradientEvaluations += 1
+        }
+        logRef[s] = reference.logDensity(at: x(s), gradient: gRef(s))
+    }
+
+    /// log π_β at a slot (unnormalised).
+    private func tempered(_ s: Int, _ beta: Double) -> Double {
+        let v = (1 - beta) * logRef[s] + beta * logPi[s]
+        return v.isNaN ? -.infinity : v
+    }
+
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
+        for s in slotOf {
+            x(s).update(from: start, count: dimension)
+            evaluate(s)
+        }
+        return logPi[slotOf[replicas - 1]]
+    }
+
+    public func step(rng: RandomStream) -> Bool { advance(rng) }
+    public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
+
+    private func advance<N: NoiseSource>(_ noise: N) -> Bool {
+        let top = replicas - 1
+        let before = logPi[slotOf[top]]
+        // Exploration: β = 0 drawn exactly, the others by the explorer.
+        reference.draw(into: x(spare), noise: noise)
+        evaluate(spare)
+        swap(&slotOf[0], &spare)
+        var movedTop = false
+        for i in 1...top {
+            let a = explore(i, noise: noise)
+            if i == top { movedTop = a.accepted }
+            if tuning {
+                dual[i].update(acceptance: a.probability)
+                stepSizes[i] = dual[i].stepSize
+            }
+        }
+        // Stepping stones (sampling only): log E_{π_i}[exp((β_{i+1} − β_i) ℓ)].
+        if !tuning {
+            stoneCount += 1
+            for i in 0..<top {
+                let s = slotOf[i]
+                let w = (betas[i + 1] - betas[i]) * (logPi[s] - logRef[s])
+                stoneLogSum[i] = Self.logAddExp(stoneLogSum[i], w.isNaN ? -.infinity : w)
+            }
+        }
+        // Deterministic even/odd swaps.
+        var i = scan % 2
+        while i < top {
+            let a = slotOf[i], b = slotOf[i + 1]
+            let logAlpha = (betas[i + 1] - betas[i]) * ((logPi[a] - logRef[a]) - (logPi[b] - logRef[b]))
+            let alpha = logAlpha >= 0 ? 1 : (logAlpha > -.infinity ? exp(logAlpha) : 0)
+            rejectionSum[i] += 1 - alpha
+            swapTries[i] += 1
+            if MetropolisHastings.accept(logAlpha: logAlpha.isNaN ? -.infinity : logAlpha, noise: noise) {
+                slotOf.swapAt(i, i + 1)
+                labelAt.swapAt(i, i + 1)
+            }
+            i += 2
+        }
+        scan += 1
+        trackRoundTrips()
+        if tuning {
+            scansInRound += 1
+            if scansInRound == roundLength { endRound() }
+        }
+        return movedTop || logPi[slotOf[top]] != before
+    }
+
+    /// One explorer move of the replica at temperature i; proposals go to the spare slot.
+    private func explore<N: NoiseSource>(_ i: Int, noise: N) -> (accepted: Bool, probability: Double) {
+        let d = dimension, beta = betas[i], h = stepSizes[i]
+        let s = slotOf[i], y = spare
+        let xs = x(s), ys = x(y)
+        var logAlpha: Double
+        switch explorer {
+        case .rwm:
+            for j in 0..<d { ys[j] = xs[j] + h * noise.normal() }
+            evaluate(y)
+            logAlpha = tempered(y, beta) - tempered(s, beta)
+        case .mala:
+            let gx = g(s), rx = gRef(s)
+            let sd = (2 * h).squareRoot()
+            for j in 0..<d { ys[j] = xs[j] + h * ((1 - beta) * rx[j] + beta * gx[j]) + sd * noise.normal() }
+            evaluate(y)
+            let gy = g(y), ry = gRef(y)
+            var forward = 0.0, backward = 0.0
+            for j in 0..<d {
+                let a = ys[j] - xs[j] - h * ((1 - beta) * rx[j] + beta * gx[j])
+                let b = xs[j] - ys[j] - h * ((1 - beta) * ry[j] + beta * gy[j])
+                forward += a * a; backward += b * b
+            }
+            logAlpha = tempered(y, beta) - tempered(s, beta) - (backward - forward) / (4 * h)
+        case .hmc:
+            let p = momentum
+            for j in 0..<d { p[j] = noise.normal() }
+            var kinetic0 = 0.0
+            for j in 0..<d { kinetic0 += 0.5 * p[j] * p[j] }
+            ys.update(from: xs, count: d); g(y).update(from: g(s), count: d); gRef(y).update(from: gRef(s), count: d)
+            logPi[y] = logPi[s]; logRef[y] = logRef[s]
+            for _ in 0..<Self.hmcSteps {
+                let gy = g(y), ry = gRef(y)
+                for j in 0..<d { p[j] += 0.5 * h * ((1 - beta) * ry[j] + beta * gy[j]) }
+                for j in 0..<d { ys[j] += h * p[j] }
+                evaluate(y)
+                for j in 0..<d { p[j] += 0.5 * h * ((1 - beta) * ry[j] + beta * gy[j]) }
+            }
+            var kinetic1 = 0.0
+            for j in 0..<d { kinetic1 += 0.5 * p[j] * p[j] }
+            logAlpha = tempered(y, beta) - kinetic1 - (tempered(s, beta) - kinetic0)
+        }
+        if logAlpha.isNaN { nanProposals += 1; logAlpha = -.infinity }
+        let probability = logAlpha >= 0 ? 1 : exp(logAlpha)
+        guard MetropolisHastings.accept(logAlpha: logAlpha, noise: noise) else { return (false, probability) }
+        slotOf[i] = y
+        spare = s
+        return (true, probability)
+    }
+
+    /// A round trip: a replica travels from β = 0 to β = 1 and back to β = 0.
+    private func trackRoundTrips() {
+        let bottom = labelAt[0], top = labelAt[replicas - 1]
+        if tripState[top] == 1 { tripState[top] = 2 }
+        if tripState[bottom] == 2 { roundTrips += 1 }
+        tripState[bottom] = 1
+    }
+
+    public func beginWarmup(iterations: Int) {
+        guard iterations > 0 else { return }
+        tuning = true
+        let goal: Double = explorer == .rwm ? 0.234 : explorer == .mala ? 0.574 : 0.8
+        dual = stepSizes.map { DualAveraging(initialStepSize: $0, target: goal) }
+        roundLength = 2; scansInRound = 0; rounds = 0
+        resetStatistics()
+    }
+
+    /// At the end of a round: the new schedule from the round's rejection rates.
+    private func endRound() {
+        let r = zip(rejectionSum, swapTries).map { $1 > 0 ? $0 / Double($1) : 0 }
+        var cumulative = [0.0]
+        for v in r { cumulative.append((cumulative.last ?? 0) + v) }
+        let barrier = cumulative.last ?? 0
+        lastBarrier = barrier
+        let n = replicas - 1
+        if barrier > 0 {
+            var updated = betas
+            var k = 0
+            for m in 1..<n {
+                let level = Double(m) * barrier / Double(n)
+                while k < n - 1 && cumulative[k + 1] < level { k += 1 }
+                let span = cumulative[k + 1] - cumulative[k]
+                let t = span > 0 ? (level - cumulative[k]) / span : 0
+                updated[m] = betas[k] + t * (betas[k + 1] - betas[k])
+            }
+            // Strictly increasing, within (0, 1).
+            for m in 1..<n { updated[m] = min(max(updated[m], updated[m - 1] + 1e-12), 1 - 1e-12 * Double(n - m)) }
+            betas = updated
+        }
+        for i in 1..<replicas {
+            let h = dual[i].iteration > 0 ? dual[i].finalStepSize : stepSizes[i]
+            if h.isFinite && h > 0 { stepSizes[i] = h }
+            dual[i].restart(at: stepSizes[i])
+        }
+        rounds += 1
+        roundLength *= 2
+        scansInRound = 0
+        resetStatistics()
+    }
+
+    public func endWarmup() {
+        guard tuning else { return }
+        for i in 1..<replicas where dual[i].iteration > 0 {
+            let h = dual[i].finalStepSize
+            if h.isFinite && h > 0 { stepSizes[i] = h }
+        }
+        tuning = false
+        resetStatistics()
+    }
+
+    private func resetStatistics() {
+        for i in rejectionSum.indices { rejectionSum[i] = 0; swapTries[i] = 0; stoneLogSum[i] = -.infinity }
+        stoneCount = 0
+        roundTrips = 0
+        for i in tripState.indices { tripState[i] = 0 }
+    }
+
+    /// log Z of the target's density by stepping stones over the sampling scans (p₀ is normalised).
+    public var logNormalizer: Double? {
+        guard stoneCount > 0 else { return nil }
+        return stoneLogSum.reduce(0) { $0 + $1 - log(Double(stoneCount)) }
+    }
+
+    /// The communication barrier Λ = Σ rejection rates over the sampling scans (or the last warm-up round).
+    public var barrier: Double {
+        let r = zip(rejectionSum, swapTries).map { $1 > 0 ? $0 / Double($1) : Double.nan }
+        return r.contains(where: \.isNaN) ? lastBarrier : r.reduce(0, +)
+    }
+
+    public var report: [String: [Double]] {
+        var out: [String: [Double]] = [
+            "schedule": betas, "step_sizes": stepSizes, "barrier": [barrier], "round_trips": [Double(roundTrips)],
+            "swap_acceptance": zip(rejectionSum, swapTries).map { $1 > 0 ? 1 - $0 / Double($1) : .nan },
+            "tuning_rounds": [Double(rounds)],
+        ]
+        if let z = logNormalizer { out["log_z"] = [z] }
+        return out
+    }
+
+    private static func logAddExp(_ a: Double, _ b: Double) -> Double {
+        if a == -.infinity { return b }
+        if b == -.infinity { return a }
+        return max(a, b) + log1p(exp(-abs(a - b)))
+    }
+}
