@@ -131,6 +131,10 @@ struct SampleCommand: ParsableCommand {
             let sched = sampler == "smc" ? "\(r.schedule.count - 1) stages" : "horizon \(r.schedule.first ?? 0) → \(r.schedule.last ?? 0), \(r.schedule.count - 1) steps"
             let z = r.logZ.map { "log Ẑ = \(String(format: "%.4f", $0))" } ?? ""
             say("  run \(i + 1): \(sched) \(z)\(r.failure.map { " FAILED: \($0)" } ?? "")")
+            if !r.acceptancePerStage.isEmpty {
+                let what = job.parameters.choice("kernel") == "mixture" ? "fitted-proposal acceptance" : "move acceptance"
+                say("         \(what) per stage: " + r.acceptancePerStage.map { fmt($0, 2) }.joined(separator: " "))
+            }
         }
         if let z = result.logZ { say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))") }
         let counts = result.totalCounts

@@ -6,9 +6,12 @@ import Foundation
 /// LSE(δℓ) − log N to log Ẑ, resamples, and moves every particle with MH kernels invariant for π_λ
 /// (RWM with proposal (2.38/√d)·s·chol(particle covariance), or MALA), adapting s after every sweep.
 /// Waste-free mode (Dau & Chopin 2022) resamples M = N/P ancestors and keeps all P states of each chain.
+/// `kernel = mixture` fits a Gaussian mixture to the resampled particles by EM (K by BIC unless
+/// given) and moves each particle by independent MH with it as the proposal, optionally followed by
+/// `local_moves` RWM sweeps (after the seed paper on adaptive SMC with mixture proposals).
 public struct TemperedSMC: PopulationSampler {
     /// The Metropolis move applied to the particles at each stage.
-    public enum Kernel: String, Sendable { case rwm, mala }
+    public enum Kernel: String, Sendable, CaseIterable { case rwm, mala, mixture }
 
     public let name = "smc"
     public let particles: Int
@@ -20,6 +23,9 @@ public struct TemperedSMC: PopulationSampler {
     public let chainLength: Int
     /// sd of the reference; nil: from the target's known moments (inflated ×2), else 10.
     public let referenceScale: Double?
+    /// Mixture proposals: components (nil: BIC over 1…8) and RWM sweeps after each independent one.
+    public var components: Int?
+    public var localMoves = 0
     public static let maxStages = 500
 
     public init(particles: Int, essTarget: Double, resampling: Resampling, moves: Int, kernel: Kernel, wasteFree: Bool,
@@ -35,6 +41,8 @@ public struct TemperedSMC: PopulationSampler {
                   moves: p.integer("moves") ?? 1, kernel: Kernel(rawValue: p.choice("kernel") ?? "") ?? .rwm,
                   wasteFree: p.flag("waste_free") ?? false, chainLength: p.integer("chain_length") ?? 2,
                   referenceScale: p.real("reference_scale"))
+        components = p.integer("components").flatMap { $0 == 0 ? nil : $0 }
+        localMoves = p.integer("local_moves") ?? 0
     }
 
     /// The registry's description: parameters, defaults, ranges and oracle calls per particle move.
@@ -46,13 +54,25 @@ public struct TemperedSMC: PopulationSampler {
             .fraction("ess_target", 0.5, in: 0, 1, "each stage keeps ESS = ρN of the incremental weights"),
             .choice("resampling", "systematic", Resampling.allCases.map(\.rawValue), "resampling scheme"),
             .integer("moves", 10, minimum: 1, "MH sweeps per stage"),
-            .choice("kernel", "rwm", ["rwm", "mala"], "move kernel (scaled by the particle covariance)"),
+            .choice("kernel", "rwm", Kernel.allCases.map(\.rawValue),
+                    "move kernel: rwm, mala (scaled by the particle covariance), mixture (independent MH from a fitted Gaussian mixture)"),
+            .integer("components", 0, minimum: 0, "mixture: components of the fitted proposal (0: chosen by BIC among 1…8)"),
+            .integer("local_moves", 0, minimum: 0, "mixture: RWM sweeps after each independent-proposal sweep"),
             .flag("waste_free", false, "waste-free SMC (Dau & Chopin 2022): keep every state of N/P chains"),
             .integer("chain_length", 10, minimum: 2, "waste-free chain length P"),
             .positive("reference_scale", nil, "sd of the Gaussian reference (default: 2 × the target's known sd, else 10)"),
         ],
-        oracleCallsPerStep: { p in p.choice("kernel") == "mala" ? 2 : 1 },
+        oracleCallsPerStep: { p in
+            switch p.choice("kernel") {
+            case "mala": return 2
+            case "mixture": return 1 + (p.integer("local_moves") ?? 0)
+            default: return 1
+            }
+        },
         crossCheck: { p throws(SampoError) in
+            if p.flag("waste_free") == true, p.choice("kernel") == "mixture" {
+                throw .invalid(.samplerParameter("kernel"), "mixture proposals are not available with waste_free = on")
+            }
             if p.flag("waste_free") == true, (p.integer("particles") ?? 0) / (p.integer("chain_length") ?? 1) < 2 {
                 throw .invalid(.samplerParameter("chain_length"), "waste-free SMC needs particles / chain_length ≥ 2")
             }
@@ -114,6 +134,13 @@ public struct TemperedSMC: PopulationSampler {
                 nlp[k] = lp[a]; nlr[k] = lr[a]
             }
             let factor = proposalFactor(nx, count: keep, dimension: d)
+            if kernel == .mixture {
+                let rate = mixtureMoves(&nx, &nlp, &nlr, count: n, dimension: d, lambda: lambda, density: density,
+                                        logRef: logRef, m0: m0, s0: s0, factor: factor, scale: &scale, noise: noise, counts: &counts)
+                acceptance.append(rate)
+                x = nx; lp = nlp; lr = nlr
+                continue
+            }
             // Moves in sweeps over the population; the scale adapts after every sweep
             // (s ← exp(log s + acc − target)), so a poor global proposal is corrected within a stage.
             let targetRate = kernel == .rwm ? 0.234 : 0.574
@@ -148,6 +175,63 @@ public struct TemperedSMC: PopulationSampler {
         }
         return PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
                              acceptancePerStage: acceptance, counts: counts, failure: failure)
+    }
+
+    /// Independent MH from a mixture fitted to the particles (`moves` sweeps, each followed by
+    /// `localMoves` RWM sweeps); returns the fitted proposal's acceptance rate. If no mixture can
+    /// be fitted the stage falls back to RWM sweeps (rate 0).
+    func mixtureMoves(_ x: inout [Double], _ lp: inout [Double], _ lr: inout [Double], count n: Int, dimension d: Int,
+                      lambda: Double, density: any LogDensity, logRef: @escaping (UnsafePointer<Double>) -> Double,
+                      m0: [Double], s0: [Double], factor: [Double], scale: inout Double, noise: RandomStream,
+                      counts: inout OracleCounts) -> Double {
+        let fit = components.map { MixtureFit.fit(points: x, count: n, dimension: d, components: $0, rng: noise) }
+            ?? MixtureFit.bestByBIC(points: x, count: n, dimension: d, rng: noise)
+        let local = localMoves
+        var accepted = 0, proposed = 0
+        func tempered(_ p: Double, _ r: Double) -> Double {
+            let v = lambda == 1 ? p : (1 - lambda) * r + lambda * p
+            return v.isNaN ? -.infinity : v
+        }
+        x.withUnsafeMutableBufferPointer { xb in
+            let base = xb.baseAddress!
+            let rwm = Mover(d: d, lambda: lambda, kernel: .rwm, density: density, logRef: logRef, m0: m0, s0: s0,
+                            factor: factor, scale: scale)
+            guard let q = fit?.mixture else {
+                for _ in 0..<(moves * max(1, local)) { for i in 0..<n { _ = rwm.move(base + i * d, &lp[i], &lr[i], noise, &counts) } }
+                return
+            }
+            var logQ = (0..<n).map { q.logDensity(at: base + $0 * d) }
+            var y = [Double](repeating: 0, count: d)
+            for _ in 0..<moves {
+                for i in 0..<n {
+                    y.withUnsafeMutableBufferPointer { yb in
+                        let yp = yb.baseAddress!
+                        q.drawExact(into: yp, rng: noise)
+                        let lpy = density.logDensity(at: yp)
+                        counts.densityEvaluations += 1
+                        let lry = logRef(yp), lqy = q.logDensity(at: yp)
+                        let logAlpha = tempered(lpy, lry) - tempered(lp[i], lr[i]) + logQ[i] - lqy
+                        proposed += 1
+                        if MetropolisHastings.accept(logAlpha: logAlpha.isNaN ? -.infinity : logAlpha, noise: noise) {
+                            (base + i * d).update(from: yp, count: d)
+                            lp[i] = lpy; lr[i] = lry; logQ[i] = lqy
+                            accepted += 1
+                        }
+                    }
+                }
+                for _ in 0..<local {
+                    var sweepAccepted = 0
+                    let mover = Mover(d: d, lambda: lambda, kernel: .rwm, density: density, logRef: logRef, m0: m0, s0: s0,
+                                      factor: factor, scale: scale)
+                    for i in 0..<n where mover.move(base + i * d, &lp[i], &lr[i], noise, &counts) {
+                        sweepAccepted += 1
+                        logQ[i] = q.logDensity(at: base + i * d)
+                    }
+                    scale = exp(log(scale) + Double(sweepAccepted) / Double(n) - 0.234)
+                }
+            }
+        }
+        return proposed > 0 ? Double(accepted) / Double(proposed) : 0
     }
 
     /// δ ∈ (0, remaining] with ESS(exp(δℓ)) = ρN by bisection, or `remaining` if that keeps ESS ≥ ρN.
@@ -214,7 +298,7 @@ struct Mover {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d) { buf in
             let y = buf.baseAddress!, z = y + d, gx = z + d, gy = gx + d
             switch kernel {
-            case .rwm:
+            case .rwm, .mixture:   // mixture stages use RWM for their local moves
                 let c = 2.38 / Double(d).squareRoot() * scale
                 for j in 0..<d { z[j] = noise.normal() }
                 for a in 0..<d {
