@@ -26,9 +26,10 @@ public struct SampledRun: Sendable {
         let failed = Set(failedChains)
         let used = (0..<draws.chains).filter { !failed.contains($0) && draws.recorded[$0] > 0 }
         guard !used.isEmpty else { throw .allChainsDiverged(chains: draws.chains) }
-        // Markov chains are summarised with ESS and R-hat across chains; population runs are iid
-        // particles and summarised the same way (chains = runs).
-        let rows = try DrawsSummary.summarize(draws, names: names, chains: used)
+        // Markov chains are summarised with ESS and R-hat across chains; population runs with
+        // standard errors between the runs (their particles are not a Markov chain).
+        let rows = population == nil ? try DrawsSummary.summarize(draws, names: names, chains: used)
+            : try PopulationSummary.summarize(draws, names: names, runs: used)
         return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted())
     }
 

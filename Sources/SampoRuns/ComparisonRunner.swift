@@ -83,18 +83,17 @@ public enum ComparisonRunner {
             "ess_bulk_min": essBulk, "ess_tail_min": essTail, "rhat_max": rows?.compactMap(\.rhat).max(),
             "ess_per_second": essBulk.map { $0 / max(result.wallSeconds, 1e-9) },
             "ess_per_1k_grad": essBulk.map { $0 / (oracle / 1000) },
-            "log_z": logZ(healthy), "diverged_chains": Double(result.divergedChains.count),
+            "log_z": logZ(healthy)?.logZ, "log_z_se": logZ(healthy)?.standardError,
+            "diverged_chains": Double(result.divergedChains.count),
         ]
         fill(&v, quality)
         return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
     }
 
     /// log Ẑ of a Markov sampler that estimates it (parallel tempering): the mean over chains of
-    /// Ẑ, in logs (as for population runs).
-    static func logZ(_ outcomes: [ChainOutcome]) -> Double? {
-        let z = outcomes.compactMap { $0.report["log_z"]?.first }.filter(\.isFinite)
-        guard !z.isEmpty, let m = z.max() else { return nil }
-        return m + log(z.reduce(0) { $0 + exp($1 - m) } / Double(z.count))
+    /// Ẑ, in logs (as for population runs), with its standard error between chains.
+    static func logZ(_ outcomes: [ChainOutcome]) -> LogNormalizerEstimate? {
+        LogNormalizerEstimate(outcomes.compactMap { $0.report["log_z"]?.first })
     }
 
     static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,
@@ -134,7 +133,7 @@ public enum ComparisonRunner {
             "wall_seconds": result.wallSeconds,
             "accept_rate": result.runs.first.flatMap { r in r.acceptancePerStage.isEmpty ? nil : r.acceptancePerStage.reduce(0, +) / Double(r.acceptancePerStage.count) },
             "ess_bulk_min": nil, "ess_tail_min": nil, "rhat_max": nil, "ess_per_second": nil, "ess_per_1k_grad": nil,
-            "log_z": result.logZ, "diverged_chains": ok ? 0 : 1,
+            "log_z": result.logZ, "log_z_se": result.logZStandardError, "diverged_chains": ok ? 0 : 1,
         ]
         fill(&v, quality)
         return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)

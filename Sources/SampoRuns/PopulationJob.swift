@@ -1,4 +1,5 @@
 import SampoCore
+import SampoDiagnostics
 import Dispatch
 import Foundation
 
@@ -54,6 +55,14 @@ public struct PopulationJob: Sendable {
             return logSumExp(each) - log(Double(each.count))
         }
 
+        /// Standard error of `logZ` between the runs (nil with fewer than two runs or a run
+        /// without an estimate).
+        public var logZStandardError: Double? {
+            let each = runs.compactMap(\.logZ)
+            guard each.count == runs.count else { return nil }
+            return LogNormalizerEstimate(each)?.standardError
+        }
+
         public var totalCounts: OracleCounts {
             runs.reduce(into: OracleCounts()) {
                 $0.gradientEvaluations += $1.counts.gradientEvaluations
@@ -96,7 +105,9 @@ public struct PopulationJob: Sendable {
     public func metadata(kind: String) -> [(String, String)] {
         var m: [(String, String)] = [("sampo", kind), ("target", target.name), ("target_file", target.path),
                                      ("sampler", sampler.name), ("seed", "\(seed)"), ("runs", "\(runs)"),
-                                     ("particles", "\(sampler.particles)")]
+                                     ("particles", "\(sampler.particles)"),
+                                     // Particles, not Markov chains: summaries use errors between runs.
+                                     ("draws", "population"), ("mcse", PopulationSummary.method)]
         for (k, v) in given.sorted(by: { $0.key < $1.key }) { m.append(("set." + k, v)) }
         return m
     }
@@ -111,6 +122,8 @@ public struct PopulationReport: Codable, Sendable {
     public var runs: Int
     public var particles: Int
     public var logZ: Double?
+    /// Between-run standard error of log_z (needs two or more runs).
+    public var logZStandardError: Double?
     public var logZRuns: [Double?]
     public var schedules: [[Double]]
     public var acceptancePerStage: [[Double]]
@@ -121,7 +134,7 @@ public struct PopulationReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, runs, particles, schedules, failures
-        case logZ = "log_z", logZRuns = "log_z_runs", acceptancePerStage = "acceptance_per_stage"
+        case logZ = "log_z", logZStandardError = "log_z_se", logZRuns = "log_z_runs", acceptancePerStage = "acceptance_per_stage"
         case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
         case wallSeconds = "wall_seconds"
     }
@@ -134,6 +147,7 @@ public struct PopulationReport: Codable, Sendable {
         runs = job.runs
         particles = job.sampler.particles
         logZ = result.logZ
+        logZStandardError = result.logZStandardError
         logZRuns = result.runs.map(\.logZ)
         schedules = result.runs.map(\.schedule)
         acceptancePerStage = result.runs.map(\.acceptancePerStage)

@@ -25,6 +25,9 @@ struct DiagnoseCommand: ParsableCommand {
             if !set.leftOut.isEmpty { note("left out of the summary: " + set.leftOut.joined(separator: ", ")) }
             if let d = set.divergences { say("divergent transitions: \(d)") }
             if let a = set.meanAcceptStat { say("mean accept_stat__: \(String(format: "%.4f", a))") }
+            if set.population {
+                say("population draws (runs × particles): MCSE and ess_bulk from the spread between runs, no ess_tail")
+            }
             say(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
             if let reference {
                 let target = try TargetFile.load(reference)

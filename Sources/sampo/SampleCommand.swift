@@ -120,7 +120,7 @@ struct SampleCommand: ParsableCommand {
         for f in PopulationReport(job: job, result: result).failures { note(f) }
         if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
-            try SummaryCSV.write(try DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: ok), to: path,
+            try SummaryCSV.write(try PopulationSummary.summarize(result.draws, names: loaded.parameterNames, runs: ok), to: path,
                                  metadata: job.metadata(kind: "summary"))
         }
         if let path = report {
@@ -136,7 +136,11 @@ struct SampleCommand: ParsableCommand {
                 say("         \(what) per stage: " + r.acceptancePerStage.map { fmt($0, 2) }.joined(separator: " "))
             }
         }
-        if let z = result.logZ { say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))") }
+        if let z = result.logZ {
+            let se = result.logZStandardError.map { String(format: " ± %.5f (standard error between the %d runs)", $0, result.runs.count) }
+                ?? "  (one run: no standard error; use --chains ≥ 2)"
+            say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))\(se)")
+        }
         let counts = result.totalCounts
         say("  gradient evaluations   \(counts.gradientEvaluations)")
         say("  density evaluations    \(counts.densityEvaluations)")

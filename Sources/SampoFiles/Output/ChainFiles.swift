@@ -20,6 +20,9 @@ public struct ChainFiles: Sendable {
     /// Sampo draws only: chains left out of `values`, each with why (named in the file's
     /// `diverged_chains` metadata, or shorter than the longest chain: they stopped early).
     public var leftOut: [String] = []
+    /// Sampo draws of a population sampler (`# draws: population`): summarised with standard
+    /// errors between runs (`PopulationSummary`).
+    public var population = false
 
     public var chainCount: Int { values.first?.count ?? 0 }
     public var drawsPerChain: Int { values.first?.first?.count ?? 0 }
@@ -103,6 +106,7 @@ public struct ChainFiles: Sendable {
         var set = try assemble(.sampo, names: names, chains: kept, sources: files.map(\.path), divergences: divergences,
                                accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
         set.leftOut = leftOut
+        set.population = files.allSatisfy { $0.comments.contains("draws: population") }
         return set
     }
 
@@ -152,8 +156,9 @@ public struct ChainFiles: Sendable {
     public func summarize() throws(SampoError) -> [ParameterSummary] {
         let names = parameters, values = self.values
         let perParameter = values.first.map { $0.reduce(0) { $0 + $1.count } } ?? 0
-        return try DrawsSummary.summarize(count: names.count, inParallel: perParameter <= DrawsSummary.sequentialAbove) {
+        let rows = try DrawsSummary.summarize(count: names.count, inParallel: perParameter <= DrawsSummary.sequentialAbove) {
             (names[$0], values[$0])
         }
+        return population ? rows.indices.map { PopulationSummary.adjusted(rows[$0], runs: values[$0]) } : rows
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 import Sampo
 
-/// SMC with proposals fitted to the particles: EM itself, and what it buys on a 40-mode target.
-final class MixtureProposalTests: XCTestCase {
+/// SMC with proposals fitted to the particles (EM itself, and what it buys on a 40-mode target),
+/// and SMC's own uncertainty: between-run standard errors of log Ẑ and of population summaries.
+final class SMCBaselineTests: XCTestCase {
     func testEMRecoversAWellSeparatedMixture() throws {
         let truth = try GaussianMixture(weights: [0.2, 0.3, 0.5], means: [[-6, 0], [0, 6], [5, -3]],
                                         covariances: .full([[[1.0, 0.3], [0.3, 0.5]], [[0.6, 0], [0, 1.5]], [[2.0, -0.5], [-0.5, 1.0]]]))
@@ -48,5 +49,31 @@ final class MixtureProposalTests: XCTestCase {
         // The fitted proposal's acceptance is reported for every stage.
         XCTAssertEqual(mixture.acceptance.count, mixture.stages)
         XCTAssertTrue(mixture.acceptance.allSatisfy { $0 > 0 && $0 <= 1 }, "\(mixture.acceptance)")
+    }
+
+    /// Between-run errors: log Ẑ's standard error by the delta method, and population summaries
+    /// whose MCSE is the spread of the run means.
+    func testBetweenRunStandardErrors() throws {
+        let e = try XCTUnwrap(LogNormalizerEstimate([log(1.0), log(2.0), log(3.0)]))
+        XCTAssertEqual(e.logZ, log(2.0), accuracy: 1e-15)
+        XCTAssertEqual(try XCTUnwrap(e.standardError), 1 / (3.0.squareRoot() * 2), accuracy: 1e-15)   // sd 1, √3, mean 2
+        XCTAssertNil(LogNormalizerEstimate([1000])?.standardError)
+        XCTAssertEqual(LogNormalizerEstimate([1000, 1000])?.logZ, 1000)   // no overflow
+        let summary = try ParameterSummary(parameter: "x", chains: [[1, 2, 3], [2, 3, 4], [6, 7, 8]])
+        let adjusted = PopulationSummary.adjusted(summary, runs: [[1, 2, 3], [2, 3, 4], [6, 7, 8]])
+        // Run means 2, 3, 7: sd √7, MCSE √7/√3.
+        XCTAssertEqual(try XCTUnwrap(adjusted.mcseMean), (7.0 / 3).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(adjusted.mcseSD), 0, accuracy: 1e-12)
+        XCTAssertNil(adjusted.essTail)
+        // On waste-free SMC runs the between-run MCSE covers the actual error of the exact mean.
+        let target = try TestSupport.target("gmm25")
+        let job = try PopulationJob(target: target, samplerName: "smc", settings: ["waste_free": .flag(true)], runs: 8, seed: 4, jobs: 2)
+        let result = job.run()
+        let rows = try PopulationSummary.summarize(result.draws, runs: Array(0..<8))
+        let mean = try XCTUnwrap(target.moments.mean)
+        for (j, row) in rows.enumerated() {
+            XCTAssertLessThan(abs(row.mean - mean[j]), 5 * (row.mcseMean ?? 0), "x\(j + 1)")
+        }
+        XCTAssertNotNil(result.logZStandardError)
     }
 }
