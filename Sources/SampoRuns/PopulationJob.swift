@@ -55,12 +55,19 @@ public struct PopulationJob: Sendable {
             return logSumExp(each) - log(Double(each.count))
         }
 
-        /// Standard error of `logZ` between the runs (nil with fewer than two runs or a run
-        /// without an estimate).
+        /// Standard error of `logZ`: between the runs when there are several, else the single
+        /// run's genealogy estimate (SMC without waste-free); nil when a run has no estimate.
         public var logZStandardError: Double? {
             let each = runs.compactMap(\.logZ)
-            guard each.count == runs.count else { return nil }
+            guard each.count == runs.count, !each.isEmpty else { return nil }
+            if each.count == 1 { return runs[0].logZVariance.map { $0.squareRoot() } }
             return LogNormalizerEstimate(each)?.standardError
+        }
+
+        /// How `logZStandardError` was estimated.
+        public var logZStandardErrorMethod: String? {
+            guard logZStandardError != nil else { return nil }
+            return runs.count == 1 ? "genealogy (Lee & Whiteley)" : "between runs"
         }
 
         public var totalCounts: OracleCounts {
@@ -124,6 +131,7 @@ public struct PopulationReport: Codable, Sendable {
     public var logZ: Double?
     /// Between-run standard error of log_z (needs two or more runs).
     public var logZStandardError: Double?
+    public var logZStandardErrorMethod: String?
     public var logZRuns: [Double?]
     public var schedules: [[Double]]
     public var acceptancePerStage: [[Double]]
@@ -134,7 +142,7 @@ public struct PopulationReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, runs, particles, schedules, failures
-        case logZ = "log_z", logZStandardError = "log_z_se", logZRuns = "log_z_runs", acceptancePerStage = "acceptance_per_stage"
+        case logZ = "log_z", logZStandardError = "log_z_se", logZStandardErrorMethod = "log_z_se_method", logZRuns = "log_z_runs", acceptancePerStage = "acceptance_per_stage"
         case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
         case wallSeconds = "wall_seconds"
     }
@@ -148,6 +156,7 @@ public struct PopulationReport: Codable, Sendable {
         particles = job.sampler.particles
         logZ = result.logZ
         logZStandardError = result.logZStandardError
+        logZStandardErrorMethod = result.logZStandardErrorMethod
         logZRuns = result.runs.map(\.logZ)
         schedules = result.runs.map(\.schedule)
         acceptancePerStage = result.runs.map(\.acceptancePerStage)

@@ -137,8 +137,8 @@ struct SampleCommand: ParsableCommand {
             }
         }
         if let z = result.logZ {
-            let se = result.logZStandardError.map { String(format: " ± %.5f (standard error between the %d runs)", $0, result.runs.count) }
-                ?? "  (one run: no standard error; use --chains ≥ 2)"
+            let se = result.logZStandardError.map { " ± " + String(format: "%.5f", $0) + " (standard error, \(result.logZStandardErrorMethod ?? ""))" }
+                ?? "  (no standard error: one waste-free run; use --chains ≥ 2)"
             say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))\(se)")
         }
         let counts = result.totalCounts
@@ -165,7 +165,13 @@ struct SampleCommand: ParsableCommand {
             }
             if run.outcomes[0].report["barrier"] != nil { say("  barrier Λ per chain    " + row("barrier", 3)) }
             if run.outcomes[0].report["round_trips"] != nil { say("  round trips per chain  " + row("round_trips", 6)) }
-            if run.outcomes[0].report["log_z"] != nil { say("  log Ẑ per chain        " + row("log_z", 4)) }
+            if run.outcomes[0].report["log_z"] != nil {
+                say("  log Ẑ per chain        " + row("log_z", 4))
+                if let e = LogNormalizerEstimate(run.outcomes.compactMap { $0.report["log_z"]?.first }) {
+                    say("  log Ẑ (mean of Ẑ)      " + String(format: "%.5f", e.logZ)
+                        + (e.standardError.map { String(format: " ± %.5f (standard error between the %d chains)", $0, e.runs) } ?? ""))
+                }
+            }
             if let swaps = run.outcomes[0].report["swap_acceptance"] {
                 say("  swap acceptance, chain 1  " + swaps.map { fmt($0, 2) }.joined(separator: " "))
             }

@@ -76,4 +76,28 @@ final class SMCBaselineTests: XCTestCase {
         }
         XCTAssertNotNil(result.logZStandardError)
     }
+
+    /// One run's genealogy estimate of Var(log Ẑ) (Lee & Whiteley) against the spread of log Ẑ
+    /// over 200 independent runs (multinomial resampling, where the estimator is consistent): the
+    /// mean estimate equals the observed variance within 5 standard errors of the comparison.
+    func testSingleRunVarianceOfLogZ() throws {
+        let target = try TestSupport.target("gmm25")
+        let job = try PopulationJob(target: target, samplerName: "smc",
+                                    settings: ["particles": .integer(400), "resampling": .text("multinomial"), "moves": .integer(5)],
+                                    runs: 200, seed: 12, jobs: 2)
+        let runs = job.run().runs
+        let z = runs.compactMap(\.logZ), v = runs.compactMap(\.logZVariance)
+        XCTAssertEqual(z.count, 200); XCTAssertEqual(v.count, 200)
+        let mz = z.reduce(0, +) / 200
+        let observed = z.reduce(0) { $0 + ($1 - mz) * ($1 - mz) } / 199
+        let estimated = v.reduce(0, +) / 200
+        // Errors: the sample variance (≈ √(2/199) relative for near-normal log Ẑ) and the mean of the estimates.
+        let mv = estimated, sdv = (v.reduce(0) { $0 + ($1 - mv) * ($1 - mv) } / 199 / 200).squareRoot()
+        let se = ((observed * (2.0 / 199).squareRoot()) * (observed * (2.0 / 199).squareRoot()) + sdv * sdv).squareRoot()
+        XCTAssertLessThan(abs(estimated - observed), 5 * se, "mean genealogy estimate \(estimated), observed variance \(observed) (se \(se))")
+        // One run from the command-line path gets its standard error from the genealogy.
+        let single = try PopulationJob(target: target, samplerName: "smc", settings: [:], runs: 1, seed: 3, jobs: 1).run()
+        XCTAssertEqual(single.logZStandardErrorMethod, "genealogy (Lee & Whiteley)")
+        XCTAssertNotNil(single.logZStandardError)
+    }
 }

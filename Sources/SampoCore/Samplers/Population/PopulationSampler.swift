@@ -14,6 +14,9 @@ public struct PopulationRun: Sendable {
     public var counts: OracleCounts
     /// Set when the run stopped early (e.g. every weight underflowed); the message says where.
     public var failure: String?
+    /// SMC: a single-run estimate of Var(Ẑ)/Z² (≈ Var(log Ẑ)) from the genealogy (Lee & Whiteley
+    /// 2018); nil where it does not apply (waste-free SMC, rdMC, a failed run).
+    public var logZVariance: Double? = nil
 }
 
 /// A sampler that evolves a whole population: one call is one independent run.

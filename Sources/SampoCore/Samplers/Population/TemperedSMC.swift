@@ -107,6 +107,9 @@ public struct TemperedSMC: PopulationSampler {
         }
         counts.densityEvaluations += n
         var lambda = 0.0, logZ = 0.0
+        // Each particle's time-0 ancestor ("Eve"), for the single-run variance of Ẑ.
+        var eve = Array(0..<n)
+        var logZVariance: Double?
         var schedule = [0.0], acceptance: [Double] = []
         var scale = 1.0
         var failure: String?
@@ -125,14 +128,18 @@ public struct TemperedSMC: PopulationSampler {
             lambda = delta >= 1 - lambda ? 1 : lambda + delta
             schedule.append(lambda)
             let w = logW.map { exp($0 - lse) }
+            if !wasteFree { logZVariance = Self.genealogyVariance(weights: w, eves: eve, stages: schedule.count - 1) }
             // Resample (waste-free: M ancestors, each extended into a chain of P states).
             let keep = wasteFree ? n / chainLength : n
             let parents = resampling.ancestors(weights: w, count: keep, noise: noise)
             var nx = [Double](repeating: 0, count: n * d), nlp = [Double](repeating: 0, count: n), nlr = nlp
+            var nextEve = eve
             for (k, a) in parents.enumerated() {
                 for j in 0..<d { nx[k * d + j] = x[a * d + j] }
                 nlp[k] = lp[a]; nlr[k] = lr[a]
+                if k < nextEve.count { nextEve[k] = eve[a] }
             }
+            eve = nextEve
             let factor = proposalFactor(nx, count: keep, dimension: d)
             if kernel == .mixture {
                 let rate = mixtureMoves(&nx, &nlp, &nlr, count: n, dimension: d, lambda: lambda, density: density,
@@ -141,6 +148,7 @@ public struct TemperedSMC: PopulationSampler {
                 x = nx; lp = nlp; lr = nlr
                 continue
             }
+            if wasteFree { for i in 0..<n { eve[i] = eve[i % keep] } }   // chain states share their ancestor's Eve
             // Moves in sweeps over the population; the scale adapts after every sweep
             // (s ← exp(log s + acc − target)), so a poor global proposal is corrected within a stage.
             let targetRate = kernel == .rwm ? 0.234 : 0.574
@@ -174,7 +182,22 @@ public struct TemperedSMC: PopulationSampler {
             x = nx; lp = nlp; lr = nlr
         }
         return PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
-                             acceptancePerStage: acceptance, counts: counts, failure: failure)
+                             acceptancePerStage: acceptance, counts: counts, failure: failure,
+                             logZVariance: failure == nil ? logZVariance : nil)
+    }
+
+    /// Lee & Whiteley's estimate of Var(Ẑ)/Z² from one run: 1 − (N/(N − 1))^T Σ_{i,j: E_i ≠ E_j} W_i W_j
+    /// with W the last stage's normalised weights, E the particles' time-0 ancestors and T the
+    /// number of weighting stages (consistent for multinomial resampling at every stage, as here;
+    /// an approximation under the other schemes). Clamped at 0.
+    static func genealogyVariance(weights w: [Double], eves: [Int], stages: Int) -> Double {
+        let n = Double(w.count)
+        var byEve: [Int: Double] = [:]
+        for (i, e) in eves.enumerated() where i < w.count { byEve[e, default: 0] += w[i] }
+        let sameEve = byEve.values.reduce(0) { $0 + $1 * $1 }
+        let total = w.reduce(0, +)
+        let distinct = total * total - sameEve
+        return max(0, 1 - pow(n / (n - 1), Double(stages)) * distinct)
     }
 
     /// Independent MH from a mixture fitted to the particles (`moves` sweeps, each followed by
