@@ -100,4 +100,13 @@ final class SMCBaselineTests: XCTestCase {
         XCTAssertEqual(single.logZStandardErrorMethod, "genealogy (Lee & Whiteley)")
         XCTAssertNotNil(single.logZStandardError)
     }
+
+    func testMixtureKernelIdenticalForAnyJobs() throws {
+        let target = try TestSupport.target("gmm25")
+        let settings: [String: ParameterValue] = ["kernel": .text("mixture"), "particles": .integer(300), "local_moves": .integer(1)]
+        let one = try PopulationJob(target: target, samplerName: "smc", settings: settings, runs: 3, seed: 6, jobs: 1).run()
+        let two = try PopulationJob(target: target, samplerName: "smc", settings: settings, runs: 3, seed: 6, jobs: 2).run()
+        XCTAssertEqual(DrawsCSV.render(one.draws), DrawsCSV.render(two.draws))
+        XCTAssertEqual(one.runs.map(\.acceptancePerStage), two.runs.map(\.acceptancePerStage))
+    }
 }
