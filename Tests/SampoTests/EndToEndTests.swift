@@ -97,6 +97,23 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(ula.err.contains("--sampler-stats"), ula.err)
     }
 
+    func testBiasCommand() throws {
+        let out = tmp("bias.csv")
+        let run = try sampo(["bias", "--target", "gaussian-illcond", "--samplers", "ula,rklmc", "--step-sizes", "0.004,0.05",
+                             "--out", out])
+        XCTAssertEqual(run.status, 0, run.err)
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "sampler,step_size,w2,max_variance_ratio")
+        XCTAssertEqual(lines.count, 5)
+        XCTAssertTrue(lines[1].hasPrefix("ula,0.004,"))
+        XCTAssertEqual(Double(lines[1].split(separator: ",")[3]) ?? 0, 1.25, accuracy: 1e-12)   // 1/(1 − hκ/2), κ = 100
+        XCTAssertEqual(lines[2], "ula,0.05,,")                                                   // unstable: empty cells
+        XCTAssertTrue(run.err.contains("unstable"), run.err)
+        let notGaussian = try sampo(["bias", "--target", "lau-gmm", "--samplers", "ula", "--step-sizes", "0.1"])
+        XCTAssertEqual(notGaussian.status, 2)
+        XCTAssertTrue(notGaussian.err.contains("not a single Gaussian"), notGaussian.err)
+    }
+
     private func tmp(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-e2e-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

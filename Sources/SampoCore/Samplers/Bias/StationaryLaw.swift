@@ -1,0 +1,213 @@
+import Foundation
+
+/// The exact stationary law of an unadjusted kernel on a Gaussian target N(m, Σ). Every such
+/// kernel in Sampo is, on a Gaussian, a linear recursion with Gaussian noise that acts on each
+/// eigen-direction of Σ separately (step size and friction are scalars), so per direction with
+/// target variance λ the position (overdamped) or position–velocity pair (kinetic) follows
+/// z' = A(α) z + n(α), n ~ N(0, Q(α)), with α ~ U(0, 1) for the randomized-midpoint kernels. The
+/// stationary covariance S solves S = E_α[A S Aᵀ] + E_α[Q], a linear equation (the expectation over
+/// α by 48-point Gauss–Legendre quadrature, exact to rounding for these smooth integrands). The
+/// stationary mean is m (every kernel's drift vanishes there). Metropolis-adjusted kernels are exact
+/// and have no bias to compute.
+public enum StationaryLaw {
+    public enum Kernel: String, Sendable, CaseIterable {
+        case ula, rlmc, myula, kineticEuler = "kinetic-euler", obabo, baoab, klmc, rklmc
+        public var isKinetic: Bool { ![.ula, .rlmc, .myula].contains(self) }
+    }
+
+    /// The stationary law's position covariance and its distance to the target.
+    public struct Result: Sendable, Equatable {
+        public let mean: [Double]
+        /// d × d, row-major.
+        public let covariance: [Double]
+        /// Stationary / target variance along each eigen-direction of Σ (each coordinate when Σ is diagonal).
+        public let varianceRatios: [Double]
+        /// W₂ between N(m, S) and N(m, Σ): √(Σ (√s_i − √λ_i)²), S and Σ sharing eigenvectors.
+        public let w2: Double
+        public var maxVarianceRatio: Double { varianceRatios.max() ?? .nan }
+    }
+
+    /// The stationary position variance along one direction of target variance λ, or nil when
+    /// the kernel is unstable there (the recursion does not contract).
+    public static func variance(_ kernel: Kernel, targetVariance lambda: Double, stepSize h: Double,
+                                friction gamma: Double = 2) -> Double? {
+        guard lambda > 0, lambda.isFinite, h > 0, h.isFinite, gamma > 0, gamma.isFinite else { return nil }
+        let k = 1 / lambda
+        if !kernel.isKinetic {
+            var ea2 = 0.0, eq = 0.0
+            switch kernel {
+            case .ula, .myula:
+                let a = 1 - h * k
+                ea2 = a * a; eq = 2 * h
+            default:   // rlmc: a(α) = 1 − hκ + αh²κ², q(α) = 2(1 − hκ)²αh + 2(1 − α)h
+                for (alpha, w) in quadrature {
+                    let a = 1 - h * k + alpha * h * h * k * k
+                    ea2 += w * a * a
+                    eq += w * (2 * (1 - h * k) * (1 - h * k) * alpha * h + 2 * (1 - alpha) * h)
+                }
+            }
+            guard ea2 < 1 else { return nil }
+            return eq / (1 - ea2)
+        }
+        // Kinetic: solve for S = [[p, r], [r, q]] from S = E[A S Aᵀ] + E[Q].
+        var t = [[Double]](repeating: [0, 0, 0], count: 3), m = [0.0, 0, 0]
+        let nodes = kernel == .rklmc ? quadrature : [(0.5, 1.0)]
+        for (alpha, w) in nodes {
+            let (a, q) = step(kernel, kappa: k, h: h, gamma: gamma, alpha: alpha)
+            let (a00, a01, a10, a11) = (a[0], a[1], a[2], a[3])
+            let rows = [[a00 * a00, 2 * a00 * a01, a01 * a01],
+                        [a00 * a10, a00 * a11 + a01 * a10, a01 * a11],
+                        [a10 * a10, 2 * a10 * a11, a11 * a11]]
+            for i in 0..<3 { for j in 0..<3 { t[i][j] += w * rows[i][j] } }
+            m[0] += w * q[0]; m[1] += w * q[1]; m[2] += w * q[2]
+        }
+        // (I − T) s = m by Gaussian elimination with partial pivoting.
+        var a = (0..<3).map { i in (0..<3).map { j in (i == j ? 1 : 0) - t[i][j] } + [m[i]] }
+        for c in 0..<3 {
+            guard let p = (c..<3).max(by: { abs(a[$0][c]) < abs(a[$1][c]) }), abs(a[p][c]) > 1e-300 else { return nil }
+            a.swapAt(p, c)
+            for r in 0..<3 where r != c {
+                let f = a[r][c] / a[c][c]
+                for j in c...3 { a[r][j] -= f * a[c][j] }
+            }
+        }
+        let p = a[0][3] / a[0][0], r = a[1][3] / a[1][1], q = a[2][3] / a[2][2]
+        // A contracting recursion has a positive-definite fixed point; anything else is unstable.
+        guard p > 0, q > 0, p * q > r * r, p.isFinite, q.isFinite, contracts(t) else { return nil }
+        return p
+    }
+
+    /// The law on N(mean, Σ) (Σ d × d row-major, symmetric positive definite). Throws for a Σ that
+    /// is not, and for a step at which the kernel is unstable in some direction.
+    public static func of(_ kernel: Kernel, mean: [Double], covariance sigma: [Double], stepSize h: Double,
+                          friction gamma: Double = 2) throws(SampoError) -> Result {
+        let d = mean.count
+        guard d >= 1, sigma.count == d * d else {
+            throw .invalid(.argument("covariance"), "expected a \(d) × \(d) covariance, found \(sigma.count) numbers")
+        }
+        let (values, vectors) = SymmetricEigen.decompose(sigma, dimension: d)
+        guard values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw .invalid(.argument("covariance"), "the target covariance is not positive definite")
+        }
+        var s: [Double] = []
+        for lambda in values {
+            guard let v = variance(kernel, targetVariance: lambda, stepSize: h, friction: gamma) else {
+                throw .invalid(.stepSize, "\(kernel.rawValue) is unstable at h = \(h) on a direction of variance \(lambda)")
+            }
+            s.append(v)
+        }
+        var cov = [Double](repeating: 0, count: d * d)
+        for i in 0..<d {
+            for j in 0..<d {
+                var sum = 0.0
+                for k in 0..<d { sum += vectors[i * d + k] * s[k] * vectors[j * d + k] }
+                cov[i * d + j] = sum
+            }
+        }
+        let w2 = zip(s, values).reduce(0.0) { $0 + pow($1.0.squareRoot() - $1.1.squareRoot(), 2) }.squareRoot()
+        return Result(mean: mean, covariance: cov, varianceRatios: zip(s, values).map { $0 / $1 }, w2: w2)
+    }
+
+    // MARK: One step of each kinetic kernel on U = κx²/2, as (A row-major, E[Q] as (xx, xv, vv)).
+
+    static func step(_ kernel: Kernel, kappa k: Double, h: Double, gamma g: Double, alpha: Double) -> ([Double], [Double]) {
+        func mul(_ a: [Double], _ b: [Double]) -> [Double] {
+            [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]]
+        }
+        /// P diag(0, v) Pᵀ as (xx, xv, vv).
+        func velocityNoise(_ p: [Double], _ v: Double) -> [Double] { [p[1] * p[1] * v, p[1] * p[3] * v, p[3] * p[3] * v] }
+        let kick = { (t: Double) in [1, 0, -t * k, 1] }, drift = { (t: Double) in [1, t, 0, 1] }
+        switch kernel {
+        case .kineticEuler:
+            return ([1, h, -h * k, 1 - h * g], [0, 0, 2 * g * h])
+        case .obabo:
+            let e = exp(-g * h / 2), v = -expm1(-g * h)
+            let o = [1, 0, 0, e]
+            let inner = mul(kick(h / 2), mul(drift(h), kick(h / 2)))      // B A B, applied right to left
+            let a = mul(o, mul(inner, o))
+            let first = mul(o, inner)                                      // the first O's noise goes through B A B O
+            let n1 = velocityNoise(first, v)
+            return (a, [n1[0], n1[1], n1[2] + v])
+        case .baoab:
+            let e = exp(-g * h), v = -expm1(-2 * g * h)
+            let before = mul(drift(h / 2), kick(h / 2)), after = mul(kick(h / 2), drift(h / 2))
+            let a = mul(after, mul([1, 0, 0, e], before))
+            return (a, velocityNoise(after, v))
+        case .klmc:
+            let eta = exp(-g * h), phi = -expm1(-g * h) / g, psi = (h - phi) / g
+            let c = BrownianVariances(gamma: g)
+            return ([1 - psi * k, phi, -phi * k, eta], [2 * g * c.a(h), 2 * g * c.c(h), 2 * g * c.e(h)])
+        default:   // rklmc
+            let a = alpha * h, tau = h - a
+            let phiA = -expm1(-g * a) / g, psiA = (a - phiA) / g
+            let phiH = -expm1(-g * h) / g, etaH = exp(-g * h)
+            let phiT = -expm1(-g * tau) / g, etaT = exp(-g * tau)
+            let mx = 1 - psiA * k, mv = phiA
+            let cx = h * phiT * k, cv = h * etaT * k
+            let matrix = [1 - cx * mx, phiH - cx * mv, -cv * mx, etaH - cv * mv]
+            // Covariances of (A(0,a), E(0,h), A(0,h)) from the two-interval construction.
+            let b = BrownianVariances(gamma: g)
+            let vaa = b.a(a), vee = etaT * etaT * b.e(a) + b.e(tau)
+            let vhh = b.a(a) + b.a(tau) + phiT * phiT * b.e(a) + 2 * phiT * b.c(a)
+            let cae = etaT * b.c(a), cah = b.a(a) + phiT * b.c(a), ceh = etaT * (b.c(a) + phiT * b.e(a)) + b.c(tau)
+            let s2 = 2 * g
+            // Noise of X': σ(A_h − cx A_a); of V': σ(E_h − cv A_a).
+            let xx = s2 * (vhh - 2 * cx * cah + cx * cx * vaa)
+            let xv = s2 * (ceh - cx * cae - cv * cah + cx * cv * vaa)
+            let vv = s2 * (vee - 2 * cv * cae + cv * cv * vaa)
+            return (matrix, [xx, xv, vv])
+        }
+    }
+
+    /// 48-point Gauss–Legendre nodes and weights on [0, 1].
+    static let quadrature: [(Double, Double)] = {
+        let n = 48
+        var out: [(Double, Double)] = []
+        for i in 1...n {
+            var x = cos(Double.pi * (Double(i) - 0.25) / (Double(n) + 0.5))
+            var dp = 0.0
+            for _ in 0..<100 {
+                var p0 = 1.0, p1 = x
+                for k in 2...n { let pk = ((2 * Double(k) - 1) * x * p1 - (Double(k) - 1) * p0) / Double(k); p0 = p1; p1 = pk }
+                dp = Double(n) * (x * p1 - p0) / (x * x - 1)
+                let dx = p1 / dp
+                x -= dx
+                if abs(dx) < 1e-16 { break }
+            }
+            out.append(((1 - x) / 2, 1 / ((1 - x * x) * dp * dp)))   // weight 2/((1 − x²)P′²) halved for [0, 1]
+        }
+        return out
+    }()
+
+    /// Whether T^n → 0 (spectral radius below 1): the norm of T^(2¹²) by repeated squaring,
+    /// robust to complex eigenvalues where power iteration oscillates.
+    static func contracts(_ t: [[Double]]) -> Bool {
+        var m = t
+        for _ in 0..<12 {
+            m = (0..<3).map { i in (0..<3).map { j in (0..<3).reduce(0.0) { $0 + m[i][$1] * m[$1][j] } } }
+            let norm = m.joined().reduce(0.0) { max($0, abs($1)) }
+            guard norm.isFinite else { return false }
+            if norm < 1e-12 { return true }
+        }
+        return m.joined().reduce(0.0) { max($0, abs($1)) } < 1
+    }
+}
+
+/// Variances and covariance of the Brownian integrals over an interval τ at friction γ:
+/// V_A(τ) = Var ∫φ(τ − r)dW, V_E(τ) = Var ∫e^{−γ(τ−r)}dW, C(τ) their covariance (ALGORITHMS §3).
+struct BrownianVariances {
+    let gamma: Double
+    func e(_ t: Double) -> Double { -expm1(-2 * gamma * t) / (2 * gamma) }
+    func c(_ t: Double) -> Double { let m = expm1(-gamma * t); return m * m / (2 * gamma * gamma) }
+    func a(_ t: Double) -> Double {
+        let x = gamma * t, g3 = gamma * gamma * gamma
+        if x >= 0.1 { return (2 * x + 4 * expm1(-x) - expm1(-2 * x)) / (2 * g3) }
+        // Σ_{n≥3} (4(−1)ⁿ − (−2)ⁿ) xⁿ/n!, where the O(1) terms cancel.
+        var sum = 0.0, term = 1.0
+        for n in 1...14 {
+            term *= x / Double(n)
+            if n >= 3 { sum += (4 * (n % 2 == 0 ? 1.0 : -1.0) - pow(-2.0, Double(n))) * term }
+        }
+        return sum / (2 * g3)
+    }
+}
