@@ -77,11 +77,11 @@ public struct RunSettings: Sendable, Equatable {
         try MemoryLimit.check(doubles: [chains, steps / thin, dimension], for: .argument("chains"),
                               what: "the draws (chains × steps / thin × dimension = \(chains) × \(steps / thin) × \(dimension))")
         if samplerStatistics {
-            try MemoryLimit.check(doubles: [chains, steps / thin, TransitionStatistics.columns.count], for: .argument("sampler-stats"),
+            try MemoryLimit.check(doubles: [chains, steps / thin, TransitionStatistics.columns.count], for: .argument("samplerStatistics"),
                                   what: "the sampler statistics (chains × steps / thin × 6)")
         }
         if let a = adaptation, !(a.target > 0 && a.target < 1) {
-            throw .invalid(.argument("adaptation target"), "expected an acceptance statistic strictly between 0 and 1, found \(a.target)")
+            throw .invalid(.argument("adaptation"), "expected an acceptance statistic strictly between 0 and 1, found \(a.target)")
         }
         switch initialization {
         case .normal, .zero: break
@@ -245,7 +245,7 @@ public enum Chains {
         var adaptedStepSize: Double?, inverseMetric: InverseMetric?
         if let adaptation = settings.adaptation, settings.warmup > 0 {
             guard let adaptable = kernel as? any StepSizeAdaptable else {
-                throw .usage("sampler cannot adapt its step size (--adapt on needs a Metropolis-adjusted or Hamiltonian sampler)")
+                throw .invalid(.argument("adaptation"), "this sampler cannot adapt its step size (adaptation needs a Metropolis-adjusted or Hamiltonian sampler)")
             }
             var warmup = WarmupAdaptation(kernel: adaptable, warmup: settings.warmup, target: adaptation.target,
                                           metric: adaptation.metric, rng: rng)
@@ -262,7 +262,7 @@ public enum Chains {
         let hamiltonian = kernel as? any MetricAdaptable
         let reporting = statistics == nil ? nil : kernel as? any TransitionReporting
         if statistics != nil && reporting == nil {
-            throw .usage("this sampler records no per-transition statistics (--sampler-stats needs a Metropolis-adjusted or Hamiltonian sampler)")
+            throw .invalid(.argument("samplerStatistics"), "this sampler records no per-transition statistics (Metropolis-adjusted and Hamiltonian samplers do)")
         }
         var divergentTransitions = 0, acceptStatistics = 0.0
         // Kernels that tune themselves in warm-up (parallel tempering) are told when it ends.

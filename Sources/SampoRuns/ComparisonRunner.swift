@@ -55,7 +55,7 @@ public enum ComparisonRunner {
         let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts())
         guard (row.values["steps"] ?? nil).map({ $0 >= 10 }) ?? false else {
             throw .invalid(.argument("budget"), "\(grid.budget) oracle calls per chain leave fewer than 10 draws for \(info.name) "
-                            + "after its \(warmup) warm-up iterations; raise --budget")
+                            + "after its \(warmup) warm-up iterations; raise the budget")
         }
         return row
     }

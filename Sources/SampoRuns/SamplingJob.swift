@@ -39,7 +39,7 @@ public struct SamplingJob: Sendable {
         try settings.validate(dimension: target.dimension)
         makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters, moments: target.moments)
         if settings.samplerStatistics, !(try makeKernel() is any TransitionReporting) {
-            throw .invalid(.argument("sampler-stats"), "sampler '\(sampler.name)' records no per-transition statistics "
+            throw .invalid(.argument("samplerStatistics"), "sampler '\(sampler.name)' records no per-transition statistics "
                             + "(Metropolis-adjusted and Hamiltonian samplers do)")
         }
         self.target = target

@@ -24,7 +24,8 @@ extension SampoError {
 
 extension SampoError.Setting {
     /// Library argument names whose flag is spelled differently.
-    static let flagNames = ["initialization": "--init", "runs": "--chains", "path": "--out"]
+    static let flagNames = ["initialization": "--init", "runs": "--chains", "path": "--out",
+                            "samplerStatistics": "--sampler-stats", "adaptation": "--adapt"]
 
     var flag: String {
         switch self {

@@ -16,9 +16,10 @@ final class RegressionTests: XCTestCase {
 
     private let data = "a,b,y,k,r\n0.5,1.0,1,3,0.7\n-1.2,0.3,0,0,-1.1\n2.0,-0.7,1,5,2.4\n0.1,0.9,0,1,0.2\n-0.4,-1.5,1,2,-0.3\n"
 
-    private func target(_ likelihood: String, response: String, extra: String = "") throws -> NamedTarget {
+    private func target(_ likelihood: String, response: String, extra: String = "",
+                        prior: String = "scale = 2\nintercept_scale = 4", name: String? = nil) throws -> NamedTarget {
         _ = write("d.csv", data)
-        let file = write("t-\(likelihood).toml", """
+        let file = write(name ?? "t-\(likelihood).toml", """
             family = "regression"
             likelihood = "\(likelihood)"
             data = "d.csv"
@@ -26,8 +27,7 @@ final class RegressionTests: XCTestCase {
             covariates = ["a", "b"]
             \(extra)
             [prior]
-            scale = 2
-            intercept_scale = 4
+            \(prior)
             """)
         return try TargetFile.load(file)
     }
@@ -99,20 +99,10 @@ final class RegressionTests: XCTestCase {
         }
         let sparse = try target("logistic", response: "y", extra: "").density
         XCTAssertTrue(sparse is RegressionTarget)
-        _ = write("d.csv", data)
-        let file = write("sparse.toml", """
-            family = "regression"
-            likelihood = "logistic"
-            data = "d.csv"
-            response = "y"
-            covariates = ["a", "b"]
-            [prior]
-            kind = "laplace"
-            scale = 0.5
-            intercept_scale = 4
-            """)
-        let composite = try XCTUnwrap(try TargetFile.load(file).density as? CompositeTarget)
-        XCTAssertEqual(try TargetFile.load(file).parameterNames, ["intercept", "a", "b"])
+        let laplace = try target("logistic", response: "y", prior: "kind = \"laplace\"\nscale = 0.5\nintercept_scale = 4",
+                                 name: "sparse.toml")
+        let composite = try XCTUnwrap(laplace.density as? CompositeTarget)
+        XCTAssertEqual(laplace.parameterNames, ["intercept", "a", "b"])
         let smooth = try XCTUnwrap(composite.smooth as? RegressionTarget)
         let beta = [0.3, -0.8, 1.1]
         // The smooth part carries only the intercept's prior; the ℓ1 term the slopes', at rate 1/scale.

@@ -16,9 +16,7 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
-        x.update(from: start, count: dimension)
-        logP = target.logDensityAndGradient(at: x, gradient: grad)
-        counts.gradientEvaluations += 1
+        logP = move(to: start, on: target, gradient: grad)
         return logP
     }
 

@@ -14,9 +14,7 @@ public final class RLMC<Target: LogDensity>: KernelBase, MarkovKernel {
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
-        x.update(from: start, count: dimension)
-        counts.gradientEvaluations += 1
-        return target.logDensityAndGradient(at: x, gradient: g)
+        move(to: start, on: target, gradient: g)
     }
 
     @_specialize(where Target == GaussianMixture)

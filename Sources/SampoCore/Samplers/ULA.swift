@@ -15,9 +15,7 @@ public final class ULA<Target: LogDensity>: KernelBase, MarkovKernel {
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
-        x.update(from: start, count: dimension)
-        counts.gradientEvaluations += 1
-        return target.logDensityAndGradient(at: x, gradient: grad)
+        move(to: start, on: target, gradient: grad)
     }
 
     @_specialize(where Target == GaussianMixture)

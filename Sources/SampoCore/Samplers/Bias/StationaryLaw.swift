@@ -134,22 +134,18 @@ public enum StationaryLaw {
             let a = mul(after, mul([1, 0, 0, e], before))
             return (a, velocityNoise(after, v))
         case .klmc:
-            let eta = exp(-g * h), phi = -expm1(-g * h) / g, psi = (h - phi) / g
-            let c = BrownianVariances(gamma: g)
-            return ([1 - psi * k, phi, -phi * k, eta], [2 * g * c.a(h), 2 * g * c.c(h), 2 * g * c.e(h)])
+            let c = OUCoefficients(gamma: g)
+            return ([1 - c.psi(h) * k, c.phi(h), -c.phi(h) * k, c.eta(h)],
+                    [2 * g * c.varianceA(h), 2 * g * c.covarianceAE(h), 2 * g * c.varianceE(h)])
         default:   // rklmc
+            let c = OUCoefficients(gamma: g)
             let a = alpha * h, tau = h - a
-            let phiA = -expm1(-g * a) / g, psiA = (a - phiA) / g
-            let phiH = -expm1(-g * h) / g, etaH = exp(-g * h)
-            let phiT = -expm1(-g * tau) / g, etaT = exp(-g * tau)
-            let mx = 1 - psiA * k, mv = phiA
-            let cx = h * phiT * k, cv = h * etaT * k
-            let matrix = [1 - cx * mx, phiH - cx * mv, -cv * mx, etaH - cv * mv]
-            // Covariances of (A(0,a), E(0,h), A(0,h)) from the two-interval construction.
-            let b = BrownianVariances(gamma: g)
-            let vaa = b.a(a), vee = etaT * etaT * b.e(a) + b.e(tau)
-            let vhh = b.a(a) + b.a(tau) + phiT * phiT * b.e(a) + 2 * phiT * b.c(a)
-            let cae = etaT * b.c(a), cah = b.a(a) + phiT * b.c(a), ceh = etaT * (b.c(a) + phiT * b.e(a)) + b.c(tau)
+            let mx = 1 - c.psi(a) * k, mv = c.phi(a)
+            let cx = h * c.phi(tau) * k, cv = h * c.eta(tau) * k
+            let matrix = [1 - cx * mx, c.phi(h) - cx * mv, -cv * mx, c.eta(h) - cv * mv]
+            // Covariances of (A(0,a), E(0,h), A(0,h)), as RKLMC draws them.
+            let cov = BrownianIntegrals(gamma: g, h: h).covariance(a: a)
+            let (vaa, cae, cah, vee, ceh, vhh) = (cov[0], cov[1], cov[2], cov[4], cov[5], cov[8])
             let s2 = 2 * g
             // Noise of X': σ(A_h − cx A_a); of V': σ(E_h − cv A_a).
             let xx = s2 * (vhh - 2 * cx * cah + cx * cx * vaa)
@@ -190,24 +186,5 @@ public enum StationaryLaw {
             if norm < 1e-12 { return true }
         }
         return m.joined().reduce(0.0) { max($0, abs($1)) } < 1
-    }
-}
-
-/// Variances and covariance of the Brownian integrals over an interval τ at friction γ:
-/// V_A(τ) = Var ∫φ(τ − r)dW, V_E(τ) = Var ∫e^{−γ(τ−r)}dW, C(τ) their covariance (ALGORITHMS §3).
-struct BrownianVariances {
-    let gamma: Double
-    func e(_ t: Double) -> Double { -expm1(-2 * gamma * t) / (2 * gamma) }
-    func c(_ t: Double) -> Double { let m = expm1(-gamma * t); return m * m / (2 * gamma * gamma) }
-    func a(_ t: Double) -> Double {
-        let x = gamma * t, g3 = gamma * gamma * gamma
-        if x >= 0.1 { return (2 * x + 4 * expm1(-x) - expm1(-2 * x)) / (2 * g3) }
-        // Σ_{n≥3} (4(−1)ⁿ − (−2)ⁿ) xⁿ/n!, where the O(1) terms cancel.
-        var sum = 0.0, term = 1.0
-        for n in 1...14 {
-            term *= x / Double(n)
-            if n >= 3 { sum += (4 * (n % 2 == 0 ? 1.0 : -1.0) - pow(-2.0, Double(n))) * term }
-        }
-        return sum / (2 * g3)
     }
 }

@@ -94,13 +94,6 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
         dot(pSharpPlus, rho) > 0 && dot(pSharpMinus, rho) > 0
     }
 
-    @inline(__always)
-    private static func logSumExp(_ a: Double, _ b: Double) -> Double {
-        if a == -.infinity { return b }
-        if b == -.infinity { return a }
-        return max(a, b) + log1p(exp(-abs(a - b)))
-    }
-
     private func advance<N: NoiseSource>(_ noise: N) -> Bool {
         let d = dimension
         // The sample starts as the current point with a fresh momentum.
@@ -140,7 +133,7 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
             } else if noise.uniform() < exp(logSumWeightSubtree - logSumWeight) {
                 propose.copy(to: &sample, d)
             }
-            logSumWeight = Self.logSumExp(logSumWeight, logSumWeightSubtree)
+            logSumWeight = logAddExp(logSumWeight, logSumWeightSubtree)
             sum(rhoBck, rhoFwd, into: rho)
             var persist = persists(pSharpBckBck, pSharpFwdFwd, rho)
             sum(rhoBck, pFwdBck, into: rhoExtended)
@@ -174,7 +167,7 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
             leapfrogs += 1
             let h = hamiltonian(logP: current.logP, p: current.p, scratch: v)   // v = M⁻¹p = p♯
             if h - h0 > Self.divergenceThreshold { divergent = true }
-            logSumWeight = Self.logSumExp(logSumWeight, h0 - h)
+            logSumWeight = logAddExp(logSumWeight, h0 - h)
             sumMetropolis += h0 - h > 0 ? 1 : exp(h0 - h)
             current.copy(to: &proposal, d)
             copy(v, to: pSharpBeg); copy(v, to: pSharpEnd)
@@ -196,8 +189,8 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
                         pBeg: level.pFinalBeg, pEnd: pEnd, h0: h0, epsilon: epsilon, logSumWeight: &logSumWeightFinal, noise: noise)
         else { return false }
         // Multinomial choice between the halves.
-        let logSumWeightSubtree = Self.logSumExp(logSumWeightInit, logSumWeightFinal)
-        logSumWeight = Self.logSumExp(logSumWeight, logSumWeightSubtree)
+        let logSumWeightSubtree = logAddExp(logSumWeightInit, logSumWeightFinal)
+        logSumWeight = logAddExp(logSumWeight, logSumWeightSubtree)
         if logSumWeightFinal > logSumWeightSubtree {
             level.proposeFinal.copy(to: &proposal, d)
         } else if noise.uniform() < exp(logSumWeightFinal - logSumWeightSubtree) {

@@ -3,10 +3,15 @@ import Foundation
 /// The Gaussian reference p₀ = N(m, diag(s²)) that tempered samplers (SMC, parallel tempering)
 /// start from: the target's known mean with twice its known sds, a given sd, or N(0, 10²I).
 public struct GaussianReference: Sendable, Equatable {
-    public var mean: [Double]
-    public var sd: [Double]
+    public let mean: [Double]
+    public let sd: [Double]
+    /// log of p₀'s normalising factor, −Σ (log s_j + ½ log 2π).
+    public let logNormalizer: Double
 
-    public init(mean: [Double], sd: [Double]) { self.mean = mean; self.sd = sd }
+    public init(mean: [Double], sd: [Double]) {
+        self.mean = mean; self.sd = sd
+        logNormalizer = sd.reduce(0.0) { $0 - log($1) - 0.5 * log(2 * Double.pi) }
+    }
 
     /// SMC's and PT's rule: `scale` when given (around the known mean), else 2 × the known sds,
     /// else N(0, 10²I).
@@ -22,13 +27,13 @@ public struct GaussianReference: Sendable, Equatable {
     /// log p₀(x) (normalised), with ∇log p₀(x) written to `gradient` when given.
     @inline(__always)
     func logDensity(at x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>?) -> Double {
-        var s = 0.0
+        var q = 0.0
         for j in 0..<mean.count {
             let z = (x[j] - mean[j]) / sd[j]
-            s -= 0.5 * z * z + log(sd[j])
+            q += z * z
             gradient?[j] = -z / sd[j]
         }
-        return s - 0.5 * Double(mean.count) * log(2 * Double.pi)
+        return logNormalizer - 0.5 * q
     }
 
     /// An exact draw of p₀.

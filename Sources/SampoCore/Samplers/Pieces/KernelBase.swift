@@ -31,6 +31,15 @@ public class KernelBase {
         x = buffers[0]
     }
 
+    /// Moves to `start` and returns log π there, with ∇log π written to `gradient` (one gradient,
+    /// counted): the `reset` of every gradient kernel that caches its gradient.
+    @inline(__always)
+    func move<T: LogDensity>(to start: UnsafePointer<Double>, on target: T, gradient: UnsafeMutablePointer<Double>) -> Double {
+        x.update(from: start, count: dimension)
+        counts.gradientEvaluations += 1
+        return target.logDensityAndGradient(at: x, gradient: gradient)
+    }
+
     // Inlinable so the runner's loop, specialised for a kernel, checks and copies x without calls.
     @inlinable public var position: UnsafePointer<Double> { UnsafePointer(x) }
     @inlinable public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }

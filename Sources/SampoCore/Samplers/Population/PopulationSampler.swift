@@ -26,9 +26,3 @@ public protocol PopulationSampler: Sendable {
     func run(target: NamedTarget, noise: RandomStream) -> PopulationRun
 }
 
-/// log Σ exp(v_i), safe for large and −∞ entries.
-package func logSumExp(_ v: [Double]) -> Double {
-    let m = v.max() ?? -.infinity
-    guard m.isFinite else { return m }
-    return m + log(v.reduce(0) { $0 + exp($1 - m) })
-}

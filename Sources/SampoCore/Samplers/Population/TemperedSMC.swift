@@ -80,20 +80,15 @@ public struct TemperedSMC: PopulationSampler {
         builder: .population { TemperedSMC(parameters: $0) })
 
     /// The reference N(m, diag(s²)) (`GaussianReference.choose`, shared with parallel tempering).
-    func reference(for target: NamedTarget) -> (mean: [Double], sd: [Double]) {
-        let r = GaussianReference.choose(dimension: target.dimension, moments: target.moments, scale: referenceScale)
-        return (r.mean, r.sd)
+    func reference(for target: NamedTarget) -> GaussianReference {
+        GaussianReference.choose(dimension: target.dimension, moments: target.moments, scale: referenceScale)
     }
 
     public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
         let d = target.dimension, density = target.density
-        let (m0, s0) = reference(for: target)
-        let logNorm0 = (0..<d).reduce(0.0) { $0 - log(s0[$1]) - 0.5 * log(2 * Double.pi) }
-        func logRef(_ x: UnsafePointer<Double>) -> Double {
-            var q = 0.0
-            for j in 0..<d { let z = (x[j] - m0[j]) / s0[j]; q += z * z }
-            return logNorm0 - 0.5 * q
-        }
+        let p0 = reference(for: target)
+        let (m0, s0) = (p0.mean, p0.sd)
+        func logRef(_ x: UnsafePointer<Double>) -> Double { p0.logDensity(at: x, gradient: nil) }
         var counts = OracleCounts()
         let n = wasteFree ? (particles / chainLength) * chainLength : particles
         var x = [Double](repeating: 0, count: n * d)

@@ -138,7 +138,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
             for i in 0..<top {
                 let s = slotOf[i]
                 let w = (betas[i + 1] - betas[i]) * (logPi[s] - logRef[s])
-                stoneLogSum[i] = Self.logAddExp(stoneLogSum[i], w.isNaN ? -.infinity : w)
+                stoneLogSum[i] = logAddExp(stoneLogSum[i], w.isNaN ? -.infinity : w)
             }
         }
         // Deterministic even/odd swaps.
@@ -301,11 +301,5 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         ]
         if let z = logNormalizer { out["log_z"] = [z] }
         return out
-    }
-
-    private static func logAddExp(_ a: Double, _ b: Double) -> Double {
-        if a == -.infinity { return b }
-        if b == -.infinity { return a }
-        return max(a, b) + log1p(exp(-abs(a - b)))
     }
 }
