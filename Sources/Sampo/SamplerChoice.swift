@@ -116,8 +116,9 @@ public struct SamplerChoice: Sendable, Equatable {
     public static func rdmc(particles: Int? = nil, horizon: Double? = nil, steps: Int? = nil,
                             estimator: ReverseDiffusion.Estimator? = nil, innerSamples: Int? = nil, innerSteps: Int? = nil,
                             innerStepSize: Double? = nil, earlyStop: Double? = nil, start: ReverseDiffusion.Start? = nil,
-                            denoise: Bool? = nil) -> SamplerChoice {
+                            denoise: Bool? = nil, proposal: ReverseDiffusion.ProposalKind? = nil) -> SamplerChoice {
         with("rdmc", nil, [
+            "proposal": proposal.map { .text($0.rawValue) },
             "particles": particles.map(ParameterValue.integer), "horizon": horizon.map(ParameterValue.real),
             "steps": steps.map(ParameterValue.integer), "estimator": estimator.map { .text($0.rawValue) },
             "inner_samples": innerSamples.map(ParameterValue.integer), "inner_steps": innerSteps.map(ParameterValue.integer),

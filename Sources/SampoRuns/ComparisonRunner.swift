@@ -100,7 +100,7 @@ public enum ComparisonRunner {
                            target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
         var given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let total = grid.budget * grid.chains
-        var pilotCalls = 0
+        var pilotCalls = 0, reserved = 0
         if given["particles"] == nil {
             // Population size from the budget: oracle calls per particle are the calls of one move or
             // score estimate (the registry's count) times the moves a particle makes. rdMC makes
@@ -120,8 +120,11 @@ public enum ComparisonRunner {
                 perParticle = 1 + moves * perMove * stages
             } else {
                 perParticle = ((parameters.integer("steps") ?? 25) + 2) * perMove
+                // Reserve the adaptive proposal's pilot sweeps (at most 5 × 256 score estimates; the
+                // run's own counts include them).
+                if parameters.choice("proposal") != "plain" && parameters.choice("estimator") != "ula" { reserved = 5 * 256 * perMove }
             }
-            given["particles"] = .text("\(max(50, (total - pilotCalls) / perParticle))")
+            given["particles"] = .text("\(max(50, (total - pilotCalls - reserved) / perParticle))")
         }
         let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: 1, seed: cell.seed, jobs: jobs)
         let result = job.run()

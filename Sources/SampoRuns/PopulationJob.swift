@@ -139,9 +139,13 @@ public struct PopulationReport: Codable, Sendable {
     public var densityEvaluations: Int
     public var wallSeconds: Double
     public var failures: [String]
+    /// rdMC: importance ESS of the score estimates per outer step, per run.
+    public var scoreESS: [[ScoreQuality]]?
+    public var warnings: [String]
 
     enum CodingKeys: String, CodingKey {
-        case target, sampler, parameters, seed, runs, particles, schedules, failures
+        case target, sampler, parameters, seed, runs, particles, schedules, failures, warnings
+        case scoreESS = "score_ess"
         case logZ = "log_z", logZStandardError = "log_z_se", logZStandardErrorMethod = "log_z_se_method", logZRuns = "log_z_runs", acceptancePerStage = "acceptance_per_stage"
         case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
         case wallSeconds = "wall_seconds"
@@ -164,6 +168,9 @@ public struct PopulationReport: Codable, Sendable {
         densityEvaluations = result.totalCounts.densityEvaluations
         wallSeconds = result.wallSeconds
         failures = result.runs.enumerated().compactMap { i, r in r.failure.map { "run \(i + 1): \($0)" } }
+        let quality = result.runs.map(\.scoreQuality)
+        scoreESS = quality.allSatisfy(\.isEmpty) ? nil : quality
+        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } }
     }
 
     public func json() throws(SampoError) -> Data {

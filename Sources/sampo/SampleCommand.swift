@@ -117,14 +117,16 @@ struct SampleCommand: ParsableCommand {
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let result = job.run()
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
-        for f in PopulationReport(job: job, result: result).failures { note(f) }
+        let populationReport = PopulationReport(job: job, result: result)
+        for f in populationReport.failures { note(f) }
+        for w in populationReport.warnings { note("warning: " + w) }
         if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
             try SummaryCSV.write(try PopulationSummary.summarize(result.draws, names: loaded.parameterNames, runs: ok), to: path,
                                  metadata: job.metadata(kind: "summary"))
         }
         if let path = report {
-            try AtomicFile.write(try PopulationReport(job: job, result: result).json(), to: path)
+            try AtomicFile.write(try populationReport.json(), to: path)
         }
         say("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
         for (i, r) in result.runs.enumerated() {
@@ -134,6 +136,10 @@ struct SampleCommand: ParsableCommand {
             if !r.acceptancePerStage.isEmpty {
                 let what = job.parameters.choice("kernel") == "mixture" ? "fitted-proposal acceptance" : "move acceptance"
                 say("         \(what) per stage: " + r.acceptancePerStage.map { fmt($0, 2) }.joined(separator: " "))
+            }
+            if let n = r.scoreQuality.first?.samples {
+                say("         score IS ESS per step, median (of \(n)): " + r.scoreQuality.map { String(format: "%.0f", $0.median) }.joined(separator: " "))
+                say("         score IS ESS per step, minimum:      " + r.scoreQuality.map { String(format: "%.0f", $0.minimum) }.joined(separator: " "))
             }
         }
         if let z = result.logZ {

@@ -17,6 +17,11 @@ public struct PopulationRun: Sendable {
     /// SMC: a single-run estimate of Var(Ẑ)/Z² (≈ Var(log Ẑ)) from the genealogy (Lee & Whiteley
     /// 2018); nil where it does not apply (waste-free SMC, rdMC, a failed run).
     public var logZVariance: Double? = nil
+    /// rdMC: the importance-sampling ESS of the score estimates at each outer step (empty for SMC
+    /// and for rdMC's `ula` estimator, which has no weights).
+    public var scoreQuality: [ScoreQuality] = []
+    /// What the user should know about this run's reliability (rdMC: too few effective samples).
+    public var warnings: [String] = []
 }
 
 /// A sampler that evolves a whole population: one call is one independent run.

@@ -26,12 +26,17 @@ public struct ReverseDiffusion: PopulationSampler {
     public let earlyStop: Double
     public let start: Start
     public let denoise: Bool
+    /// The importance proposal of the `is` and `is-ula` estimators.
+    public let proposal: ProposalKind
+    /// The importance proposal: `plain` is φ = N(x/a, (σ²/a²)I) as in the paper; `adaptive` is φ
+    /// times a Gaussian fitted to the target from the previous outer step (see ScoreProposal).
+    public enum ProposalKind: String, Sendable { case plain, adaptive }
 
     public init(particles: Int, horizon: Double, steps: Int, estimator: Estimator, innerSamples: Int, innerSteps: Int,
-                innerStepSize: Double, earlyStop: Double, start: Start, denoise: Bool) {
+                innerStepSize: Double, earlyStop: Double, start: Start, denoise: Bool, proposal: ProposalKind = .adaptive) {
         self.particles = particles; self.horizon = horizon; self.steps = steps; self.estimator = estimator
         self.innerSamples = innerSamples; self.innerSteps = innerSteps; self.innerStepSize = innerStepSize
-        self.earlyStop = earlyStop; self.start = start; self.denoise = denoise
+        self.earlyStop = earlyStop; self.start = start; self.denoise = denoise; self.proposal = proposal
     }
 
     /// From checked registry parameters (defaults filled in).
@@ -40,7 +45,8 @@ public struct ReverseDiffusion: PopulationSampler {
                   estimator: Estimator(rawValue: p.choice("estimator") ?? "") ?? .importance,
                   innerSamples: p.integer("inner_samples") ?? 1, innerSteps: p.integer("inner_steps") ?? 1,
                   innerStepSize: p.real("inner_step_size") ?? 0.01, earlyStop: p.real("early_stop") ?? 0.05,
-                  start: Start(rawValue: p.choice("init") ?? "") ?? .gaussian, denoise: p.flag("denoise") ?? true)
+                  start: Start(rawValue: p.choice("init") ?? "") ?? .gaussian, denoise: p.flag("denoise") ?? true,
+                  proposal: ProposalKind(rawValue: p.choice("proposal") ?? "") ?? .adaptive)
     }
 
     /// The registry's description: parameters, defaults, ranges and oracle calls per particle step.
@@ -58,6 +64,7 @@ public struct ReverseDiffusion: PopulationSampler {
             .positive("early_stop", 0.05, "early-stop time δ"),
             .choice("init", "gaussian", ["gaussian", "nested"], "initial particles"),
             .flag("denoise", true, "final denoising step at δ"),
+            .choice("proposal", "adaptive", ["adaptive", "plain"], "IS proposal: φ = N(x/a, σ²/a² I) times a Gaussian fitted to the target, or φ alone"),
         ],
         oracleCallsPerStep: { p in (p.integer("inner_samples") ?? 1) },
         crossCheck: { p throws(SampoError) in
@@ -72,6 +79,9 @@ public struct ReverseDiffusion: PopulationSampler {
         var x = [Double](repeating: 0, count: particles * d)
         var schedule: [Double] = []
         let scratch = ScoreScratch(d: d, samples: innerSamples)
+        let proposal = ScoreProposal(d: d, particles: particles,
+                                     kind: self.proposal == .adaptive ? .adaptive : .plain)
+        var quality: [ScoreQuality] = []
         var v = [Double](repeating: 0, count: d)
         var t0 = horizon
         // Initial particles.
@@ -102,11 +112,17 @@ public struct ReverseDiffusion: PopulationSampler {
                 for i in 0..<particles {
                     x.withUnsafeMutableBufferPointer { xb in
                         let p = xb.baseAddress! + i * d
-                        score(p, s: t0, target: target, noise: noise, scratch: scratch, into: &v, counts: &counts)
+                        _ = score(p, s: t0, target: target, noise: noise, scratch: scratch, proposal: proposal, into: &v, counts: &counts)
                         for j in 0..<d { p[j] += h * v[j] + (2 * h).squareRoot() * noise.normal() }
                     }
                 }
+                proposal.refit()
             }
+        }
+        // Fit the adaptive proposal before the first step (its first sweeps would otherwise run on
+        // φ alone, whose weights collapse in a few dimensions).
+        if estimator != .ula && proposal.kind == .adaptive {
+            fitProposal(proposal, x: x, s: t0, target: target, noise: noise, scratch: scratch, counts: &counts)
         }
         // Reverse-time outer loop from s = t0 down to δ on a uniform grid.
         let span = t0 - earlyStop
@@ -114,53 +130,98 @@ public struct ReverseDiffusion: PopulationSampler {
             let s = t0 - Double(k) * span / Double(steps), h = span / Double(steps)
             schedule.append(s)
             let eh = exp(h), noiseSD = expm1(2 * h).squareRoot()
+            var ess: [Double] = []
             for i in 0..<particles {
                 x.withUnsafeMutableBufferPointer { xb in
                     let p = xb.baseAddress! + i * d
-                    score(p, s: s, target: target, noise: noise, scratch: scratch, into: &v, counts: &counts)
+                    if let e = score(p, s: s, target: target, noise: noise, scratch: scratch, proposal: proposal, into: &v, counts: &counts) { ess.append(e) }
                     for j in 0..<d { p[j] = eh * p[j] + 2 * (eh - 1) * v[j] + noiseSD * noise.normal() }
                 }
             }
+            proposal.refit()
+            if let q = ScoreQuality(time: s, ess: ess, samples: innerSamples) { quality.append(q) }
         }
         schedule.append(earlyStop)
         if denoise {
             let a = exp(-earlyStop), s2 = -expm1(-2 * earlyStop)
+            var ess: [Double] = []
             for i in 0..<particles {
                 x.withUnsafeMutableBufferPointer { xb in
                     let p = xb.baseAddress! + i * d
-                    score(p, s: earlyStop, target: target, noise: noise, scratch: scratch, into: &v, counts: &counts)
+                    if let e = score(p, s: earlyStop, target: target, noise: noise, scratch: scratch, proposal: proposal, into: &v, counts: &counts) { ess.append(e) }
                     for j in 0..<d { p[j] = (p[j] + s2 * v[j]) / a }
                 }
             }
+            if let q = ScoreQuality(time: earlyStop, ess: ess, samples: innerSamples) { quality.append(q) }
         }
         let finite = x.allSatisfy(\.isFinite)
         return PopulationRun(particles: x, count: particles, logZ: nil, schedule: schedule, acceptancePerStage: [],
-                             counts: counts, failure: finite ? nil : "particles became non-finite (score estimate failed)")
+                             counts: counts, failure: finite ? nil : "particles became non-finite (score estimate failed)",
+                             scoreQuality: quality,
+                             warnings: ScoreQuality.warning(quality, adaptive: proposal.kind == .adaptive).map { [$0] } ?? [])
     }
 
-    /// The score estimate v = (a·m − x)/σ² at (x, s), m the estimated posterior mean of x₀.
+    /// Pilot sweeps at time s over up to 256 particles, each refitting the adaptive proposal, until
+    /// the median ESS reaches half the inner samples or five sweeps were made (their calls count).
+    func fitProposal(_ proposal: ScoreProposal, x: [Double], s: Double, target: NamedTarget, noise: RandomStream,
+                     scratch: ScoreScratch, counts: inout OracleCounts) {
+        let d = target.dimension, pilots = min(particles, 256)
+        var v = [Double](repeating: 0, count: d)
+        for _ in 0..<5 {
+            var ess: [Double] = []
+            x.withUnsafeBufferPointer { xb in
+                for i in 0..<pilots {
+                    if let e = score(xb.baseAddress! + i * d, s: s, target: target, noise: noise, scratch: scratch,
+                                     proposal: proposal, into: &v, counts: &counts) { ess.append(e) }
+                }
+            }
+            proposal.refit()
+            if let q = ScoreQuality(time: s, ess: ess, samples: innerSamples), q.median >= 0.5 * Double(innerSamples) { break }
+        }
+    }
+
+    /// The score estimate v = (a·m − x)/σ² at (x, s), m the estimated posterior mean of x₀. Returns
+    /// the importance-sampling ESS (Σw)²/Σw² of the estimate (nil for the `ula` estimator, which
+    /// has no weights; 0 when every weight vanished).
     func score(_ x: UnsafePointer<Double>, s: Double, target: NamedTarget, noise: RandomStream, scratch: ScoreScratch,
-               into v: inout [Double], counts: inout OracleCounts) {
+               proposal: ScoreProposal, into v: inout [Double], counts: inout OracleCounts) -> Double? {
         let d = scratch.d, density = target.density
         let a = exp(-s), s2 = -expm1(-2 * s), sd = s2.squareRoot() / a
-        var mean = [Double](repeating: 0, count: d)
-        let z = scratch.z, logw = scratch.logw
+        let mean = scratch.mean
+        for j in 0..<d { mean[j] = 0 }
+        let z = scratch.z, logw = scratch.logw, w = scratch.w
+        var ess: Double? = nil
+        var weighted = false
         if estimator != .ula {
-            // Importance sampling from N(x/a, (σ²/a²)I) with weights π̃.
+            // Importance sampling for q_s(·|x) ∝ π̃·φ: weights π̃·φ/r, r the proposal.
+            proposal.draw(count: innerSamples, x: x, a: a, s2: s2, noise: noise, z: z, logRatio: logw, u: scratch.u, c: scratch.c)
+            var top = -Double.infinity
             for i in 0..<innerSamples {
-                for j in 0..<d { z[i * d + j] = x[j] / a + sd * noise.normal() }
-                logw[i] = density.logDensity(at: z + i * d)
-                if logw[i].isNaN { logw[i] = -.infinity }
+                let l = density.logDensity(at: z + i * d) + logw[i]
+                logw[i] = l.isNaN ? -.infinity : l
+                top = max(top, logw[i])
             }
             counts.densityEvaluations += innerSamples
+            if top.isFinite {
+                var total = 0.0, squares = 0.0
+                for i in 0..<innerSamples { w[i] = exp(logw[i] - top); total += w[i]; squares += w[i] * w[i] }
+                for i in 0..<innerSamples { w[i] /= total }
+                ess = total * total / squares
+                weighted = true
+                // One draw resampled by the weights feeds the next proposal fit.
+                var u = noise.uniform(), pick = innerSamples - 1
+                for i in 0..<innerSamples { u -= w[i]; if u < 0 { pick = i; break } }
+                proposal.pool(z + pick * d)
+            } else {
+                ess = 0
+            }
         }
         switch estimator {
         case .importance:
-            let lse = logSumExp(Array(UnsafeBufferPointer(start: logw, count: innerSamples)))
-            if lse.isFinite {
+            if weighted {
                 for i in 0..<innerSamples {
-                    let w = exp(logw[i] - lse)
-                    for j in 0..<d { mean[j] += w * z[i * d + j] }
+                    let wi = w[i]
+                    for j in 0..<d { mean[j] += wi * z[i * d + j] }
                 }
             } else {
                 for j in 0..<d { mean[j] = x[j] / a }
@@ -169,9 +230,8 @@ public struct ReverseDiffusion: PopulationSampler {
             let chains = innerSamples
             let y = scratch.y
             if estimator == .isULA {
-                let lse = logSumExp(Array(UnsafeBufferPointer(start: logw, count: chains)))
-                let w = (0..<chains).map { lse.isFinite ? exp(logw[$0] - lse) : 1 / Double(chains) }
-                let parents = Resampling.systematic.ancestors(weights: w, count: chains, noise: noise)
+                let weights = (0..<chains).map { weighted ? w[$0] : 1 / Double(chains) }
+                let parents = Resampling.systematic.ancestors(weights: weights, count: chains, noise: noise)
                 for (c, p) in parents.enumerated() { for j in 0..<d { y[c * d + j] = z[p * d + j] } }
             } else {
                 for c in 0..<chains { for j in 0..<d { y[c * d + j] = x[j] / a + sd * noise.normal() } }
@@ -189,19 +249,22 @@ public struct ReverseDiffusion: PopulationSampler {
             for c in 0..<chains { for j in 0..<d { mean[j] += y[c * d + j] / Double(chains) } }
         }
         for j in 0..<d { v[j] = (a * mean[j] - x[j]) / s2 }
+        return ess
     }
 }
 
 /// Buffers reused by every score estimate of one run.
 final class ScoreScratch {
     let d: Int
-    let z, y, logw, g: UnsafeMutablePointer<Double>
+    let z, y, logw, w, g, mean, u, c: UnsafeMutablePointer<Double>
     init(d: Int, samples: Int) {
         self.d = d
         z = .allocate(capacity: samples * d); y = .allocate(capacity: samples * d)
-        logw = .allocate(capacity: samples); g = .allocate(capacity: d)
+        logw = .allocate(capacity: samples); w = .allocate(capacity: samples)
+        g = .allocate(capacity: d); mean = .allocate(capacity: d); u = .allocate(capacity: d); c = .allocate(capacity: d)
         z.initialize(repeating: 0, count: samples * d); y.initialize(repeating: 0, count: samples * d)
-        logw.initialize(repeating: 0, count: samples); g.initialize(repeating: 0, count: d)
+        logw.initialize(repeating: 0, count: samples); w.initialize(repeating: 0, count: samples)
+        for p in [g, mean, u, c] { p.initialize(repeating: 0, count: d) }
     }
-    deinit { z.deallocate(); y.deallocate(); logw.deallocate(); g.deallocate() }
+    deinit { for p in [z, y, logw, w, g, mean, u, c] { p.deallocate() } }
 }
