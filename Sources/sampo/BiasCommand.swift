@@ -15,10 +15,24 @@ struct BiasCommand: ParsableCommand {
     @Option(name: .customLong("step-sizes"), help: "Comma-separated step sizes.") var stepSizes: String
     @Option(name: .customLong("set"), help: "friction=γ for the kinetic kernels (default 2√L).") var set: [String] = []
     @Option(help: "Write sampler,step_size,w2,max_variance_ratio to this CSV.") var out: String?
+    @Option(help: "Comma-separated accuracies ε: the fewest gradients to W2(law of x_K, target) ≤ ε from x0 ~ N(0, I), best step size of --step-sizes.")
+    var accuracy: String?
+    @Option(name: .customLong("cost-out"), help: "Write sampler,epsilon,step_size,steps,gradients (with --accuracy) to this CSV.")
+    var costOut: String?
+    @Option(name: .customLong("max-steps"), help: "Largest K tried per step size with --accuracy.") var maxSteps: Int = 1_000_000
 
     func run() throws {
         try reportingErrors {
-            try prepareOutputs([("--out", out)])
+            try prepareOutputs([("--out", out), ("--cost-out", costOut)])
+            var epsilons: [Double] = []
+            for text in (accuracy ?? "").split(separator: ",") {
+                guard let e = Double(text.trimmingCharacters(in: .whitespaces)), e.isFinite, e > 0 else {
+                    throw SampoError.usage("--accuracy: expected positive numbers, found '\(text)'")
+                }
+                epsilons.append(e)
+            }
+            if costOut != nil && epsilons.isEmpty { throw SampoError.usage("--cost-out needs --accuracy") }
+            guard maxSteps >= 1 else { throw SampoError.usage("--max-steps: expected a positive whole number, found \(maxSteps)") }
             let loaded = try TargetFile.load(target)
             guard let gaussian = loaded.density as? GaussianMixture, gaussian.componentCount == 1,
                   let mean = loaded.moments.mean, let covariance = loaded.moments.covariance else {
@@ -70,6 +84,33 @@ struct BiasCommand: ParsableCommand {
                 }
             }
             if let out { try AtomicFile.write(csv, to: out) }
+            guard !epsilons.isEmpty else { return }
+            // Cost to reach ε: the best step size of the grid per kernel and ε.
+            var cost = "sampler,epsilon,step_size,steps,gradients\n"
+            say("")
+            say("gradients to W2 ≤ ε from x0 ~ N(0, I) (velocity 0), best step size of the grid")
+            say("\(pad("sampler", 14)) \(pad("epsilon", 8)) \(pad("step_size", 10)) \(pad("steps", 9)) gradients")
+            for k in kernels {
+                let perStep = try SamplerCatalog.named(k.rawValue).oracleCallsPerStep(try SamplerCatalog.named(k.rawValue).parameters([:]))
+                for e in epsilons {
+                    var best: (h: Double, steps: Int)?
+                    for h in steps {
+                        if let n = try TransientLaw.stepsToAccuracy(k, mean: mean, covariance: covariance, stepSize: h, friction: friction,
+                                                                    epsilon: e, maxSteps: best.map { min($0.steps, maxSteps) } ?? maxSteps),
+                           best.map({ n < $0.steps }) ?? true {
+                            best = (h, n)
+                        }
+                    }
+                    if let b = best {
+                        cost += "\(k.rawValue),\(DrawsCSV.format(e)),\(DrawsCSV.format(b.h)),\(b.steps),\(b.steps * perStep)\n"
+                        say("\(pad(k.rawValue, 14)) \(pad(DrawsCSV.format(e), 8)) \(pad(DrawsCSV.format(b.h), 10)) \(pad("\(b.steps)", 9)) \(b.steps * perStep)")
+                    } else {
+                        cost += "\(k.rawValue),\(DrawsCSV.format(e)),,,\n"
+                        say("\(pad(k.rawValue, 14)) \(pad(DrawsCSV.format(e), 8)) not reached at any step size of the grid within \(maxSteps) steps")
+                    }
+                }
+            }
+            if let costOut { try AtomicFile.write(cost, to: costOut) }
         }
     }
 }

@@ -27,30 +27,32 @@ public enum StationaryLaw {
         public var maxVarianceRatio: Double { varianceRatios.max() ?? .nan }
     }
 
-    /// The stationary position variance along one direction of target variance λ, or nil when
-    /// the kernel is unstable there (the recursion does not contract).
-    public static func variance(_ kernel: Kernel, targetVariance lambda: Double, stepSize h: Double,
-                                friction gamma: Double = 2) -> Double? {
-        guard lambda > 0, lambda.isFinite, h > 0, h.isFinite, gamma > 0, gamma.isFinite else { return nil }
-        let k = 1 / lambda
+    /// One step along one direction of precision κ = 1/λ, averaged over α: the mean map E[A] (1 × 1
+    /// or 2 × 2 row-major), the second-moment map T with M' = T M + E[Q] (on x² alone, or on
+    /// (x², xv, v²) for kinetic kernels), and E[Q]. Positions are deviations from the target mean.
+    struct DirectionStep {
+        let meanMap: [Double]
+        let secondMap: [[Double]]
+        let noise: [Double]
+    }
+
+    static func directionStep(_ kernel: Kernel, kappa k: Double, stepSize h: Double, friction gamma: Double) -> DirectionStep {
         if !kernel.isKinetic {
-            var ea2 = 0.0, eq = 0.0
+            var ea = 0.0, ea2 = 0.0, eq = 0.0
             switch kernel {
             case .ula, .myula:
                 let a = 1 - h * k
-                ea2 = a * a; eq = 2 * h
+                ea = a; ea2 = a * a; eq = 2 * h
             default:   // rlmc: a(α) = 1 − hκ + αh²κ², q(α) = 2(1 − hκ)²αh + 2(1 − α)h
                 for (alpha, w) in quadrature {
                     let a = 1 - h * k + alpha * h * h * k * k
-                    ea2 += w * a * a
+                    ea += w * a; ea2 += w * a * a
                     eq += w * (2 * (1 - h * k) * (1 - h * k) * alpha * h + 2 * (1 - alpha) * h)
                 }
             }
-            guard ea2 < 1 else { return nil }
-            return eq / (1 - ea2)
+            return DirectionStep(meanMap: [ea], secondMap: [[ea2]], noise: [eq])
         }
-        // Kinetic: solve for S = [[p, r], [r, q]] from S = E[A S Aᵀ] + E[Q].
-        var t = [[Double]](repeating: [0, 0, 0], count: 3), m = [0.0, 0, 0]
+        var t = [[Double]](repeating: [0, 0, 0], count: 3), m = [0.0, 0, 0], mean = [0.0, 0, 0, 0]
         let nodes = kernel == .rklmc ? quadrature : [(0.5, 1.0)]
         for (alpha, w) in nodes {
             let (a, q) = step(kernel, kappa: k, h: h, gamma: gamma, alpha: alpha)
@@ -59,8 +61,25 @@ public enum StationaryLaw {
                         [a00 * a10, a00 * a11 + a01 * a10, a01 * a11],
                         [a10 * a10, 2 * a10 * a11, a11 * a11]]
             for i in 0..<3 { for j in 0..<3 { t[i][j] += w * rows[i][j] } }
+            for i in 0..<4 { mean[i] += w * a[i] }
             m[0] += w * q[0]; m[1] += w * q[1]; m[2] += w * q[2]
         }
+        return DirectionStep(meanMap: mean, secondMap: t, noise: m)
+    }
+
+    /// The stationary position variance along one direction of target variance λ, or nil when
+    /// the kernel is unstable there (the recursion does not contract).
+    public static func variance(_ kernel: Kernel, targetVariance lambda: Double, stepSize h: Double,
+                                friction gamma: Double = 2) -> Double? {
+        guard lambda > 0, lambda.isFinite, h > 0, h.isFinite, gamma > 0, gamma.isFinite else { return nil }
+        let one = directionStep(kernel, kappa: 1 / lambda, stepSize: h, friction: gamma)
+        if !kernel.isKinetic {
+            let ea2 = one.secondMap[0][0]
+            guard ea2 < 1 else { return nil }
+            return one.noise[0] / (1 - ea2)
+        }
+        // Kinetic: solve for S = [[p, r], [r, q]] from S = T S + E[Q].
+        let t = one.secondMap, m = one.noise
         // (I − T) s = m by Gaussian elimination with partial pivoting.
         var a = (0..<3).map { i in (0..<3).map { j in (i == j ? 1 : 0) - t[i][j] } + [m[i]] }
         for c in 0..<3 {

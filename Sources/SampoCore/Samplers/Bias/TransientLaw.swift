@@ -1,0 +1,87 @@
+import Foundation
+
+/// The law of an unadjusted kernel's state after K steps on a Gaussian target N(m, Σ), started as
+/// Sampo starts chains: x₀ ~ N(0, I), velocity 0. Per eigen-direction of Σ (the start is isotropic,
+/// so directions stay independent) the mean deviation follows e_{k+1} = E[A] e_k and the second
+/// moment M_{k+1} = T M_k + E[Q], the maps of `StationaryLaw`. The distance to the target is the
+/// Gaussian W₂ on the first two moments, Σ_i μ_i² + (√v_i − √λ_i)²: exact for the deterministic-step
+/// kernels, a lower bound for the randomized ones (their law is a mixture over α).
+/// This is what the complexity results of Shen & Lee and Yu, Karagulyan & Dalalyan count: gradient
+/// evaluations until W₂(law(x_K), π) ≤ ε.
+public enum TransientLaw {
+    /// W₂ to the target after each of steps 0…K, evaluated lazily by `distances`.
+    public struct Path: Sendable {
+        let kernel: StationaryLaw.Kernel
+        let lambdas: [Double]
+        let offsets: [Double]
+        let steps: [StationaryLaw.DirectionStep]
+
+        /// W₂(law(x_k), π) for k = 0…K, stopping early (and returning what it has) once `stop`
+        /// holds for a distance.
+        public func distances(upTo count: Int, stop: (Double) -> Bool = { _ in false }) -> [Double] {
+            let d = lambdas.count, kinetic = kernel.isKinetic
+            // Per direction: mean (x, v) and second moments (xx, xv, vv).
+            var mx = offsets, mv = [Double](repeating: 0, count: d)
+            var xx = offsets.map { $0 * $0 + 1 }, xv = [Double](repeating: 0, count: d), vv = [Double](repeating: 0, count: d)
+            var out: [Double] = []
+            for k in 0...count {
+                var sum = 0.0
+                for i in 0..<d {
+                    let variance = max(xx[i] - mx[i] * mx[i], 0)
+                    let dv = variance.squareRoot() - lambdas[i].squareRoot()
+                    sum += mx[i] * mx[i] + dv * dv
+                }
+                let w2 = sum.squareRoot()
+                out.append(w2)
+                if stop(w2) || k == count { break }
+                for i in 0..<d {
+                    let s = steps[i]
+                    if kinetic {
+                        let a = s.meanMap, t = s.secondMap, q = s.noise
+                        (mx[i], mv[i]) = (a[0] * mx[i] + a[1] * mv[i], a[2] * mx[i] + a[3] * mv[i])
+                        let m = [xx[i], xv[i], vv[i]]
+                        xx[i] = t[0][0] * m[0] + t[0][1] * m[1] + t[0][2] * m[2] + q[0]
+                        xv[i] = t[1][0] * m[0] + t[1][1] * m[1] + t[1][2] * m[2] + q[1]
+                        vv[i] = t[2][0] * m[0] + t[2][1] * m[1] + t[2][2] * m[2] + q[2]
+                    } else {
+                        mx[i] *= s.meanMap[0]
+                        xx[i] = s.secondMap[0][0] * xx[i] + s.noise[0]
+                    }
+                }
+            }
+            return out
+        }
+    }
+
+    /// The path of `kernel` at step size h on N(mean, Σ) (Σ row-major, symmetric positive definite).
+    public static func path(_ kernel: StationaryLaw.Kernel, mean: [Double], covariance sigma: [Double], stepSize h: Double,
+                            friction gamma: Double = 2) throws(SampoError) -> Path {
+        let d = mean.count
+        guard d >= 1, sigma.count == d * d else {
+            throw .invalid(.argument("covariance"), "expected a \(d) × \(d) covariance, found \(sigma.count) numbers")
+        }
+        guard h > 0, h.isFinite else { throw .invalid(.stepSize, "expected a positive number, found \(h)") }
+        guard gamma > 0, gamma.isFinite else { throw .invalid(.argument("friction"), "expected a positive number, found \(gamma)") }
+        let (values, vectors) = SymmetricEigen.decompose(sigma, dimension: d)
+        guard values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw .invalid(.argument("covariance"), "the target covariance is not positive definite")
+        }
+        // The start's mean 0 as a deviation from m, in the eigenbasis.
+        let offsets = (0..<d).map { k in -(0..<d).reduce(0.0) { $0 + vectors[$1 * d + k] * mean[$1] } }
+        let steps = values.map { StationaryLaw.directionStep(kernel, kappa: 1 / $0, stepSize: h, friction: gamma) }
+        return Path(kernel: kernel, lambdas: values, offsets: offsets, steps: steps)
+    }
+
+    /// The fewest steps K ≤ maxSteps with W₂(law(x_K), π) ≤ ε, or nil when the kernel's stationary
+    /// bias is not below ε (or it is unstable) or K would exceed maxSteps.
+    public static func stepsToAccuracy(_ kernel: StationaryLaw.Kernel, mean: [Double], covariance sigma: [Double], stepSize h: Double,
+                                       friction gamma: Double = 2, epsilon: Double, maxSteps: Int = 1_000_000) throws(SampoError) -> Int? {
+        guard let law = try? StationaryLaw.of(kernel, mean: mean, covariance: sigma, stepSize: h, friction: gamma), law.w2 < epsilon else {
+            return nil
+        }
+        let distances = try path(kernel, mean: mean, covariance: sigma, stepSize: h, friction: gamma)
+            .distances(upTo: maxSteps) { $0 <= epsilon }
+        guard let last = distances.last, last <= epsilon else { return nil }
+        return distances.count - 1
+    }
+}
