@@ -112,6 +112,32 @@ final class EndToEndTests: XCTestCase {
         let notGaussian = try sampo(["bias", "--target", "lau-gmm", "--samplers", "ula", "--step-sizes", "0.1"])
         XCTAssertEqual(notGaussian.status, 2)
         XCTAssertTrue(notGaussian.err.contains("not a single Gaussian"), notGaussian.err)
+        // The gradient cost to reach W₂ ≤ ε: the first K at which the transient law is within ε,
+        // times the kernel's gradients per step (RLMC two), at the best step size of the grid.
+        let cost = tmp("cost.csv")
+        let acc = try sampo(["bias", "--target", "gaussian-illcond", "--samplers", "ula,rlmc", "--step-sizes", "0.002,0.004,0.01",
+                             "--accuracy", "0.1,0.001", "--cost-out", cost])
+        XCTAssertEqual(acc.status, 0, acc.err)
+        let rows = try String(contentsOfFile: cost, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(rows[0], ["sampler", "epsilon", "step_size", "steps", "gradients"])
+        XCTAssertEqual(rows.count, 5)
+        let target = try TestSupport.target("gaussian-illcond")
+        let mean = try XCTUnwrap(target.moments.mean), sigma = try XCTUnwrap(target.moments.covariance)
+        for row in rows[1...] where !row[2].isEmpty {
+            let kernel = try XCTUnwrap(StationaryLaw.Kernel(rawValue: row[0]))
+            let eps = try XCTUnwrap(Double(row[1])), h = try XCTUnwrap(Double(row[2])), k = try XCTUnwrap(Int(row[3]))
+            let path = try TransientLaw.path(kernel, mean: mean, covariance: sigma, stepSize: h).distances(upTo: k)
+            XCTAssertLessThanOrEqual(path[k], eps)
+            XCTAssertGreaterThan(path[k - 1], eps)
+            XCTAssertEqual(Int(row[4]), k * (kernel == .rlmc ? 2 : 1))
+            for other in [0.002, 0.004, 0.01] where other != h {   // no step size of the grid does better
+                if let n = try TransientLaw.stepsToAccuracy(kernel, mean: mean, covariance: sigma, stepSize: other, epsilon: eps) {
+                    XCTAssertGreaterThanOrEqual(n, k, "\(kernel.rawValue) ε = \(eps) at h = \(other)")
+                }
+            }
+        }
+        XCTAssertEqual(rows[2], ["ula", "0.001", "", "", ""])   // below ULA's bias at every h of the grid
+        XCTAssertTrue(acc.out.contains("not reached"), acc.out)
     }
 
     private func tmp(_ name: String) -> String {

@@ -57,4 +57,36 @@ final class StationaryLawTests: XCTestCase {
             }
         }
     }
+
+    /// The transient law after K steps from x₀ ~ N(0, I) (velocity 0) equals the moments of 4 000
+    /// independent chains after K steps, for every kernel, within 5 standard errors; and the W₂ path
+    /// starts at the start's distance and tends to the stationary bias.
+    func testTransientLawMatchesIndependentChains() throws {
+        let mean = [1.0, -1.0], sigma = [1.0, 0.3, 0.3, 0.2]
+        let target = NamedTarget(name: "g2", density: try GaussianMixture(weights: [1], means: [mean], covariances: .full([[[1, 0.3], [0.3, 0.2]]])))
+        let chains = 4000, k = 12
+        for kernel in StationaryLaw.Kernel.allCases {
+            let h = kernel.isKinetic ? 0.1 : 0.05
+            let parameters: [String: ParameterValue] = kernel.isKinetic ? ["friction": .real(2)] : [:]
+            let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named(kernel.rawValue), stepSize: h, parameters: parameters,
+                                      settings: RunSettings(chains: chains, steps: k, warmup: 0, thin: k, seed: 5, jobs: 2))
+            let run = try job.run()
+            let law = try TransientLaw.path(kernel, mean: mean, covariance: sigma, stepSize: h, friction: 2).law(after: k)
+            for j in 0..<2 {
+                let x = (0..<chains).map { run.draws.series(chain: $0, coordinate: j).last ?? .nan }
+                let m = x.reduce(0, +) / Double(chains)
+                let dev2 = x.map { ($0 - m) * ($0 - m) }
+                let v = dev2.reduce(0, +) / Double(chains - 1)
+                let vse = (dev2.reduce(0) { $0 + ($1 - v) * ($1 - v) } / Double(chains - 1) / Double(chains)).squareRoot()
+                XCTAssertLessThan(abs(m - law.mean[j]), 5 * (v / Double(chains)).squareRoot(), "\(kernel.rawValue) mean x\(j + 1): \(m) vs \(law.mean[j])")
+                XCTAssertLessThan(abs(v - law.covariance[j * 2 + j]), 5 * vse, "\(kernel.rawValue) variance x\(j + 1): \(v) vs \(law.covariance[j * 2 + j])")
+            }
+            let path = try TransientLaw.path(kernel, mean: mean, covariance: sigma, stepSize: h, friction: 2).distances(upTo: 3000)
+            // N(0, I) against N(m, Σ), Σ's eigenvalues 1.1 and 0.1: ‖m‖² + Σ(1 − √λ)².
+            let start = (2 + pow(1 - (1.1).squareRoot(), 2) + pow(1 - (0.1).squareRoot(), 2)).squareRoot()
+            XCTAssertEqual(path[0], start, accuracy: 1e-12, kernel.rawValue)
+            let stationary = try StationaryLaw.of(kernel, mean: mean, covariance: sigma, stepSize: h, friction: 2).w2
+            XCTAssertEqual(path.last ?? .nan, stationary, accuracy: 1e-9, kernel.rawValue)
+        }
+    }
 }

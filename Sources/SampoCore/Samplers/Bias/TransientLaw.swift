@@ -16,40 +16,66 @@ public enum TransientLaw {
         let offsets: [Double]
         let steps: [StationaryLaw.DirectionStep]
 
-        /// W₂(law(x_k), π) for k = 0…K, stopping early (and returning what it has) once `stop`
-        /// holds for a distance.
-        public func distances(upTo count: Int, stop: (Double) -> Bool = { _ in false }) -> [Double] {
+        /// Eigenvectors of Σ (row-major, column i for lambdas[i]).
+        let vectors: [Double]
+        let mean: [Double]
+
+        /// Per direction: position mean deviation and variance after each step, handed to `visit`
+        /// for k = 0…count until it returns true.
+        func walk(upTo count: Int, _ visit: (Int, [Double], [Double]) -> Bool) {
             let d = lambdas.count, kinetic = kernel.isKinetic
-            // Per direction: mean (x, v) and second moments (xx, xv, vv).
             var mx = offsets, mv = [Double](repeating: 0, count: d)
             var xx = offsets.map { $0 * $0 + 1 }, xv = [Double](repeating: 0, count: d), vv = [Double](repeating: 0, count: d)
-            var out: [Double] = []
+            var variance = [Double](repeating: 0, count: d)
             for k in 0...count {
-                var sum = 0.0
-                for i in 0..<d {
-                    let variance = max(xx[i] - mx[i] * mx[i], 0)
-                    let dv = variance.squareRoot() - lambdas[i].squareRoot()
-                    sum += mx[i] * mx[i] + dv * dv
-                }
-                let w2 = sum.squareRoot()
-                out.append(w2)
-                if stop(w2) || k == count { break }
+                for i in 0..<d { variance[i] = max(xx[i] - mx[i] * mx[i], 0) }
+                if visit(k, mx, variance) || k == count { return }
                 for i in 0..<d {
                     let s = steps[i]
                     if kinetic {
                         let a = s.meanMap, t = s.secondMap, q = s.noise
                         (mx[i], mv[i]) = (a[0] * mx[i] + a[1] * mv[i], a[2] * mx[i] + a[3] * mv[i])
-                        let m = [xx[i], xv[i], vv[i]]
-                        xx[i] = t[0][0] * m[0] + t[0][1] * m[1] + t[0][2] * m[2] + q[0]
-                        xv[i] = t[1][0] * m[0] + t[1][1] * m[1] + t[1][2] * m[2] + q[1]
-                        vv[i] = t[2][0] * m[0] + t[2][1] * m[1] + t[2][2] * m[2] + q[2]
+                        let m = (xx[i], xv[i], vv[i])
+                        xx[i] = t[0][0] * m.0 + t[0][1] * m.1 + t[0][2] * m.2 + q[0]
+                        xv[i] = t[1][0] * m.0 + t[1][1] * m.1 + t[1][2] * m.2 + q[1]
+                        vv[i] = t[2][0] * m.0 + t[2][1] * m.1 + t[2][2] * m.2 + q[2]
                     } else {
                         mx[i] *= s.meanMap[0]
                         xx[i] = s.secondMap[0][0] * xx[i] + s.noise[0]
                     }
                 }
             }
+        }
+
+        /// W₂(law(x_k), π) for k = 0…K, stopping early (and returning what it has) once `stop`
+        /// holds for a distance.
+        public func distances(upTo count: Int, stop: (Double) -> Bool = { _ in false }) -> [Double] {
+            var out: [Double] = []
+            walk(upTo: count) { _, mx, variance in
+                var sum = 0.0
+                for i in lambdas.indices {
+                    let dv = variance[i].squareRoot() - lambdas[i].squareRoot()
+                    sum += mx[i] * mx[i] + dv * dv
+                }
+                out.append(sum.squareRoot())
+                return stop(out[out.count - 1])
+            }
             return out
+        }
+
+        /// The position's mean and covariance (row-major) after K steps.
+        public func law(after count: Int) -> (mean: [Double], covariance: [Double]) {
+            let d = lambdas.count
+            var m = mean, c = [Double](repeating: 0, count: d * d)
+            walk(upTo: count) { k, mx, variance in
+                guard k == count else { return false }
+                for r in 0..<d {
+                    for i in 0..<d { m[r] += vectors[r * d + i] * mx[i] }
+                    for q in 0..<d { c[r * d + q] = (0..<d).reduce(0.0) { $0 + vectors[r * d + $1] * variance[$1] * vectors[q * d + $1] } }
+                }
+                return true
+            }
+            return (m, c)
         }
     }
 
@@ -69,7 +95,7 @@ public enum TransientLaw {
         // The start's mean 0 as a deviation from m, in the eigenbasis.
         let offsets = (0..<d).map { k in -(0..<d).reduce(0.0) { $0 + vectors[$1 * d + k] * mean[$1] } }
         let steps = values.map { StationaryLaw.directionStep(kernel, kappa: 1 / $0, stepSize: h, friction: gamma) }
-        return Path(kernel: kernel, lambdas: values, offsets: offsets, steps: steps)
+        return Path(kernel: kernel, lambdas: values, offsets: offsets, steps: steps, vectors: vectors, mean: mean)
     }
 
     /// The fewest steps K ≤ maxSteps with W₂(law(x_K), π) ≤ ε, or nil when the kernel's stationary
