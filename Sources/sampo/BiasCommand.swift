@@ -20,6 +20,7 @@ struct BiasCommand: ParsableCommand {
     @Option(name: .customLong("cost-out"), help: "Write sampler,epsilon,step_size,steps,gradients (with --accuracy) to this CSV.")
     var costOut: String?
     @Option(name: .customLong("max-steps"), help: "Largest K tried per step size with --accuracy.") var maxSteps: Int = 1_000_000
+    @Option(help: "Start for --accuracy: normal (x0 ~ N(0, I), as sample's default) or zero.") var `init`: String = "normal"
 
     func run() throws {
         try reportingErrors {
@@ -32,6 +33,9 @@ struct BiasCommand: ParsableCommand {
                 epsilons.append(e)
             }
             if costOut != nil && epsilons.isEmpty { throw SampoError.usage("--cost-out needs --accuracy") }
+            guard let start = TransientLaw.Start(rawValue: `init`) else {
+                throw SampoError.usage("--init: expected normal or zero for sampo bias, found '\(`init`.prefix(40))'")
+            }
             guard maxSteps >= 1 else { throw SampoError.usage("--max-steps: expected a positive whole number, found \(maxSteps)") }
             let loaded = try TargetFile.load(target)
             guard let gaussian = loaded.density as? GaussianMixture, gaussian.componentCount == 1,
@@ -88,7 +92,7 @@ struct BiasCommand: ParsableCommand {
             // Cost to reach ε: the best step size of the grid per kernel and ε.
             var cost = "sampler,epsilon,step_size,steps,gradients\n"
             say("")
-            say("gradients to W2 ≤ ε from x0 ~ N(0, I) (velocity 0), best step size of the grid")
+            say("gradients to W2 ≤ ε from " + (start == .normal ? "x0 ~ N(0, I)" : "x0 = 0") + " (velocity 0), best step size of the grid")
             say("\(pad("sampler", 14)) \(pad("epsilon", 8)) \(pad("step_size", 10)) \(pad("steps", 9)) gradients")
             for k in kernels {
                 let perStep = try SamplerCatalog.named(k.rawValue).oracleCallsPerStep(try SamplerCatalog.named(k.rawValue).parameters([:]))
@@ -96,7 +100,7 @@ struct BiasCommand: ParsableCommand {
                     var best: (h: Double, steps: Int)?
                     for h in steps {
                         if let n = try TransientLaw.stepsToAccuracy(k, mean: mean, covariance: covariance, stepSize: h, friction: friction,
-                                                                    epsilon: e, maxSteps: best.map { min($0.steps, maxSteps) } ?? maxSteps),
+                                                                    start: start, epsilon: e, maxSteps: best.map { min($0.steps, maxSteps) } ?? maxSteps),
                            best.map({ n < $0.steps }) ?? true {
                             best = (h, n)
                         }

@@ -9,11 +9,12 @@ import SampoRuns
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Figures with gnuplot: scatter | trace | acf | modes (from draws), budget (from a comparison CSV).")
+        abstract: "Figures with gnuplot: scatter | trace | acf | modes (from draws), budget (from a comparison CSV), bias (from sampo bias --out).")
 
-    @Argument(help: "scatter, trace, acf, modes or budget.") var kind: String
+    @Argument(help: "scatter, trace, acf, modes, budget or bias.") var kind: String
     @Option(help: "Draws CSV (scatter, trace, acf, modes).") var draws: String?
     @Option(help: "Comparison CSV (budget).") var comparison: String?
+    @Option(help: "Bias CSV of sampo bias --out (bias).") var bias: String?
     @Option(help: "Target name or file (contours for scatter; weights for modes).") var target: String?
     @Option(parsing: .unconditional, help: "Coordinate for trace and acf (1-based).") var coordinate: Int = 1
     @Option(help: "Comparison column for budget.") var metric: String = "sliced_w2"
@@ -47,8 +48,11 @@ struct PlotCommand: ParsableCommand {
             case "budget":
                 guard let comparison else { throw SampoError.usage("plot budget: needs --comparison FILE.csv") }
                 try Plots.metricVersusBudget(rows: try ComparisonCSV.read(comparison), metric: metric, to: out)
+            case "bias":
+                guard let bias else { throw SampoError.usage("plot bias: needs --bias FILE.csv (from sampo bias --out)") }
+                try Plots.biasVersusStepSize(rows: try BiasCSV.read(bias), to: out)
             default:
-                throw SampoError.usage("plot: unknown kind '\(kind)' (expected scatter, trace, acf, modes or budget)")
+                throw SampoError.usage("plot: unknown kind '\(kind)' (expected scatter, trace, acf, modes, budget or bias)")
             }
             say("wrote \(out)")
         }
