@@ -155,20 +155,21 @@ public enum Plots {
                            data: data, to: path)
     }
 
-    /// Exact stationary W₂ bias against the step size, one line per sampler (log–log; unstable step
-    /// sizes and zero bias are left out).
+    /// Exact stationary W₂ bias against the step size, one line per sampler (log–log). Unstable step
+    /// sizes and biases at rounding level (below 1e-10, e.g. BAOAB's exact position marginal on a
+    /// Gaussian) are left out: they would only stretch the axis.
     public static func biasVersusStepSize(rows: [BiasCSV.Row], to path: String) throws(SampoError) {
         var data: [String: String] = [:], plots: [String] = []
         var samplers: [String] = []
         for r in rows where !samplers.contains(r.sampler) { samplers.append(r.sampler) }
         for (k, sampler) in samplers.enumerated() {
-            let points = rows.filter { $0.sampler == sampler }.compactMap { r in r.w2.flatMap { $0 > 0 ? (r.stepSize, $0) : nil } }
+            let points = rows.filter { $0.sampler == sampler }.compactMap { r in r.w2.flatMap { $0 > 1e-10 ? (r.stepSize, $0) : nil } }
                 .sorted { $0.0 < $1.0 }
             guard !points.isEmpty else { continue }
             data["s\(k)"] = points.map { "\($0.0) \($0.1)" }.joined(separator: "\n") + "\n"
             plots.append("s\(k) using 1:2 with linespoints pt 7 ps 0.5 title '\(sampler)'")
         }
-        guard !plots.isEmpty else { throw .usage("plot bias: no rows with a positive w2") }
+        guard !plots.isEmpty else { throw .usage("plot bias: no rows with a w2 above rounding level (1e-10)") }
         try Gnuplot.render(script: "set logscale xy; set format xy '%g'; set xlabel 'step size h'; set ylabel 'exact stationary W2 bias'; set key bottom right\nplot "
                            + plots.joined(separator: ", "), data: data, to: path)
     }
