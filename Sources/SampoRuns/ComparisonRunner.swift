@@ -120,9 +120,11 @@ public enum ComparisonRunner {
                 perParticle = 1 + moves * perMove * stages
             } else {
                 perParticle = ((parameters.integer("steps") ?? 25) + 2) * perMove
-                // Reserve the adaptive proposal's pilot sweeps (at most 5 × 256 score estimates; the
-                // run's own counts include them).
-                if parameters.choice("proposal") != "plain" && parameters.choice("estimator") != "ula" { reserved = 5 * 256 * perMove }
+                // Reserve the adaptive proposal's pilot sweeps (the run's own counts include them).
+                if parameters.choice("proposal") != "plain" && parameters.choice("estimator") != "ula" {
+                    let pilots = ReverseDiffusion.pilotParticles(particles: max(1, total / perParticle), dimension: target.dimension)
+                    reserved = ReverseDiffusion.maxPilotSweeps * pilots * perMove
+                }
             }
             given["particles"] = .text("\(max(50, (total - pilotCalls - reserved) / perParticle))")
         }

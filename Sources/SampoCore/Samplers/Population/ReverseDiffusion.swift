@@ -161,13 +161,23 @@ public struct ReverseDiffusion: PopulationSampler {
                              warnings: ScoreQuality.warning(quality, adaptive: proposal.kind == .adaptive).map { [$0] } ?? [])
     }
 
-    /// Pilot sweeps at time s over up to 256 particles, each refitting the adaptive proposal, until
-    /// the median ESS reaches half the inner samples or five sweeps were made (their calls count).
+    /// Particles in each pilot sweep of the adaptive proposal: a quarter of the population up to 256,
+    /// but at least 4(d + 2) for the fit. Five sweeps at most, so they cost at most about 5/4 of one
+    /// outer step.
+    public static func pilotParticles(particles: Int, dimension d: Int) -> Int {
+        min(particles, max(4 * (d + 2), min(256, particles / 4)))
+    }
+
+    /// Most pilot sweeps made before the first step.
+    public static let maxPilotSweeps = 5
+
+    /// Pilot sweeps at time s over `pilotParticles` particles, each refitting the adaptive proposal,
+    /// until the median ESS reaches half the inner samples or five sweeps were made (their calls count).
     func fitProposal(_ proposal: ScoreProposal, x: [Double], s: Double, target: NamedTarget, noise: RandomStream,
                      scratch: ScoreScratch, counts: inout OracleCounts) {
-        let d = target.dimension, pilots = min(particles, 256)
+        let d = target.dimension, pilots = Self.pilotParticles(particles: particles, dimension: d)
         var v = [Double](repeating: 0, count: d)
-        for _ in 0..<5 {
+        for _ in 0..<Self.maxPilotSweeps {
             var ess: [Double] = []
             x.withUnsafeBufferPointer { xb in
                 for i in 0..<pilots {
