@@ -46,7 +46,7 @@ bench: build
 	  $(SAMPO) bench; \
 	fi
 
-# Reruns every notebook command at full budget and refreshes tables and figures (about 15 minutes).
+# Reruns every notebook command at full budget and refreshes tables and figures (about 52 minutes on 2 cores).
 notebooks: build
 	bash notebooks-md/run.sh
 
