@@ -37,10 +37,18 @@ public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, HasParame
     public func smoothedLogDensityAndGradient(at x: UnsafePointer<Double>, lambda: Double,
                                               gradient g: UnsafeMutablePointer<Double>) -> Double {
         let lf = smooth.logDensityAndGradient(at: x, gradient: g)
+        // One prox p serves both: g_λ(x) = g(p) + ‖x − p‖²/(2λ) and ∇g_λ(x) = (x − p)/λ (a TV prox
+        // is an iterative solve, too dear to run twice).
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension) { s in
-            nonsmooth.moreauGradient(at: x, lambda: lambda, into: s.baseAddress!, dimension: dimension)
-            for j in 0..<dimension { g[j] -= s[j] }
-            return lf - nonsmooth.moreauValue(at: x, lambda: lambda, dimension: dimension)
+            let p = s.baseAddress!
+            nonsmooth.prox(x, lambda: lambda, into: p, dimension: dimension)
+            var distance2 = 0.0
+            for j in 0..<dimension {
+                let u = x[j] - p[j]
+                distance2 += u * u
+                g[j] -= u / lambda
+            }
+            return lf - (nonsmooth.value(at: p, dimension: dimension) + distance2 / (2 * lambda))
         }
     }
 }
