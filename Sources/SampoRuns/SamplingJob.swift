@@ -21,7 +21,17 @@ public struct SamplingJob: Sendable {
     /// windowed metric for Hamiltonian samplers). It overrides `settings.adaptation`.
     public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: ParameterValue] = [:],
                 settings: RunSettings, adapt: Bool? = nil) throws(SampoError) {
-        guard !sampler.isPopulation, let h = stepSize ?? sampler.defaultStepSize else {
+        // A target may propose the proximal samplers' λ and h (imaging: λ = 1/L_f, h = 1/(L_f + 1/λ)).
+        var parameters = parameters
+        var proposed: Double?
+        if sampler.family == .proximal, let defaults = (target.density as? CompositeTarget)?.smooth as? any HasProximalDefaults {
+            if parameters["lambda"] == nil, sampler.parameters.contains(where: { $0.name == "lambda" }) {
+                parameters["lambda"] = .real(defaults.defaultLambda)
+            }
+            let lambda = parameters["lambda"].flatMap { v -> Double? in if case .real(let x) = v { return x }; return nil } ?? defaults.defaultLambda
+            proposed = defaults.defaultStepSize(lambda: lambda)
+        }
+        guard !sampler.isPopulation, let h = stepSize ?? proposed ?? sampler.defaultStepSize else {
             throw .usage("sampler '\(sampler.name)' is a population sampler; run it with PopulationJob")
         }
         try sampler.validate(stepSize: h)

@@ -20,7 +20,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
     @Option(parsing: .unconditional, help: "Keep every K-th iteration.") var thin: Int = 1
-    @Option(help: "Initial states: normal (a N(0, I) draw per chain) or zero.") var `init`: String = "normal"
+    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, or target (its natural start, e.g. an image posterior's observation; the default where a target has one, else normal).")
+    var `init`: String?
     @Option(help: "Write draws to this CSV file.") var draws: String?
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
@@ -35,11 +36,12 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try prepareOutputs([("--draws", draws), ("--summary", summary), ("--report", report)])
-            let initialization: Initialization
+            var initialization: Initialization
             switch self.`init` {
             case "normal": initialization = .normal
             case "zero": initialization = .zero
-            default: throw SampoError.usage("--init: expected normal or zero, found '\(self.`init`)'")
+            case "target", nil: initialization = .normal   // resolved once the target is loaded
+            case let other?: throw SampoError.usage("--init: expected normal, zero or target, found '\(other.prefix(40))'")
             }
             let info = try SamplerCatalog.named(sampler)
             if info.isPopulation {
@@ -51,6 +53,13 @@ struct SampleCommand: ParsableCommand {
             let params = try parseSettings(set)
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
+            if self.`init` == nil || self.`init` == "target" {
+                if let start = (loaded.density as? any HasNaturalStart)?.naturalStart {
+                    initialization = .point(start)
+                } else if self.`init` == "target" {
+                    throw SampoError.usage("--init target: \(loaded.name) has no natural start (use normal or zero)")
+                }
+            }
             var settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                        initialization: initialization)

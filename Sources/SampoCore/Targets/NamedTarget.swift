@@ -59,6 +59,18 @@ public struct NamedTarget: Sendable {
 }
 
 /// A density that names its own parameters (e.g. a regression: intercept and covariates).
+/// A target with a start better than a N(0, I) draw (an image posterior starts at its observation).
+public protocol HasNaturalStart {
+    var naturalStart: [Double]? { get }
+}
+
+/// The smooth part of a composite target that proposes the proximal samplers' defaults (used when
+/// the user gives no step size or λ).
+public protocol HasProximalDefaults {
+    var defaultLambda: Double { get }
+    func defaultStepSize(lambda: Double) -> Double
+}
+
 public protocol HasParameterNames {
     var parameterNames: [String] { get }
 }

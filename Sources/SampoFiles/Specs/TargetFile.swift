@@ -15,6 +15,7 @@ public enum TargetFile {
         ("energy", { (f, _) throws(SampoError) in try EnergySpec.build(f) }),
         ("expression", { (f, _) throws(SampoError) in try ExpressionSpec.build(f) }),
         ("regression", { (f, _) throws(SampoError) in try RegressionSpec.build(f) }),
+        ("deconvolution", { (f, notes) throws(SampoError) in try DeconvolutionSpec.build(f, notes: &notes) }),
     ]
 
     public static var families: [String] { readers.map(\.name) }

@@ -3,23 +3,32 @@ import Foundation
 /// The smooth part of a deconvolution posterior: f(x) = ‖y − A x‖²/(2σ²) with A a periodic blur, as
 /// log π_f = −f. One evaluation costs two 2-D FFTs: with g = AᵀA x (through |K̂|²),
 /// ‖Ax − y‖² = ⟨x, g⟩ − 2⟨x, Aᵀy⟩ + ‖y‖² and ∇f = (g − Aᵀy)/σ²; Aᵀy and ‖y‖² are computed once.
-public final class DeconvolutionLikelihood: LogDensity, HasSmoothnessConstant, HasParameterNames, @unchecked Sendable {
+public final class DeconvolutionLikelihood: LogDensity, HasSmoothnessConstant, HasParameterNames, HasNaturalStart, HasProximalDefaults, @unchecked Sendable {
     public let blur: PeriodicBlur
     public let observation: [Double]
     public let noiseSD: Double
+    /// The image the observation was made from, when known (for PSNR/SSIM).
+    public let truth: [Double]?
     public let dimension: Int
     private let adjointObservation: [Double]
     private let observationNorm2: Double
 
-    public init(blur: PeriodicBlur, observation y: [Double], noiseSD sigma: Double) throws(SampoError) {
+    public init(blur: PeriodicBlur, observation y: [Double], noiseSD sigma: Double, truth: [Double]? = nil) throws(SampoError) {
         guard y.count == blur.rows * blur.cols else {
             throw .invalid(.argument("observation"), "expected \(blur.rows) × \(blur.cols) pixels, found \(y.count)")
         }
         guard sigma > 0, sigma.isFinite else { throw .invalid(.argument("noise_sd"), "expected a positive number, found \(sigma)") }
-        self.blur = blur; observation = y; noiseSD = sigma; dimension = y.count
+        self.blur = blur; observation = y; noiseSD = sigma; dimension = y.count; self.truth = truth
         adjointObservation = blur.apply(.adjoint, y)
         observationNorm2 = y.reduce(0) { $0 + $1 * $1 }
     }
+
+    /// The observation y: a chain started at N(0, I) would spend its first steps finding the image.
+    public var naturalStart: [Double]? { observation }
+
+    /// Durmus, Moulines and Pereyra's choice for MYULA: λ = 1/L_f and h = 1/(L_f + 1/λ).
+    public var defaultLambda: Double { 1 / smoothnessConstant }
+    public func defaultStepSize(lambda: Double) -> Double { 1 / (smoothnessConstant + 1 / lambda) }
 
     /// L_f = max|K̂|²/σ².
     public var smoothnessConstant: Double { blur.maxGain * blur.maxGain / (noiseSD * noiseSD) }
