@@ -109,4 +109,124 @@ final class ImagingTests: XCTestCase {
         let expected = blur.apply(.adjoint, residual).map { $0 / 0.01 }
         for k in 0..<(n * n) { XCTAssertEqual(g[k], expected[k], accuracy: 1e-9) }
     }
+
+    // MARK: the deconvolution family
+
+    private let phantomFile = """
+    family = "deconvolution"
+    image = "phantom"
+    size = 64
+    blur = { kind = "uniform", width = 5 }
+    noise_sd = 0.02
+    [prior]
+    kind = "tv"
+    theta = 20.0
+
+    """
+
+    func testDeconvolutionFileAndItsErrors() throws {
+        let target = try TargetFile.parse(phantomFile, file: "ph.toml")
+        XCTAssertEqual(target.dimension, 64 * 64)
+        XCTAssertEqual(target.parameterNames[64 + 2], "p2_3")
+        let composite = try XCTUnwrap(target.density as? CompositeTarget)
+        let y = try XCTUnwrap(composite.naturalStart)
+        // The observation is A·truth + σε with σ = 0.02: its residual has about that sd.
+        let likelihood = try XCTUnwrap(composite.smooth as? DeconvolutionLikelihood)
+        let blurred = likelihood.blur.apply(.forward, SheppLogan.image(size: 64))
+        let sd = (zip(y, blurred).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(y.count)).squareRoot()
+        XCTAssertEqual(sd, 0.02, accuracy: 0.001)
+        XCTAssertEqual(SheppLogan.image(size: 64).max() ?? 0, 1, accuracy: 1e-12)
+        let cases: [(String, String, String)] = [
+            ("size = 64", "size = 32", "field 'size': expected a side length in 64…512"),
+            ("width = 5", "width = 65", "field 'blur.width': 65 is wider than the 64 × 64 image"),
+            ("width = 5", "width = 4", "field 'blur.width': expected an odd whole number"),
+            ("noise_sd = 0.02", "noise_sd = 0", "field 'noise_sd': expected a positive number"),
+            ("noise_sd = 0.02", "noise_sd = 0.02\nsnr_db = 30", "give noise_sd or snr_db, not both"),
+            ("theta = 20.0", "theta = -1.0", "field 'prior.theta': expected a positive number"),
+            ("kind = \"tv\"", "kind = \"wavelet\"", "unknown prior 'wavelet'"),
+            ("image = \"phantom\"\nsize = 64", "image = \"/nonexistent/x.pgm\"", "/nonexistent/x.pgm: file not found"),
+            ("image = \"phantom\"", "image = \"/nonexistent/x.pgm\"", "field 'size': applies to image = \"phantom\" only"),
+        ]
+        for (from, to, expected) in cases {
+            let message = TestSupport.parseError(phantomFile.replacingOccurrences(of: from, with: to), file: "ph.toml") ?? "parsed"
+            XCTAssertTrue(message.contains(expected), "\(to): \(message)")
+            XCTAssertTrue(message.hasPrefix("ph.toml") || message.contains("x.pgm"), message)
+        }
+    }
+
+    func testPGMReader() throws {
+        let text = Array("P2\n# a comment\n3 2\n10\n0 5 10\n10 5 0\n".utf8)
+        let image = try PGMFile.parse(text, path: "a.pgm")
+        XCTAssertEqual(image.rows, 2); XCTAssertEqual(image.cols, 3)
+        XCTAssertEqual(image.pixels, [0, 0.5, 1, 1, 0.5, 0])
+        let binary = try PGMFile.parse(Array("P5 2 2 255\n".utf8) + [0, 51, 255, 102], path: "b.pgm")
+        XCTAssertEqual(binary.pixels, [0, 0.2, 1, 0.4])
+        let wide = try PGMFile.parse(Array("P5 1 1 1000\n".utf8) + [0x01, 0xF4], path: "c.pgm")
+        XCTAssertEqual(wide.pixels, [0.5])
+        for (bytes, expected) in [(Array("P6 1 1 255\n".utf8) + [0, 0, 0], "not a PGM image"),
+                                  (Array("P2 2 2 10\n1 2 3\n".utf8), "ends early"),
+                                  (Array("P2 1 1 10\n11\n".utf8), "pixel 1: expected a whole number in 0…10"),
+                                  (Array("P5 2 2 255\n".utf8) + [1, 2], "data is short"),
+                                  (Array("P2 0 2 10\n".utf8), "width: expected a whole number in 1…8192")] {
+            XCTAssertThrowsError(try PGMFile.parse(bytes, path: "bad.pgm")) { error in
+                let m = (error as? SampoError)?.message ?? ""
+                XCTAssertTrue(m.hasPrefix("bad.pgm: ") && m.contains(expected), m)
+            }
+        }
+    }
+
+    /// Conjugate gradients for (AᵀA/σ² + I/s²) v = b (the matrix is symmetric positive definite).
+    private func solve(_ blur: PeriodicBlur, sigma: Double, priorVariance s2: Double, _ b: [Double]) -> [Double] {
+        func apply(_ v: [Double]) -> [Double] { zip(blur.apply(.gram, v), v).map { $0 / (sigma * sigma) + $1 / s2 } }
+        var x = [Double](repeating: 0, count: b.count), r = b, p = b
+        var rr = r.reduce(0) { $0 + $1 * $1 }
+        for _ in 0..<500 where rr > 1e-28 {
+            let ap = apply(p), alpha = rr / zip(p, ap).reduce(0) { $0 + $1.0 * $1.1 }
+            for k in x.indices { x[k] += alpha * p[k]; r[k] -= alpha * ap[k] }
+            let next = r.reduce(0) { $0 + $1 * $1 }
+            for k in p.indices { p[k] = r[k] + next / rr * p[k] }
+            rr = next
+        }
+        return x
+    }
+
+    /// A 16 × 16 deconvolution with a Gaussian prior N(0, I) in place of TV: the posterior is
+    /// Gaussian, with mean (AᵀA/σ² + I)⁻¹Aᵀy/σ² and (the operator being circulant) the same variance
+    /// at every pixel. P-MALA's running means and variances match it within 5 MCSE at every pixel;
+    /// MYULA's match those of its own target, where the envelope turns the prior's variance 1 into
+    /// 1 + λ (its mean is exact for ULA on a Gaussian; its variance carries ULA's O(h) bias, so only the
+    /// mean is checked), and the defaults λ = 1/L_f, h = 1/(L_f + 1/λ) are the ones used.
+    func testGaussianPriorPosteriorMatchesExactMoments() throws {
+        // σ = 0.3 keeps L_f ≈ 11, so h = 1/(2L_f) mixes within ≈ 25 steps and the ⌊√n⌋ batches
+        // of the MCSE (141 draws) are longer than the autocorrelation.
+        let n = 16, sigma = 0.3
+        let blur = try PeriodicBlur.uniform(width: 3, rows: n, cols: n)
+        let truth = SheppLogan.image(size: 64).enumerated().filter { ($0.offset / 64) % 4 == 0 && $0.offset % 4 == 0 }.map(\.element)
+        let noise = RandomStream(seed: 4)
+        let y = blur.apply(.forward, truth).map { $0 + sigma * noise.normal() }
+        let likelihood = try DeconvolutionLikelihood(blur: blur, observation: y, noiseSD: sigma)
+        let target = NamedTarget(name: "gauss16", density: CompositeTarget(
+            smooth: likelihood, nonsmooth: try SquaredL2Term(center: [Double](repeating: 0, count: n * n), scale: 1)))
+        let rhs = blur.apply(.adjoint, y).map { $0 / (sigma * sigma) }
+        let lambda = 1 / likelihood.smoothnessConstant
+        var unit = [Double](repeating: 0, count: n * n); unit[0] = 1
+        let exactVariance = solve(blur, sigma: sigma, priorVariance: 1, unit)[0]
+        for (sampler, mean, variance) in [("pmala", solve(blur, sigma: sigma, priorVariance: 1, rhs), Optional(exactVariance)),
+                                          ("myula", solve(blur, sigma: sigma, priorVariance: 1 + lambda, rhs), nil)] {
+            let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named(sampler), stepSize: nil,
+                                      settings: RunSettings(chains: 4, steps: 20_000, warmup: 2_000, seed: 11, jobs: 2,
+                                                            initialization: .point(y)))
+            XCTAssertEqual(job.stepSize, 1 / (likelihood.smoothnessConstant + 1 / lambda), accuracy: 1e-15)
+            let run = try job.run()
+            for k in 0..<(n * n) {
+                let series = (0..<4).map { run.draws.series(chain: $0, coordinate: k) }
+                let (m, se) = TestSupport.batchMeans(series)
+                XCTAssertLessThan(abs(m - mean[k]), 5 * se, "\(sampler) mean of pixel \(k): \(m) vs \(mean[k]) (mcse \(se))")
+                if let v = variance {
+                    let (s2, se2) = TestSupport.batchMeans(series.map { $0.map { ($0 - mean[k]) * ($0 - mean[k]) } })
+                    XCTAssertLessThan(abs(s2 - v), 5 * se2, "\(sampler) variance of pixel \(k): \(s2) vs \(v) (mcse \(se2))")
+                }
+            }
+        }
+    }
 }

@@ -15,9 +15,9 @@ public struct TotalVariationTerm: ProximalTerm {
     public let tolerance: Double
 
     public init(rows: Int, cols: Int, theta: Double, iterations: Int = 25, tolerance: Double = 1e-4) throws(SampoError) {
-        guard theta > 0, theta.isFinite else { throw .invalid(.argument("prior.theta"), "expected a positive number, found \(theta)") }
-        guard iterations >= 1 else { throw .invalid(.argument("prior.iterations"), "expected a whole number ≥ 1, found \(iterations)") }
-        guard tolerance >= 0, tolerance.isFinite else { throw .invalid(.argument("prior.tolerance"), "expected a number ≥ 0, found \(tolerance)") }
+        guard theta > 0, theta.isFinite else { throw .usage("field 'theta': expected a positive number, found \(theta)") }
+        guard iterations >= 1 else { throw .usage("field 'iterations': expected a whole number ≥ 1, found \(iterations)") }
+        guard tolerance >= 0, tolerance.isFinite else { throw .usage("field 'tolerance': expected a number ≥ 0, found \(tolerance)") }
         self.rows = rows; self.cols = cols; self.theta = theta; self.iterations = iterations; self.tolerance = tolerance
     }
 
