@@ -1,4 +1,5 @@
 import SampoCore
+import SampoDiagnostics
 import Dispatch
 import Foundation
 
@@ -39,6 +40,11 @@ public struct RunSettings: Sendable, Equatable {
     /// them (at most `steps`), and every chain keeps as many draws as the shortest healthy one.
     /// For samplers whose cost per step varies (NUTS) in budgeted comparisons.
     public var oracleBudget: Int?
+    /// Stream every kept draw into per-chain running moments (mean, variance, these quantile
+    /// probabilities); nil: none.
+    public var momentProbabilities: [Double]?
+    /// Keep the draws in memory (false with running moments: memory independent of the steps).
+    public var keepDraws = true
 
     /// What warm-up adapts: the acceptance statistic aimed for, and the metric.
     public struct Adaptation: Sendable, Equatable {
@@ -74,8 +80,19 @@ public struct RunSettings: Sendable, Equatable {
         guard !warmup.addingReportingOverflow(steps).overflow else {
             throw .invalid(.argument("warmup"), "warmup + steps overflows (\(warmup) + \(steps))")
         }
-        try MemoryLimit.check(doubles: [chains, steps / thin, dimension], for: .argument("chains"),
-                              what: "the draws (chains × steps / thin × dimension = \(chains) × \(steps / thin) × \(dimension))")
+        if keepDraws {
+            try MemoryLimit.check(doubles: [chains, steps / thin, dimension], for: .argument("chains"),
+                                  what: "the draws (chains × steps / thin × dimension = \(chains) × \(steps / thin) × \(dimension))")
+        } else if momentProbabilities == nil {
+            throw .invalid(.argument("keepDraws"), "a run that keeps no draws needs running moments")
+        }
+        if let probabilities = momentProbabilities {
+            guard probabilities.allSatisfy({ $0 > 0 && $0 < 1 }) else {
+                throw .invalid(.argument("quantiles"), "expected probabilities strictly between 0 and 1, found \(probabilities)")
+            }
+            try MemoryLimit.check(doubles: [chains, dimension, 2 + 10 * probabilities.count], for: .argument("chains"),
+                                  what: "the running moments (chains × dimension × (2 + 10 × quantiles))")
+        }
         if samplerStatistics {
             try MemoryLimit.check(doubles: [chains, steps / thin, TransitionStatistics.columns.count], for: .argument("samplerStatistics"),
                                   what: "the sampler statistics (chains × steps / thin × 6)")
@@ -139,6 +156,9 @@ public struct ChainRun: Sendable {
     /// With `samplerStatistics`: chains × capacity × 6 values in the order of
     /// `TransitionStatistics.columns`, for the kept draws.
     public var statistics: [Double]?
+    /// With `momentProbabilities`: the running moments of the chains that did not diverge, merged
+    /// in chain order (nil when every chain diverged).
+    public var moments: RunningMoments?
 
     public var divergedChains: [Int] { outcomes.indices.filter { outcomes[$0].divergedAt != nil } }
     public var totalCounts: OracleCounts {
@@ -159,7 +179,8 @@ public enum Chains {
     public static func run(settings: RunSettings, dimension: Int,
                            makeKernel: @escaping @Sendable () throws(SampoError) -> any MarkovKernel) throws(SampoError) -> ChainRun {
         try settings.validate(dimension: dimension)
-        let capacity = settings.steps / settings.thin
+        let capacity = settings.keepDraws ? settings.steps / settings.thin : 0
+        var chainMoments = [RunningMoments?](repeating: nil, count: settings.chains)
         var draws = Draws(chains: settings.chains, capacity: capacity, dimension: dimension)
         var outcomes = [ChainOutcome](repeating: ChainOutcome(acceptanceRate: 0, counts: OracleCounts()),
                                       count: settings.chains)
@@ -176,9 +197,10 @@ public enum Chains {
             draws.recorded.withUnsafeMutableBufferPointer { recordedBuffer in
                 outcomes.withUnsafeMutableBufferPointer { outcomeBuffer in
                     failures.withUnsafeMutableBufferPointer { failureBuffer in
+                  chainMoments.withUnsafeMutableBufferPointer { momentsBuffer in
                         let shared = SharedOutput(values: valuesBase, recorded: recordedBuffer.baseAddress!,
                                                   outcomes: outcomeBuffer.baseAddress!, failures: failureBuffer.baseAddress!,
-                                                  statistics: statisticsBase)
+                                                  statistics: statisticsBase, moments: momentsBuffer.baseAddress!)
                         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
                             for chain in stride(from: worker, to: settings.chains, by: jobs) {
                                 do throws(SampoError) {
@@ -189,17 +211,24 @@ public enum Chains {
                                                               statistics: shared.statistics.map { $0 + chain * capacity * columns })
                                     shared.recorded[chain] = result.recorded
                                     shared.outcomes[chain] = result.outcome
+                                    shared.moments[chain] = result.moments
                                 } catch {
                                     shared.failures[chain] = error
                                 }
                             }
                         }
+                  }
                     }
                 }
             }
             }
         }
         if let first = failures.compactMap({ $0 }).first { throw first }
+        var merged: RunningMoments?
+        for c in 0..<settings.chains where outcomes[c].divergedAt == nil {
+            guard let m = chainMoments[c] else { continue }
+            if merged == nil { merged = m } else { merged?.merge(m) }
+        }
         if settings.oracleBudget != nil {
             let healthy = outcomes.indices.filter { outcomes[$0].divergedAt == nil }
             if let shortest = healthy.map({ draws.recorded[$0] }).min() {
@@ -208,7 +237,7 @@ public enum Chains {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return ChainRun(settings: settings, draws: draws, outcomes: outcomes, wallSeconds: seconds,
-                        statistics: settings.samplerStatistics ? statistics : nil)
+                        statistics: settings.samplerStatistics ? statistics : nil, moments: merged)
     }
 
     /// Runs one chain to completion or divergence, writing kept draws to `out`.
@@ -221,8 +250,9 @@ public enum Chains {
     static func runChain<K: MarkovKernel>(_ kernel: K, chain: Int, settings: RunSettings, capacity: Int,
                                           out: UnsafeMutablePointer<Double>?, storage: DrawsStorage? = nil,
                                           storageOffset: Int = 0, statistics: UnsafeMutablePointer<Double>? = nil)
-        throws(SampoError) -> (recorded: Int, outcome: ChainOutcome) {
+        throws(SampoError) -> (recorded: Int, outcome: ChainOutcome, moments: RunningMoments?) {
         let d = kernel.dimension
+        var moments = settings.momentProbabilities.map { RunningMoments(dimension: d, probabilities: $0) }
         // Written blocks of a file-backed run are handed back to the file as the chain goes.
         let releaseEvery = storage?.isFileBacked == true ? max(1, DrawsStorage.releaseBlock / max(d, 1)) : Int.max
         var untilRelease = releaseEvery
@@ -288,6 +318,7 @@ public enum Chains {
                     if let out, recorded < capacity {
                         (out + recorded * d).update(from: kernel.position, count: d)
                     }
+                    if moments != nil { moments?.add(kernel.position) }
                     if let statistics, let reporting, recorded < capacity {
                         reporting.lastTransition.write(to: statistics + recorded * TransitionStatistics.columns.count)
                     }
@@ -308,7 +339,7 @@ public enum Chains {
                                    adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
                                    divergentTransitions: divergentTransitions,
                                    report: (kernel as? any KernelReporting)?.report ?? [:])
-        return (min(recorded, capacity), outcome)
+        return (min(recorded, capacity), outcome, moments)
     }
 }
 
@@ -320,4 +351,5 @@ private struct SharedOutput: @unchecked Sendable {
     let outcomes: UnsafeMutablePointer<ChainOutcome>
     let failures: UnsafeMutablePointer<SampoError?>
     let statistics: UnsafeMutablePointer<Double>?
+    let moments: UnsafeMutablePointer<RunningMoments?>
 }

@@ -25,6 +25,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Write draws to this CSV file.") var draws: String?
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
+    @Option(help: "Stream every kept draw into running moments and write parameter,mean,variance,q05,… to this CSV; without --draws and --summary no draw is kept in memory.")
+    var moments: String?
+    @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).") var quantiles: String = "0.05,0.5,0.95"
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
     @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, off otherwise).") var adapt: String?
     @Flag(name: .customLong("sampler-stats"), help: "Add Stan's per-draw sampler columns (accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__) to --draws.")
@@ -35,7 +38,14 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try prepareOutputs([("--draws", draws), ("--summary", summary), ("--report", report)])
+            try prepareOutputs([("--draws", draws), ("--summary", summary), ("--report", report), ("--moments", moments)])
+            var probabilities: [Double] = []
+            for text in quantiles.split(separator: ",") {
+                guard let p = Double(text.trimmingCharacters(in: .whitespaces)), p > 0, p < 1 else {
+                    throw SampoError.usage("--quantiles: expected probabilities strictly between 0 and 1, found '\(text.prefix(40))'")
+                }
+                probabilities.append(p)
+            }
             var initialization: Initialization
             switch self.`init` {
             case "normal": initialization = .normal
@@ -64,6 +74,10 @@ struct SampleCommand: ParsableCommand {
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                        initialization: initialization)
             settings.divergenceBound = divergenceBound
+            if moments != nil {
+                settings.momentProbabilities = probabilities
+                settings.keepDraws = draws != nil || summary != nil
+            }
             settings.samplerStatistics = samplerStats
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
             let adaptOn: Bool?
@@ -93,6 +107,16 @@ struct SampleCommand: ParsableCommand {
             } else if let path = summary {
                 try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy), to: path,
                                      metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
+            }
+            if let path = moments {
+                if let m = result.moments {
+                    try MomentsCSV.write(m, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "moments") + [
+                        ("moments_chains", healthy.map { "\($0 + 1)" }.joined(separator: " ")),
+                        ("draws_per_chain", "\(m.count / max(healthy.count, 1))"),
+                        ("quantiles", "P² estimates per chain, averaged over the chains")])
+                } else {
+                    note("--moments: every chain diverged; \(path) not written")
+                }
             }
             if let path = report {
                 let r = RunReport(job: job, run: result, meanError: quality.meanError,
