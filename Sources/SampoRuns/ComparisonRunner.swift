@@ -147,6 +147,8 @@ public enum ComparisonRunner {
     static func fill(_ v: inout [String: Double?], _ q: SampleQuality) {
         v["mean_error"] = q.meanError
         v["cov_error"] = q.covarianceError
+        v["psnr"] = q.psnr
+        v["ssim"] = q.ssim
         v["sliced_w2"] = q.slicedW2
         v["energy_distance"] = q.energyDistance
         v["ksd"] = q.ksd

@@ -20,6 +20,9 @@ public struct SampleQuality: Sendable {
     public var modeWeightTV: Double?
     public var minBulkESS: Double?
     public var maxRhat: Double?
+    /// Image posteriors with a known truth: PSNR (dB) and SSIM of the posterior mean.
+    public var psnr: Double?
+    public var ssim: Double?
     /// Points used by the O(n²) statistics (less than `points` when thinned).
     public var quadraticPoints = 0
     /// Statistics that could not be computed, each with the reason (for reports: a line that
@@ -43,11 +46,34 @@ public struct SampleQuality: Sendable {
     /// cost as much as the rest together on long runs); otherwise they are computed here.
     public init(run: ChainRun, target: NamedTarget, distances: Bool = true, summaries: [ParameterSummary]? = nil) {
         let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
-        guard !healthy.isEmpty else { self.init(); return }
-        self.init(draws: run.draws, chains: healthy, target: target, distances: distances)
-        if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, chains: healthy)) {
-            minBulkESS = rows.compactMap(\.essBulk).min()
-            maxRhat = rows.compactMap(\.rhat).max()
+        if healthy.isEmpty {
+            self.init()
+        } else {
+            self.init(draws: run.draws, chains: healthy, target: target, distances: distances)
+            if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, chains: healthy)) {
+                minBulkESS = rows.compactMap(\.essBulk).min()
+                maxRhat = rows.compactMap(\.rhat).max()
+            }
+        }
+        // Image posteriors: the posterior mean from the running moments, else from the draws.
+        if let truth = (target.density as? any HasImageTruth)?.imageTruth {
+            var mean: [Double]?
+            if let m = run.moments, m.count > 0 {
+                mean = (0..<m.dimension).map { m.mean($0) }
+            } else if !healthy.isEmpty {
+                var sum = [Double](repeating: 0, count: target.dimension), n = 0
+                for c in healthy {
+                    for i in 0..<run.draws.recorded[c] {
+                        for j in 0..<target.dimension { sum[j] += run.draws.value(chain: c, draw: i, coordinate: j) }
+                        n += 1
+                    }
+                }
+                mean = sum.map { $0 / Double(n) }
+            }
+            if let mean {
+                psnr = ImageQuality.psnr(mean, truth: truth.pixels)
+                ssim = ImageQuality.ssim(mean, truth: truth.pixels, rows: truth.rows, cols: truth.cols)
+            }
         }
     }
 
@@ -170,6 +196,8 @@ public struct SampleQuality: Sendable {
         if let e = modeWeightTV { out.append("mode-weight TV         \(f(e))") }
         if let e = minBulkESS { out.append("min bulk-ESS           \(String(format: "%.1f", e))") }
         if let e = maxRhat { out.append("max R-hat              \(String(format: "%.4f", e))") }
+        if let e = psnr { out.append("PSNR of the mean       \(String(format: "%.2f", e)) dB") }
+        if let e = ssim { out.append("SSIM of the mean       \(String(format: "%.4f", e))") }
         for (statistic, reason) in unavailable { out.append("\(statistic): not computed, \(reason)") }
         return out
     }

@@ -120,7 +120,7 @@ struct SampleCommand: ParsableCommand {
             }
             if let path = report {
                 let r = RunReport(job: job, run: result, meanError: quality.meanError,
-                                  covarianceError: quality.covarianceError)
+                                  covarianceError: quality.covarianceError, psnr: quality.psnr, ssim: quality.ssim)
                 try AtomicFile.write(try r.json(), to: path)
             }
             printTable(job: job, run: result, quality: quality)

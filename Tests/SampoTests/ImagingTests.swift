@@ -229,4 +229,29 @@ final class ImagingTests: XCTestCase {
             }
         }
     }
+
+    /// PSNR and SSIM by their definitions, and a short MYULA run on the 64 × 64 phantom whose
+    /// posterior mean is closer to the truth than the observation it starts from.
+    func testPSNRAndSSIMAndAShortDeblurringRun() throws {
+        let truth = SheppLogan.image(size: 64)
+        XCTAssertEqual(try XCTUnwrap(ImageQuality.psnr(truth.map { $0 + 0.1 }, truth: truth)), 20, accuracy: 1e-9)   // range 1, MSE 0.01
+        XCTAssertEqual(try XCTUnwrap(ImageQuality.ssim(truth, truth: truth, rows: 64, cols: 64)), 1, accuracy: 1e-12)
+        let noise = RandomStream(seed: 2)
+        let noisy = truth.map { $0 + 0.1 * noise.normal() }
+        let s = try XCTUnwrap(ImageQuality.ssim(noisy, truth: truth, rows: 64, cols: 64))
+        XCTAssertLessThan(s, 0.9); XCTAssertGreaterThan(s, 0)
+        XCTAssertNil(ImageQuality.ssim(truth, truth: truth, rows: 8, cols: 512))   // smaller than the window
+
+        let target = try TargetFile.parse(phantomFile, file: "ph.toml")
+        let y = try XCTUnwrap((target.density as? CompositeTarget)?.naturalStart)
+        var settings = RunSettings(chains: 1, steps: 400, warmup: 0, seed: 1, jobs: 1, initialization: .point(y))
+        settings.momentProbabilities = [0.5]
+        settings.keepDraws = false
+        let run = try SamplingJob(target: target, sampler: try SamplerCatalog.named("myula"), stepSize: nil, settings: settings).run()
+        let quality = SampleQuality(run: run, target: target)
+        let observed = try XCTUnwrap(ImageQuality.psnr(y, truth: truth))
+        let mean = try XCTUnwrap(quality.psnr)
+        XCTAssertGreaterThan(mean, observed + 1, "posterior mean \(mean) dB vs observation \(observed) dB")
+        XCTAssertGreaterThan(try XCTUnwrap(quality.ssim), try XCTUnwrap(ImageQuality.ssim(y, truth: truth, rows: 64, cols: 64)))
+    }
 }

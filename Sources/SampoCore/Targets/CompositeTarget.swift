@@ -2,7 +2,7 @@
 /// `logDensityAndGradient` gives the true log density with ∇log π_f − (a subgradient of g);
 /// `smoothedLogDensityAndGradient` replaces g by its Moreau–Yosida envelope g_λ; proximal
 /// samplers use `smooth` and `nonsmooth` directly.
-public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, HasParameterNames, HasNaturalStart, @unchecked Sendable {
+public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, HasParameterNames, HasNaturalStart, HasImageTruth, @unchecked Sendable {
     public let smooth: any LogDensity
     public let nonsmooth: any ProximalTerm
     public let dimension: Int
@@ -11,6 +11,7 @@ public final class CompositeTarget: MoreauSmoothable, HasKnownMoments, HasParame
     public var parameterNames: [String] {
         (smooth as? any HasParameterNames)?.parameterNames ?? NamedTarget.defaultNames(dimension)
     }
+    public var imageTruth: (pixels: [Double], rows: Int, cols: Int)? { (smooth as? any HasImageTruth)?.imageTruth }
     /// The smooth part's natural start, when it has one.
     public var naturalStart: [Double]? { (smooth as? any HasNaturalStart)?.naturalStart }
     /// L of the smooth part, when it has one (g is handled by its prox, not its gradient).

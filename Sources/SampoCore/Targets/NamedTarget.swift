@@ -59,6 +59,13 @@ public struct NamedTarget: Sendable {
 }
 
 /// A density that names its own parameters (e.g. a regression: intercept and covariates).
+/// An image posterior that knows the image its observation was made from (for PSNR and SSIM).
+public protocol HasImageTruth {
+    /// The true image, row-major, and its size; nil when unknown (an observation given as a file
+    /// with a PGM truth still has it).
+    var imageTruth: (pixels: [Double], rows: Int, cols: Int)? { get }
+}
+
 /// A target with a start better than a N(0, I) draw (an image posterior starts at its observation).
 public protocol HasNaturalStart {
     var naturalStart: [Double]? { get }

@@ -28,6 +28,9 @@ public struct RunReport: Codable, Sendable {
     public var divergedAtIteration: [Int]
     public var meanError: Double?
     public var covarianceError: Double?
+    /// Image posteriors with a known truth: PSNR (dB) and SSIM of the posterior mean.
+    public var psnr: Double?
+    public var ssim: Double?
     /// With warm-up adaptation: the adapted step size per chain, the metric kind and, per chain,
     /// the inverse metric (d variances, or d² row-major for dense).
     public var adaptedStepSizes: [Double]?
@@ -49,13 +52,13 @@ public struct RunReport: Codable, Sendable {
         case densityEvaluationsPerChain = "density_evaluations_per_chain"
         case wallSeconds = "wall_seconds", divergedChains = "diverged_chains"
         case divergedAtIteration = "diverged_at_iteration"
-        case meanError = "mean_error", covarianceError = "cov_error"
+        case meanError = "mean_error", covarianceError = "cov_error", psnr, ssim
         case adaptedStepSizes = "adapted_step_sizes", metric, inverseMetrics = "inverse_metrics"
         case divergentTransitionsPerChain = "divergent_transitions_per_chain"
         case kernelReports = "kernel_reports"
     }
 
-    public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?) {
+    public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?, psnr: Double? = nil, ssim: Double? = nil) {
         target = job.target.name
         targetFile = job.target.path
         sampler = job.sampler.name
@@ -78,6 +81,8 @@ public struct RunReport: Codable, Sendable {
         divergedAtIteration = run.outcomes.compactMap(\.divergedAt)
         self.meanError = meanError
         self.covarianceError = covarianceError
+        self.psnr = psnr
+        self.ssim = ssim
         if let a = job.settings.adaptation {
             adaptedStepSizes = run.outcomes.map { $0.adaptedStepSize ?? job.stepSize }
             if job.sampler.family == .hamiltonian {

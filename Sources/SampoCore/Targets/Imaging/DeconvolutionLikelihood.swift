@@ -3,7 +3,7 @@ import Foundation
 /// The smooth part of a deconvolution posterior: f(x) = ‖y − A x‖²/(2σ²) with A a periodic blur, as
 /// log π_f = −f. One evaluation costs two 2-D FFTs: with g = AᵀA x (through |K̂|²),
 /// ‖Ax − y‖² = ⟨x, g⟩ − 2⟨x, Aᵀy⟩ + ‖y‖² and ∇f = (g − Aᵀy)/σ²; Aᵀy and ‖y‖² are computed once.
-public final class DeconvolutionLikelihood: LogDensity, HasSmoothnessConstant, HasParameterNames, HasNaturalStart, HasProximalDefaults, @unchecked Sendable {
+public final class DeconvolutionLikelihood: LogDensity, HasSmoothnessConstant, HasParameterNames, HasNaturalStart, HasProximalDefaults, HasImageTruth, @unchecked Sendable {
     public let blur: PeriodicBlur
     public let observation: [Double]
     public let noiseSD: Double
@@ -22,6 +22,8 @@ public final class DeconvolutionLikelihood: LogDensity, HasSmoothnessConstant, H
         adjointObservation = blur.apply(.adjoint, y)
         observationNorm2 = y.reduce(0) { $0 + $1 * $1 }
     }
+
+    public var imageTruth: (pixels: [Double], rows: Int, cols: Int)? { truth.map { ($0, blur.rows, blur.cols) } }
 
     /// The observation y: a chain started at N(0, I) would spend its first steps finding the image.
     public var naturalStart: [Double]? { observation }
