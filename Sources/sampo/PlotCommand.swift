@@ -9,12 +9,13 @@ import SampoRuns
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Figures with gnuplot: scatter | trace | acf | modes (from draws), budget (from a comparison CSV), bias (from sampo bias --out).")
+        abstract: "Figures with gnuplot: scatter | trace | acf | modes (from draws), budget (from a comparison CSV), bias (from sampo bias --out), image (from sample --moments on an image target).")
 
-    @Argument(help: "scatter, trace, acf, modes, budget or bias.") var kind: String
+    @Argument(help: "scatter, trace, acf, modes, budget, bias or image.") var kind: String
     @Option(help: "Draws CSV (scatter, trace, acf, modes).") var draws: String?
     @Option(help: "Comparison CSV (budget).") var comparison: String?
     @Option(help: "Bias CSV of sampo bias --out (bias).") var bias: String?
+    @Option(help: "Moments CSV of sample --moments (image).") var moments: String?
     @Option(help: "Target name or file (contours for scatter; weights for modes).") var target: String?
     @Option(parsing: .unconditional, help: "Coordinate for trace and acf (1-based).") var coordinate: Int = 1
     @Option(help: "Comparison column for budget.") var metric: String = "sliced_w2"
@@ -51,8 +52,17 @@ struct PlotCommand: ParsableCommand {
             case "bias":
                 guard let bias else { throw SampoError.usage("plot bias: needs --bias FILE.csv (from sampo bias --out)") }
                 try Plots.biasVersusStepSize(rows: try BiasCSV.read(bias), to: out)
+            case "image":
+                guard let moments else { throw SampoError.usage("plot image: needs --moments FILE.csv (from sample --moments)") }
+                guard let target else { throw SampoError.usage("plot image: needs --target (an image posterior: family deconvolution)") }
+                let loaded = try TargetFile.load(target)
+                guard let likelihood = (loaded.density as? CompositeTarget)?.smooth as? DeconvolutionLikelihood else {
+                    throw SampoError.usage("plot image: \(loaded.name) is not an image posterior (family deconvolution)")
+                }
+                try Plots.imagePanels(truth: likelihood.truth, observation: likelihood.observation, moments: try MomentsCSV.read(moments),
+                                      rows: likelihood.blur.rows, cols: likelihood.blur.cols, to: out)
             default:
-                throw SampoError.usage("plot: unknown kind '\(kind)' (expected scatter, trace, acf, modes, budget or bias)")
+                throw SampoError.usage("plot: unknown kind '\(kind)' (expected scatter, trace, acf, modes, budget, bias or image)")
             }
             say("wrote \(out)")
         }

@@ -334,9 +334,30 @@ final class EndToEndTests: XCTestCase {
         let comparison = tmp("plot-comparison.csv")
         XCTAssertEqual(try sampo(["compare", "--targets", "lau-gmm", "--samplers", "ula,mala", "--budget", "2000",
                                   "--out", comparison]).status, 0)
+        let bias = tmp("plot-bias.csv")
+        XCTAssertEqual(try sampo(["bias", "--target", "gaussian-illcond", "--samplers", "ula,rlmc", "--step-sizes", "0.001,0.004",
+                                  "--out", bias]).status, 0)
+        // An image posterior (64 × 64 phantom), sampled into running moments only.
+        let image = TestSupport.write("""
+        family = "deconvolution"
+        image = "phantom"
+        size = 64
+        blur = { kind = "uniform", width = 5 }
+        noise_sd = 0.02
+        [prior]
+        kind = "tv"
+        theta = 20.0
+
+        """, name: "phantom64.toml")
+        let moments = tmp("plot-moments.csv")
+        let sampled = try sampo(["sample", "--target", image, "--sampler", "myula", "--steps", "200", "--warmup", "0", "--chains", "2",
+                                 "--moments", moments])
+        XCTAssertEqual(sampled.status, 0, sampled.err)
+        XCTAssertTrue(sampled.out.contains("PSNR of the mean"), sampled.out)
         let cases: [[String]] = [
             ["scatter", "--draws", draws, "--target", "lau-gmm"], ["trace", "--draws", draws], ["acf", "--draws", draws],
             ["modes", "--draws", draws, "--target", "lau-gmm"], ["budget", "--comparison", comparison, "--metric", "ksd"],
+            ["bias", "--bias", bias], ["image", "--moments", moments, "--target", image],
         ]
         for (k, args) in cases.enumerated() {
             for ext in ["png", "svg"] {
@@ -349,6 +370,12 @@ final class EndToEndTests: XCTestCase {
                 }
             }
         }
+        let notImage = try sampo(["plot", "image", "--moments", moments, "--target", "lau-gmm", "--out", tmp("x.png")])
+        XCTAssertEqual(notImage.status, 2)
+        XCTAssertTrue(notImage.err.contains("not an image posterior"), notImage.err)
+        let wrongSize = try sampo(["plot", "image", "--moments", comparison, "--target", image, "--out", tmp("x.png")])
+        XCTAssertEqual(wrongSize.status, 2)
+        XCTAssertTrue(wrongSize.err.contains("not a moments file"), wrongSize.err)
         let bad = try sampo(["plot", "pie", "--out", tmp("x.png")])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.contains("unknown kind 'pie'"))

@@ -7,15 +7,15 @@ import Foundation
 /// runs one gnuplot script, and renames the image into place. PNG or SVG by the file extension.
 public enum Gnuplot {
     /// The terminal line for `path` (pngcairo for .png, svg for .svg).
-    static func terminal(for path: String) throws(SampoError) -> String {
-        if path.hasSuffix(".png") { return "set terminal pngcairo size 900,700 noenhanced" }
-        if path.hasSuffix(".svg") { return "set terminal svg size 900,700 noenhanced" }
+    static func terminal(for path: String, size: (Int, Int) = (900, 700)) throws(SampoError) -> String {
+        if path.hasSuffix(".png") { return "set terminal pngcairo size \(size.0),\(size.1) noenhanced" }
+        if path.hasSuffix(".svg") { return "set terminal svg size \(size.0),\(size.1) noenhanced" }
         throw .invalid(.argument("path"), "expected a .png or .svg file, found '\(path)'")
     }
 
     /// Runs `script` (which reads the named data blocks) and writes the figure to `path` atomically.
-    public static func render(script: String, data: [String: String], to path: String) throws(SampoError) {
-        let term = try terminal(for: path)
+    public static func render(script: String, data: [String: String], to path: String, size: (Int, Int) = (900, 700)) throws(SampoError) {
+        let term = try terminal(for: path, size: size)
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("sampo-plot-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         do { try fm.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
@@ -172,6 +172,40 @@ public enum Plots {
         guard !plots.isEmpty else { throw .usage("plot bias: no rows with a w2 above rounding level (1e-10)") }
         try Gnuplot.render(script: "set logscale xy; set format xy '%g'; set xlabel 'step size h'; set ylabel 'exact stationary W2 bias'; set key bottom right\nplot "
                            + plots.joined(separator: ", "), data: data, to: path)
+    }
+
+    /// Image panels of a deconvolution run in one figure: the truth (when known), the observation,
+    /// and from a moments file the posterior mean, the pixel-wise sd and the width of the central
+    /// interval between the lowest and highest quantile columns (90% for q05 and q95).
+    public static func imagePanels(truth: [Double]?, observation: [Double], moments: MomentsCSV.Table, rows: Int, cols: Int,
+                                   to path: String) throws(SampoError) {
+        guard moments.names.count == rows * cols else {
+            throw .usage("plot image: the moments file has \(moments.names.count) rows, the image \(rows) × \(cols) = \(rows * cols) pixels")
+        }
+        func matrix(_ v: [Double]) -> String {
+            (0..<rows).map { i in (0..<cols).map { "\(v[i * cols + $0])" }.joined(separator: " ") }.joined(separator: "\n") + "\n"
+        }
+        guard let mean = moments.columns["mean"], let variance = moments.columns["variance"] else {
+            throw .usage("plot image: the moments file needs mean and variance columns")
+        }
+        var panels: [(String, [Double], String)] = []
+        if let truth { panels.append(("truth", truth, "grey")) }
+        panels.append(("observation", observation, "grey"))
+        panels.append(("posterior mean", mean, "grey"))
+        panels.append(("posterior sd", variance.map { max($0, 0).squareRoot() }, "heat"))
+        let quantiles = moments.columns.keys.filter { $0.hasPrefix("q") }.compactMap { k in Double(k.dropFirst()).map { (k, $0) } }.sorted { $0.1 < $1.1 }
+        if let lo = quantiles.first, let hi = quantiles.last, lo.1 < hi.1, let a = moments.columns[lo.0], let b = moments.columns[hi.0] {
+            panels.append(("\(Int(hi.1 - lo.1))% interval width (\(lo.0)–\(hi.0))", zip(a, b).map { $1 - $0 }, "heat"))
+        }
+        var data: [String: String] = [:]
+        var script = "set multiplot layout 2,3\nunset key; unset xtics; unset ytics; set size ratio -1\nset yrange [*:*] reverse\n"
+        for (k, (title, values, palette)) in panels.enumerated() {
+            data["p\(k)"] = matrix(values)
+            script += (palette == "grey" ? "set palette grey\n" : "set palette rgbformulae 21,22,23\n")
+            script += "set title '\(title)'\nplot p\(k) matrix with image\n"
+        }
+        script += "unset multiplot"
+        try Gnuplot.render(script: script, data: data, to: path, size: (1350, 900))
     }
 
     /// Occupancy of each mixture component against its weight.
