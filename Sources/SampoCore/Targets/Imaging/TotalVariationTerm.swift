@@ -62,25 +62,50 @@ public struct TotalVariationTerm: ProximalTerm {
     }
 
     public func prox(_ x: UnsafePointer<Double>, lambda: Double, into out: UnsafeMutablePointer<Double>, dimension d: Int) {
-        let n = rows * cols, mu = lambda * theta, tau = 0.125
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 5 * n) { buffer in
-            let px = buffer.baseAddress!, py = px + n, div = py + n, gx = div + n, gy = gx + n
+        let n = rows * cols, c = cols, r = rows, mu = lambda * theta, tau = 0.125, inverseMu = 1 / mu
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { buffer in
+            // p stays 0 on the last row (px) and last column (py): the gradient is 0 there, so
+            // div p needs no boundary tests beyond the first row and column.
+            let px = buffer.baseAddress!, py = px + n, t = py + n
             px.initialize(repeating: 0, count: 2 * n)
             for _ in 0..<iterations {
-                divergence(px, py, div)
-                for k in 0..<n { div[k] -= x[k] / mu }
-                gradient(div, gx, gy)
+                // t = div p − x/μ.
+                for i in 0..<r {
+                    let row = i * c
+                    for j in 0..<c {
+                        let k = row + j
+                        var v = px[k] + py[k] - x[k] * inverseMu
+                        if i > 0 { v -= px[k - c] }
+                        if j > 0 { v -= py[k - 1] }
+                        t[k] = v
+                    }
+                }
+                // p ← (p + τ∇t)/(1 + τ|∇t|), ∇ by forward differences (0 past the last row/column).
                 var moved = 0.0
-                for k in 0..<n {
-                    let scale = 1 + tau * (gx[k] * gx[k] + gy[k] * gy[k]).squareRoot()
-                    let nx = (px[k] + tau * gx[k]) / scale, ny = (py[k] + tau * gy[k]) / scale
-                    moved = max(moved, abs(nx - px[k]), abs(ny - py[k]))
-                    px[k] = nx; py[k] = ny
+                for i in 0..<r {
+                    let row = i * c, lastRow = i == r - 1
+                    for j in 0..<c {
+                        let k = row + j
+                        let gx = lastRow ? 0 : t[k + c] - t[k]
+                        let gy = j == c - 1 ? 0 : t[k + 1] - t[k]
+                        let scale = 1 / (1 + tau * (gx * gx + gy * gy).squareRoot())
+                        let nx = (px[k] + tau * gx) * scale, ny = (py[k] + tau * gy) * scale
+                        moved = max(moved, abs(nx - px[k]), abs(ny - py[k]))
+                        px[k] = nx; py[k] = ny
+                    }
                 }
                 if moved <= tolerance { break }
             }
-            divergence(px, py, div)
-            for k in 0..<n { out[k] = x[k] - mu * div[k] }
+            // u = x − μ div p.
+            for i in 0..<r {
+                for j in 0..<c {
+                    let k = i * c + j
+                    var v = px[k] + py[k]
+                    if i > 0 { v -= px[k - c] }
+                    if j > 0 { v -= py[k - 1] }
+                    out[k] = x[k] - mu * v
+                }
+            }
         }
     }
 
