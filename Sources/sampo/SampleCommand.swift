@@ -58,6 +58,12 @@ struct SampleCommand: ParsableCommand {
                 if let h = stepSize {
                     throw SampoError.invalid(.stepSize, "sampler '\(sampler)' takes no step size (found \(h)); its moves adapt themselves")
                 }
+                if moments != nil {
+                    throw SampoError.usage("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
+                }
+                if self.`init` != nil {
+                    throw SampoError.usage("--init: '\(sampler)' draws its own initial particles (see its init parameter)")
+                }
                 try runPopulation(info); return
             }
             let params = try parseSettings(set)

@@ -292,6 +292,22 @@ final class EndToEndTests: XCTestCase {
         }
     }
 
+    /// --moments, --quantiles and --init target refuse what they cannot do, with exit 2.
+    func testMomentsAndInitRefuseWhatTheyCannotDo() throws {
+        let cases: [([String], String)] = [
+            (["--target", "gmm25", "--sampler", "smc", "--moments", tmp("m.csv")], "--moments: streams the draws of Markov chains"),
+            (["--target", "gmm25", "--sampler", "smc", "--init", "zero"], "--init: 'smc' draws its own initial particles"),
+            (["--target", "gmm25", "--sampler", "mala", "--moments", tmp("m.csv"), "--quantiles", "0.5,1.2"], "--quantiles: expected probabilities"),
+            (["--target", "gmm25", "--sampler", "mala", "--init", "target"], "--init target: gmm25 has no natural start"),
+            (["--target", "gmm25", "--sampler", "mala", "--init", "uniform"], "--init: expected normal, zero or target"),
+        ]
+        for (args, expected) in cases {
+            let r = try sampo(["sample"] + args)
+            XCTAssertEqual(r.status, 2, args.joined(separator: " "))
+            XCTAssertTrue(r.err.contains(expected), r.err)
+        }
+    }
+
     /// Two targets × three samplers × two seeds through the CLI, sharded and merged.
     func testCompareEndToEnd() throws {
         let whole = tmp("compare.csv")
