@@ -11,7 +11,7 @@ struct SampoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sampo",
         abstract: "MCMC and Langevin sampling: targets, samplers, diagnostics.",
-        subcommands: [SampleCommand.self, ExactCommand.self, DiagnoseCommand.self, CompareCommand.self, MergeCommand.self, PlotCommand.self, DensityCommand.self, BiasCommand.self, SamplersCommand.self,
+        subcommands: [SampleCommand.self, ExactCommand.self, DiagnoseCommand.self, CompareCommand.self, MergeCommand.self, PlotCommand.self, DensityCommand.self, BiasCommand.self, MapCommand.self, SamplersCommand.self,
                       TargetsCommand.self, BenchCommand.self]
     )
 
