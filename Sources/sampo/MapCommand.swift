@@ -32,6 +32,11 @@ struct MapCommand: ParsableCommand {
             if let first = result.objective.first, let last = result.objective.last {
                 say("  objective f + g          \(fmt(first, 8)) → \(fmt(last, 8))")
             }
+            if let truth = composite.imageTruth, composite.naturalStart != nil,
+               let p = ImageQuality.psnr(start, truth: truth.pixels),
+               let s = ImageQuality.ssim(start, truth: truth.pixels, rows: truth.rows, cols: truth.cols) {
+                say("  start (the observation)  PSNR \(String(format: "%.2f", p)) dB, SSIM \(String(format: "%.4f", s))")
+            }
             if let truth = composite.imageTruth {
                 if let p = ImageQuality.psnr(result.point, truth: truth.pixels) { say("  PSNR of the MAP          \(String(format: "%.2f", p)) dB") }
                 if let s = ImageQuality.ssim(result.point, truth: truth.pixels, rows: truth.rows, cols: truth.cols) {
