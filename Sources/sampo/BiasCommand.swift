@@ -95,7 +95,8 @@ struct BiasCommand: ParsableCommand {
             say("gradients to W2 ≤ ε from " + (start == .normal ? "x0 ~ N(0, I)" : "x0 = 0") + " (velocity 0), best step size of the grid")
             say("\(pad("sampler", 14)) \(pad("epsilon", 8)) \(pad("step_size", 10)) \(pad("steps", 9)) gradients")
             for k in kernels {
-                let perStep = try SamplerCatalog.named(k.rawValue).oracleCallsPerStep(try SamplerCatalog.named(k.rawValue).parameters([:]))
+                let info = try SamplerCatalog.named(k.rawValue)
+                let perStep = info.oracleCallsPerStep(try info.parameters([:]))
                 for e in epsilons {
                     var best: (h: Double, steps: Int)?
                     for h in steps {

@@ -354,17 +354,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try sampo(["bias", "--target", "gaussian-illcond", "--samplers", "ula,rlmc", "--step-sizes", "0.001,0.004",
                                   "--out", bias]).status, 0)
         // An image posterior (64 × 64 phantom), sampled into running moments only.
-        let image = TestSupport.write("""
-        family = "deconvolution"
-        image = "phantom"
-        size = 64
-        blur = { kind = "uniform", width = 5 }
-        noise_sd = 0.02
-        [prior]
-        kind = "tv"
-        theta = 20.0
-
-        """, name: "phantom64.toml")
+        let image = TestSupport.write(TestSupport.phantom64, name: "phantom64.toml")
         let moments = tmp("plot-moments.csv")
         let sampled = try sampo(["sample", "--target", image, "--sampler", "myula", "--steps", "200", "--warmup", "0", "--chains", "2",
                                  "--moments", moments])

@@ -112,17 +112,7 @@ final class ImagingTests: XCTestCase {
 
     // MARK: the deconvolution family
 
-    private let phantomFile = """
-    family = "deconvolution"
-    image = "phantom"
-    size = 64
-    blur = { kind = "uniform", width = 5 }
-    noise_sd = 0.02
-    [prior]
-    kind = "tv"
-    theta = 20.0
-
-    """
+    private let phantomFile = TestSupport.phantom64
 
     func testDeconvolutionFileAndItsErrors() throws {
         let target = try TargetFile.parse(phantomFile, file: "ph.toml")
@@ -175,6 +165,16 @@ final class ImagingTests: XCTestCase {
         }
     }
 
+    /// A 16 × 16 deblurring problem: the phantom subsampled fourfold, a uniform 3 × 3 blur and noise
+    /// of sd σ (seed 4); returns the blur, the observation and its likelihood.
+    private func smallProblem(n: Int, sigma: Double) throws -> (PeriodicBlur, [Double], DeconvolutionLikelihood) {
+        let blur = try PeriodicBlur.uniform(width: 3, rows: n, cols: n)
+        let truth = SheppLogan.image(size: 4 * n).enumerated().filter { ($0.offset / (4 * n)) % 4 == 0 && $0.offset % 4 == 0 }.map(\.element)
+        let noise = RandomStream(seed: 4)
+        let y = blur.apply(.forward, truth).map { $0 + sigma * noise.normal() }
+        return (blur, y, try DeconvolutionLikelihood(blur: blur, observation: y, noiseSD: sigma))
+    }
+
     /// Conjugate gradients for (AᵀA/σ² + I/s²) v = b (the matrix is symmetric positive definite).
     private func solve(_ blur: PeriodicBlur, sigma: Double, priorVariance s2: Double, _ b: [Double]) -> [Double] {
         func apply(_ v: [Double]) -> [Double] { zip(blur.apply(.gram, v), v).map { $0 / (sigma * sigma) + $1 / s2 } }
@@ -199,12 +199,8 @@ final class ImagingTests: XCTestCase {
     func testGaussianPriorPosteriorMatchesExactMoments() throws {
         // σ = 0.3 keeps L_f ≈ 11, so h = 1/(2L_f) mixes within ≈ 25 steps and the ⌊√n⌋ batches
         // of the MCSE (141 draws) are longer than the autocorrelation.
-        let n = 16, sigma = 0.3
-        let blur = try PeriodicBlur.uniform(width: 3, rows: n, cols: n)
-        let truth = SheppLogan.image(size: 64).enumerated().filter { ($0.offset / 64) % 4 == 0 && $0.offset % 4 == 0 }.map(\.element)
-        let noise = RandomStream(seed: 4)
-        let y = blur.apply(.forward, truth).map { $0 + sigma * noise.normal() }
-        let likelihood = try DeconvolutionLikelihood(blur: blur, observation: y, noiseSD: sigma)
+        let (n, sigma) = (16, 0.3)
+        let (blur, y, likelihood) = try smallProblem(n: n, sigma: sigma)
         let target = NamedTarget(name: "gauss16", density: CompositeTarget(
             smooth: likelihood, nonsmooth: try SquaredL2Term(center: [Double](repeating: 0, count: n * n), scale: 1)))
         let rhs = blur.apply(.adjoint, y).map { $0 / (sigma * sigma) }
@@ -258,12 +254,8 @@ final class ImagingTests: XCTestCase {
     /// FISTA finds the MAP: on the 16 × 16 Gaussian-prior problem it is the exact posterior mean;
     /// with TV its objective falls to below that of the observation it starts from.
     func testFISTAFindsTheMAP() throws {
-        let n = 16, sigma = 0.3
-        let blur = try PeriodicBlur.uniform(width: 3, rows: n, cols: n)
-        let truth = SheppLogan.image(size: 64).enumerated().filter { ($0.offset / 64) % 4 == 0 && $0.offset % 4 == 0 }.map(\.element)
-        let noise = RandomStream(seed: 4)
-        let y = blur.apply(.forward, truth).map { $0 + sigma * noise.normal() }
-        let likelihood = try DeconvolutionLikelihood(blur: blur, observation: y, noiseSD: sigma)
+        let (n, sigma) = (16, 0.3)
+        let (blur, y, likelihood) = try smallProblem(n: n, sigma: sigma)
         let gaussian = CompositeTarget(smooth: likelihood, nonsmooth: try SquaredL2Term(center: [Double](repeating: 0, count: n * n), scale: 1))
         let exact = solve(blur, sigma: sigma, priorVariance: 1, blur.apply(.adjoint, y).map { $0 / (sigma * sigma) })
         let map = try CompositeMAP.fista(gaussian, start: y, iterations: 500)

@@ -66,4 +66,17 @@ enum TestSupport {
         try? text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
+
+    /// A 64 × 64 phantom deblurring posterior (uniform 5 × 5 blur, σ = 0.02, TV θ = 20).
+    static let phantom64 = """
+    family = "deconvolution"
+    image = "phantom"
+    size = 64
+    blur = { kind = "uniform", width = 5 }
+    noise_sd = 0.02
+    [prior]
+    kind = "tv"
+    theta = 20.0
+
+    """
 }

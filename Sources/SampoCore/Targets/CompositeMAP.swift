@@ -23,9 +23,7 @@ public enum CompositeMAP {
         var x = start, previous = start, y = start, gradient = [Double](repeating: 0, count: d), t = 1.0
         var objective: [Double] = []
         for _ in 0..<iterations {
-            var logF = 0.0
-            y.withUnsafeBufferPointer { yp in gradient.withUnsafeMutableBufferPointer { logF = target.smooth.logDensityAndGradient(at: yp.baseAddress!, gradient: $0.baseAddress!) } }
-            _ = logF
+            y.withUnsafeBufferPointer { yp in gradient.withUnsafeMutableBufferPointer { _ = target.smooth.logDensityAndGradient(at: yp.baseAddress!, gradient: $0.baseAddress!) } }
             // ∇log π_f = −∇f: a gradient step on f is y + ∇log π_f / L.
             for j in 0..<d { gradient[j] = y[j] + step * gradient[j] }
             previous = x
