@@ -16,6 +16,9 @@ public enum RadixSort {
 
     private static let digitBits = 16
     private static let buckets = 1 << digitBits
+    /// Below this many keys a comparison sort on the same keys is faster than clearing and summing
+    /// four 65 536-bucket histograms (a 65 536-pixel image has that many short series to sort).
+    public static let comparisonSortBelow = 1 << 14
 
     /// The values in ascending order.
     public static func sorted(_ values: [Double]) -> [Double] {
@@ -42,6 +45,17 @@ public enum RadixSort {
     private static func sort(_ keys: inout [UInt64], payload: inout [Int32], carry: Bool) {
         let n = keys.count
         guard n > 1 else { return }
+        if n < comparisonSortBelow {
+            // Ties broken by position, so the order is the stable one the radix passes give.
+            if carry {
+                var pairs = (0..<n).map { (keys[$0], payload[$0]) }
+                pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                for i in 0..<n { keys[i] = pairs[i].0; payload[i] = pairs[i].1 }
+            } else {
+                keys.sort()
+            }
+            return
+        }
         let passes = (64 + digitBits - 1) / digitBits
         let mask = UInt64(buckets - 1)
         // All digit histograms in one sweep over the keys.

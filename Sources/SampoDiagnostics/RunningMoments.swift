@@ -12,10 +12,15 @@ public struct RunningMoments: Sendable {
     public private(set) var count = 0
     private var mean: [Double]
     private var m2: [Double]
-    /// Marker heights and positions, [coordinate][probability][5] flattened; the first five
-    /// draws are kept in `heights` until the markers start.
-    private var heights: [Double]
-    private var positions: [Double]
+    /// The first five values of each coordinate, sorted (P²'s starting markers); afterwards slots 0
+    /// and 4 hold its minimum and maximum: P²'s outer markers, the same for every probability.
+    private var extremes: [Double]
+    /// The three inner markers of each coordinate and probability: heights q₁ q₂ q₃, then positions
+    /// n₁ n₂ n₃ (n₀ = 1 and n₄ = count are implicit). Six doubles, not ten: a step streams through
+    /// all of them, and at d = 65 536 that traffic is most of a step's cost.
+    private var markers: [Double]
+    /// The desired-position increments p/2, p, (1 + p)/2 of each probability.
+    private let increments: [Double]
     /// Quantile estimates of other chains merged in (sum and number), per coordinate and probability.
     private var mergedQuantiles: [Double]
     private var mergedChains = 0
@@ -23,77 +28,111 @@ public struct RunningMoments: Sendable {
     public init(dimension d: Int, probabilities: [Double]) {
         dimension = d; self.probabilities = probabilities
         mean = [Double](repeating: 0, count: d); m2 = [Double](repeating: 0, count: d)
-        heights = [Double](repeating: 0, count: d * probabilities.count * 5)
-        positions = [Double](repeating: 0, count: d * probabilities.count * 5)
+        extremes = [Double](repeating: 0, count: d * 5)
+        markers = [Double](repeating: 0, count: d * probabilities.count * 6)
+        increments = probabilities.flatMap { [$0 / 2, $0, (1 + $0) / 2] }
         mergedQuantiles = [Double](repeating: 0, count: d * probabilities.count)
     }
 
     /// Adds one draw.
     public mutating func add(_ x: UnsafePointer<Double>) {
         count += 1
-        let n = Double(count), nq = probabilities.count
-        for j in 0..<dimension {
-            let delta = x[j] - mean[j]
-            mean[j] += delta / n
-            m2[j] += delta * (x[j] - mean[j])
+        let n = Double(count), nq = probabilities.count, d = dimension, count = count
+        mean.withUnsafeMutableBufferPointer { mb in
+            m2.withUnsafeMutableBufferPointer { sb in
+                for j in 0..<d {
+                    let delta = x[j] - mb[j]
+                    mb[j] += delta / n
+                    sb[j] += delta * (x[j] - mb[j])
+                }
+            }
         }
-        heights.withUnsafeMutableBufferPointer { hb in
-            positions.withUnsafeMutableBufferPointer { pb in
-                for j in 0..<dimension {
-                    for (k, p) in probabilities.enumerated() {
-                        let q = hb.baseAddress! + (j * nq + k) * 5, pos = pb.baseAddress! + (j * nq + k) * 5
-                        Self.update(q, pos, x[j], p: p, count: count)
+        extremes.withUnsafeMutableBufferPointer { eb in
+            let e = eb.baseAddress!
+            if count <= 5 {
+                // Keep the first five values sorted; they become the markers.
+                for j in 0..<d {
+                    let q = e + 5 * j
+                    var i = count - 1
+                    while i > 0 && q[i - 1] > x[j] { q[i] = q[i - 1]; i -= 1 }
+                    q[i] = x[j]
+                }
+                return
+            }
+            markers.withUnsafeMutableBufferPointer { mb in
+                increments.withUnsafeBufferPointer { f in
+                    let total = Double(count - 1)
+                    for j in 0..<d {
+                        let v = x[j], outer = e + 5 * j
+                        outer[0] = Swift.min(outer[0], v); outer[4] = Swift.max(outer[4], v)
+                        for k in 0..<nq {
+                            Self.update(mb.baseAddress! + (j * nq + k) * 6, low: outer[0], high: outer[4], v,
+                                        desired: (1 + total * f[3 * k], 1 + total * f[3 * k + 1], 1 + total * f[3 * k + 2]), count: n)
+                        }
                     }
                 }
             }
         }
+        if count == 5 { startMarkers() }
     }
 
-    /// One P² step for one coordinate and probability p.
-    @inline(__always)
-    static func update(_ q: UnsafeMutablePointer<Double>, _ n: UnsafeMutablePointer<Double>, _ x: Double, p: Double, count: Int) {
-        if count <= 5 {
-            // Keep the first five values sorted; they become the markers.
-            var i = count - 1
-            while i > 0 && q[i - 1] > x { q[i] = q[i - 1]; i -= 1 }
-            q[i] = x
-            n[count - 1] = Double(count)
-            return
-        }
-        var k: Int
-        if x < q[0] { q[0] = x; k = 0 }
-        else if x >= q[4] { q[4] = x; k = 3 }
-        else { k = 0; while k < 3 && x >= q[k + 1] { k += 1 } }
-        for i in (k + 1)..<5 { n[i] += 1 }
-        let total = Double(count - 1)
-        for i in 1...3 {
-            let desired = 1 + total * (i == 1 ? p / 2 : (i == 2 ? p : (1 + p) / 2))
-            let d = desired - n[i]
-            if (d >= 1 && n[i + 1] - n[i] > 1) || (d <= -1 && n[i - 1] - n[i] < -1) {
-                let s = d >= 0 ? 1.0 : -1.0
-                let parabolic = q[i] + s / (n[i + 1] - n[i - 1])
-                    * ((n[i] - n[i - 1] + s) * (q[i + 1] - q[i]) / (n[i + 1] - n[i])
-                       + (n[i + 1] - n[i] - s) * (q[i] - q[i - 1]) / (n[i] - n[i - 1]))
-                if q[i - 1] < parabolic && parabolic < q[i + 1] {
-                    q[i] = parabolic
-                } else {
-                    let o = i + Int(s)
-                    q[i] += s * (q[o] - q[i]) / (n[o] - n[i])
-                }
-                n[i] += s
+    /// After the fifth draw: the middle three values become every probability's inner markers at
+    /// positions 2, 3, 4 (the outer ones, slots 0 and 4, are already the minimum and maximum).
+    private mutating func startMarkers() {
+        let nq = probabilities.count, q = extremes
+        for j in 0..<dimension {
+            for k in 0..<nq {
+                let m = (j * nq + k) * 6
+                markers[m] = q[5 * j + 1]; markers[m + 1] = q[5 * j + 2]; markers[m + 2] = q[5 * j + 3]
+                markers[m + 3] = 2; markers[m + 4] = 3; markers[m + 5] = 4
             }
         }
     }
 
+    /// One P² step of the inner markers `m` (heights then positions) with outer markers low (at 1)
+    /// and high (at `count`, already including v), for the desired positions of the three markers.
+    @inline(__always)
+    static func update(_ m: UnsafeMutablePointer<Double>, low: Double, high: Double, _ v: Double,
+                       desired: (Double, Double, Double), count: Double) {
+        // Markers above v move up one position (v below the minimum moves all three; v at or
+        // above the maximum moves none): counted without branches, v's cell is unpredictable.
+        m[3] += v < m[0] ? 1 : 0
+        m[4] += v < m[1] ? 1 : 0
+        m[5] += v < m[2] ? 1 : 0
+        adjust(m, 0, below: (low, 1), above: (m[1], m[4]), desired: desired.0)
+        adjust(m, 1, below: (m[0], m[3]), above: (m[2], m[5]), desired: desired.1)
+        adjust(m, 2, below: (m[1], m[4]), above: (high, count), desired: desired.2)
+    }
+
+    /// Moves inner marker i one position toward its desired position when it is a whole position
+    /// away and its neighbour is not adjacent, by the piecewise-parabolic formula (linear when the
+    /// parabola would leave the neighbours' heights).
+    @inline(__always)
+    static func adjust(_ m: UnsafeMutablePointer<Double>, _ i: Int, below: (q: Double, n: Double),
+                       above: (q: Double, n: Double), desired: Double) {
+        let q = m[i], n = m[3 + i], d = desired - n
+        guard (d >= 1 && above.n - n > 1) || (d <= -1 && below.n - n < -1) else { return }
+        let s = d >= 0 ? 1.0 : -1.0
+        let parabolic = q + s / (above.n - below.n)
+            * ((n - below.n + s) * (above.q - q) / (above.n - n)
+               + (above.n - n - s) * (q - below.q) / (n - below.n))
+        if below.q < parabolic && parabolic < above.q {
+            m[i] = parabolic
+        } else {
+            let o = s > 0 ? above : below
+            m[i] = q + s * (o.q - q) / (o.n - n)
+        }
+        m[3 + i] = n + s
+    }
+
     /// This chain's own quantile estimate (exact order statistic interpolation below six draws).
     private func ownQuantile(_ j: Int, _ k: Int) -> Double {
-        let base = (j * probabilities.count + k) * 5
         guard count > 5 else {
             guard count > 0 else { return .nan }
             let h = (Double(count) - 1) * probabilities[k], lo = Int(h.rounded(.down)), hi = min(lo + 1, count - 1)
-            return heights[base + lo] + (h - Double(lo)) * (heights[base + hi] - heights[base + lo])
+            return extremes[5 * j + lo] + (h - Double(lo)) * (extremes[5 * j + hi] - extremes[5 * j + lo])
         }
-        return heights[base + 2]
+        return markers[(j * probabilities.count + k) * 6 + 1]
     }
 
     /// Merges another chain's moments into this one.

@@ -146,17 +146,25 @@ enum NumericCSVWithNames {
 }
 
 final class SortingTests: XCTestCase {
+    /// Both paths: the comparison sort on keys below `comparisonSortBelow`, the radix passes above.
     func testRadixSortMatchesComparisonSort() {
         let rng = RandomStream(seed: 12)
-        var x = (0..<5000).map { _ in rng.normal() * pow(10, Double(Int(rng.uniform() * 20) - 10)) }
-        x += [0, -0.0, 0, 1e308, -1e308, .infinity, -.infinity, 5e-324, -5e-324, 3, 3, 3]
-        let sorted = RadixSort.sorted(x)
-        XCTAssertEqual(sorted, x.sorted())
-        let order = RadixSort.order(x)
-        XCTAssertEqual(order.map { x[$0] }, x.sorted())
-        // Stable: equal values keep their input order.
-        let threes = order.filter { x[$0] == 3 }
-        XCTAssertEqual(threes, threes.sorted())
+        for n in [5000, RadixSort.comparisonSortBelow + 5000] {
+            var x = (0..<n).map { _ in rng.normal() * pow(10, Double(Int(rng.uniform() * 20) - 10)) }
+            x += [0, -0.0, 0, 1e308, -1e308, .infinity, -.infinity, 5e-324, -5e-324, 3, 3, 3, -0.0]
+            let sorted = RadixSort.sorted(x)
+            XCTAssertEqual(sorted, x.sorted())
+            // −0 sorts just before +0, on both paths.
+            let zeros = sorted.filter { $0 == 0 }.map { $0.sign == .minus }
+            XCTAssertEqual(zeros, [true, true, false, false])
+            let order = RadixSort.order(x)
+            XCTAssertEqual(order.map { x[$0] }, x.sorted())
+            // Stable: equal values keep their input order.
+            let threes = order.filter { x[$0] == 3 }
+            XCTAssertEqual(threes, threes.sorted())
+            let positiveZeros = order.filter { x[$0] == 0 && x[$0].sign == .plus }
+            XCTAssertEqual(positiveZeros, positiveZeros.sorted())
+        }
     }
 
     /// ESS of AR(1) chains: ρ = 0 and 0.5 stop within the direct short lags, ρ = 0.95 needs the FFT.

@@ -18,18 +18,21 @@ final class ImagingTests: XCTestCase {
     }
 
     func testFFTBlurEqualsDirectConvolutionAndAdjoint() throws {
-        let r = 6, c = 5
-        var k = [Double](repeating: 0, count: r * c)
-        for (i, v) in [0.4, 0.2, 0.1, 0.3].enumerated() { k[[0, 1, c + 4, 2 * c][i]] = v }   // an asymmetric kernel
-        let blur = try PeriodicBlur(kernel: k, rows: r, cols: c)
-        let x = image(r, c), y = image(r, c, seed: 5)
-        let fast = blur.apply(.forward, x), direct = directConvolution(x, kernel: k, rows: r, cols: c)
-        for i in 0..<(r * c) { XCTAssertEqual(fast[i], direct[i], accuracy: 1e-13) }
-        // ⟨Ax, y⟩ = ⟨x, Aᵀy⟩ and AᵀA x = Aᵀ(Ax), to rounding.
-        let ax = blur.apply(.forward, x), aty = blur.apply(.adjoint, y)
-        XCTAssertEqual(zip(ax, y).reduce(0) { $0 + $1.0 * $1.1 }, zip(x, aty).reduce(0) { $0 + $1.0 * $1.1 }, accuracy: 1e-12)
-        let gram = blur.apply(.gram, x), twice = blur.apply(.adjoint, ax)
-        for i in 0..<(r * c) { XCTAssertEqual(gram[i], twice[i], accuracy: 1e-13) }
+        // Odd and even widths: an even row's half spectrum ends in its real Nyquist term.
+        for (r, c) in [(6, 5), (5, 6), (4, 4), (1, 7)] {
+            var k = [Double](repeating: 0, count: r * c)
+            for (i, v) in [0.4, 0.2, 0.1, 0.3].enumerated() { k[[0, 1 % c, (c + 4) % (r * c), (2 * c) % (r * c)][i]] += v }   // asymmetric
+            let blur = try PeriodicBlur(kernel: k, rows: r, cols: c)
+            let x = image(r, c), y = image(r, c, seed: 5)
+            let fast = blur.apply(.forward, x), direct = directConvolution(x, kernel: k, rows: r, cols: c)
+            for i in 0..<(r * c) { XCTAssertEqual(fast[i], direct[i], accuracy: 1e-13, "\(r) × \(c)") }
+            // ⟨Ax, y⟩ = ⟨x, Aᵀy⟩ and AᵀA x = Aᵀ(Ax), to rounding.
+            let ax = blur.apply(.forward, x), aty = blur.apply(.adjoint, y)
+            XCTAssertEqual(zip(ax, y).reduce(0) { $0 + $1.0 * $1.1 }, zip(x, aty).reduce(0) { $0 + $1.0 * $1.1 }, accuracy: 1e-12)
+            let gram = blur.apply(.gram, x), twice = blur.apply(.adjoint, ax)
+            for i in 0..<(r * c) { XCTAssertEqual(gram[i], twice[i], accuracy: 1e-13, "\(r) × \(c)") }
+        }
+        let r = 6, c = 5, x = image(r, c)
         // The uniform box is a normalised 3 × 3 average; its gain is 1 (at frequency 0).
         let box = try PeriodicBlur.uniform(width: 3, rows: r, cols: c)
         let boxed = box.apply(.forward, x)

@@ -53,4 +53,64 @@ final class RunningMomentsTests: XCTestCase {
         XCTAssertEqual(m.quantile(0, 2), 1.6449, accuracy: 0.02)
         XCTAssertEqual(m.variance(0), 1, accuracy: 0.01)
     }
+
+    /// The packed, branch-free update is P² as Jain and Chlamtac state it, marker by marker: the
+    /// same estimates to the last bit, from one draw to many, below the minimum and above the maximum.
+    func testP2MatchesTheFiveMarkerAlgorithm() {
+        let probabilities = [0.05, 0.25, 0.5, 0.9]
+        let rng = RandomStream(seed: 21)
+        for length in [1, 3, 5, 6, 7, 50, 20_000] {
+            var m = RunningMoments(dimension: 2, probabilities: probabilities)
+            var reference = probabilities.map { ReferenceP2(p: $0) }
+            for t in 0..<length {
+                // A drifting, heavy-tailed stream with ties, so every branch of P² is taken.
+                let v = t % 97 == 0 ? 3.0 : rng.normal() / max(rng.uniform(), 0.05) + Double(t) * 1e-3
+                var x = [v, -v]
+                x.withUnsafeBufferPointer { m.add($0.baseAddress!) }
+                for k in reference.indices { reference[k].add(v) }
+            }
+            for k in probabilities.indices {
+                XCTAssertEqual(m.quantile(0, k), reference[k].estimate, "n = \(length), p = \(probabilities[k])")
+            }
+        }
+    }
+}
+
+/// P² with its five markers kept explicitly, written from the paper for the test above.
+private struct ReferenceP2 {
+    let p: Double
+    var q = [Double](), n = [Double](repeating: 0, count: 5), count = 0
+
+    mutating func add(_ x: Double) {
+        count += 1
+        if count <= 5 {
+            q.append(x); q.sort(); n = [1, 2, 3, 4, 5]
+            return
+        }
+        var k: Int
+        if x < q[0] { q[0] = x; k = 0 } else if x >= q[4] { q[4] = x; k = 3 } else { k = 0; while k < 3 && x >= q[k + 1] { k += 1 } }
+        for i in (k + 1)..<5 { n[i] += 1 }
+        let desired = [p / 2, p, (1 + p) / 2].map { 1 + Double(count - 1) * $0 }
+        for i in 1...3 {
+            let d = desired[i - 1] - n[i]
+            guard (d >= 1 && n[i + 1] - n[i] > 1) || (d <= -1 && n[i - 1] - n[i] < -1) else { continue }
+            let s = d >= 0 ? 1.0 : -1.0
+            let parabolic = q[i] + s / (n[i + 1] - n[i - 1]) * ((n[i] - n[i - 1] + s) * (q[i + 1] - q[i]) / (n[i + 1] - n[i])
+                                                                + (n[i + 1] - n[i] - s) * (q[i] - q[i - 1]) / (n[i] - n[i - 1]))
+            if q[i - 1] < parabolic && parabolic < q[i + 1] { q[i] = parabolic } else {
+                let o = i + Int(s)
+                q[i] += s * (q[o] - q[i]) / (n[o] - n[i])
+            }
+            n[i] += s
+        }
+    }
+
+    /// The middle marker, or the interpolated order statistic of the first five values.
+    var estimate: Double {
+        guard count > 5 else {
+            let h = Double(count - 1) * p, lo = Int(h.rounded(.down)), hi = min(lo + 1, count - 1)
+            return q[lo] + (h - Double(lo)) * (q[hi] - q[lo])
+        }
+        return q[2]
+    }
 }
