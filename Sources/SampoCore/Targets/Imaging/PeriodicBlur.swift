@@ -18,8 +18,7 @@ public final class PeriodicBlur: @unchecked Sendable {
     /// K̂ on the half spectrum, interleaved (re, im), r × (c/2 + 1); set once in init.
     private var transfer: [Double] = []
     /// Workspaces of finished calls, handed to the next (one per concurrent caller at most).
-    private var idle: [Workspace] = []
-    private let idleLock = NSLock()
+    private let workspaces: ReusePool<Workspace>
 
     /// The point-spread function `kernel` (r × c, its centre at pixel (0, 0), wrapping around).
     public init(kernel: [Double], rows: Int, cols: Int) throws(SampoError) {
@@ -33,10 +32,11 @@ public final class PeriodicBlur: @unchecked Sendable {
         }
         self.rows = rows; self.cols = cols; halfCols = cols / 2 + 1
         realTable = rt; halfTable = ht; colTable = ct
-        let work = Workspace(rows: rows, cols: cols)
-        kernel.withUnsafeBufferPointer { forward($0.baseAddress!, into: work) }
-        transfer = Array(UnsafeBufferPointer(start: work.spectrum, count: 2 * rows * halfCols))
-        idle.append(work)
+        workspaces = ReusePool { Workspace(rows: rows, cols: cols) }
+        workspaces.with { work in
+            kernel.withUnsafeBufferPointer { forward($0.baseAddress!, into: work) }
+            transfer = Array(UnsafeBufferPointer(start: work.spectrum, count: 2 * rows * halfCols))
+        }
     }
 
     deinit {
@@ -46,7 +46,7 @@ public final class PeriodicBlur: @unchecked Sendable {
     }
 
     /// Scratch for one call: the half spectrum, one row, and GSL's workspaces.
-    final class Workspace {
+    final class Workspace: @unchecked Sendable {
         let spectrum: UnsafeMutablePointer<Double>
         let row: UnsafeMutablePointer<Double>
         let realWork: UnsafeMutablePointer<gsl_fft_real_workspace>?
@@ -68,16 +68,6 @@ public final class PeriodicBlur: @unchecked Sendable {
             if let w = realWork { gsl_fft_real_workspace_free(w) }
             if let w = complexWork { gsl_fft_complex_workspace_free(w) }
         }
-    }
-
-    private func borrowWorkspace() -> Workspace {
-        idleLock.lock(); defer { idleLock.unlock() }
-        return idle.popLast() ?? Workspace(rows: rows, cols: cols)
-    }
-
-    private func returnWorkspace(_ w: Workspace) {
-        idleLock.lock(); defer { idleLock.unlock() }
-        idle.append(w)
     }
 
     /// A uniform w × w box (w odd), normalised.
@@ -120,8 +110,8 @@ public final class PeriodicBlur: @unchecked Sendable {
 
     /// out = A x, Aᵀx or AᵀA x (out may alias x).
     public func apply(_ op: Operator, _ x: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
-        let work = borrowWorkspace()
-        defer { returnWorkspace(work) }
+        let work = workspaces.borrow()
+        defer { workspaces.giveBack(work) }
         forward(x, into: work)
         let z = work.spectrum
         transfer.withUnsafeBufferPointer { t in

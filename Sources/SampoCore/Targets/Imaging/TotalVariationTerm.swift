@@ -13,12 +13,16 @@ public struct TotalVariationTerm: ProximalTerm {
     public let theta: Double
     public let iterations: Int
     public let tolerance: Double
+    /// The dual field and two rows of its divergence for one prox call, reused across calls.
+    private let scratch: ReusePool<ScratchDoubles>
 
     public init(rows: Int, cols: Int, theta: Double, iterations: Int = 25, tolerance: Double = 1e-4) throws(SampoError) {
         guard theta > 0, theta.isFinite else { throw .usage("field 'theta': expected a positive number, found \(theta)") }
         guard iterations >= 1 else { throw .usage("field 'iterations': expected a whole number ≥ 1, found \(iterations)") }
         guard tolerance >= 0, tolerance.isFinite else { throw .usage("field 'tolerance': expected a number ≥ 0, found \(tolerance)") }
         self.rows = rows; self.cols = cols; self.theta = theta; self.iterations = iterations; self.tolerance = tolerance
+        let count = 2 * rows * cols + 3 * cols + 1
+        scratch = ReusePool { ScratchDoubles(count: count) }
     }
 
     /// Forward differences of x into (gx, gy): gx along rows (down), gy along columns (right).
@@ -62,51 +66,78 @@ public struct TotalVariationTerm: ProximalTerm {
     }
 
     public func prox(_ x: UnsafePointer<Double>, lambda: Double, into out: UnsafeMutablePointer<Double>, dimension d: Int) {
-        let n = rows * cols, c = cols, r = rows, mu = lambda * theta, tau = 0.125, inverseMu = 1 / mu
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * n) { buffer in
-            // p stays 0 on the last row (px) and last column (py): the gradient is 0 there, so
-            // div p needs no boundary tests beyond the first row and column.
-            let px = buffer.baseAddress!, py = px + n, t = py + n
-            px.initialize(repeating: 0, count: 2 * n)
-            for _ in 0..<iterations {
-                // t = div p − x/μ.
-                for i in 0..<r {
-                    let row = i * c
-                    for j in 0..<c {
-                        let k = row + j
-                        var v = px[k] + py[k] - x[k] * inverseMu
-                        if i > 0 { v -= px[k - c] }
-                        if j > 0 { v -= py[k - 1] }
-                        t[k] = v
-                    }
-                }
-                // p ← (p + τ∇t)/(1 + τ|∇t|), ∇ by forward differences (0 past the last row/column).
-                var moved = 0.0
-                for i in 0..<r {
-                    let row = i * c, lastRow = i == r - 1
-                    for j in 0..<c {
-                        let k = row + j
-                        let gx = lastRow ? 0 : t[k + c] - t[k]
-                        let gy = j == c - 1 ? 0 : t[k + 1] - t[k]
-                        let scale = 1 / (1 + tau * (gx * gx + gy * gy).squareRoot())
-                        let nx = (px[k] + tau * gx) * scale, ny = (py[k] + tau * gy) * scale
-                        moved = max(moved, abs(nx - px[k]), abs(ny - py[k]))
-                        px[k] = nx; py[k] = ny
-                    }
-                }
-                if moved <= tolerance { break }
+        let n = rows * cols, c = cols, r = rows, mu = lambda * theta, inverseMu = 1 / mu
+        let work = scratch.borrow()
+        defer { scratch.giveBack(work) }
+        // p stays 0 on the last row (px) and last column (py): the gradient is 0 there. With a zero
+        // row before px and a zero before py, div p reads px[k − c] and py[k − 1] without tests
+        // (py's last column supplies the zero before each row), so the loops are branch-free and
+        // the compiler vectorises them. t = div p − x/μ lives in two rows only: row i + 1 is formed
+        // (from p's rows i and i + 1, not yet updated) just before p's row i is, so a sweep reads
+        // x and p once, not twice.
+        let px = work.base + c, py = px + n + 1, tRows = py + n
+        work.base.initialize(repeating: 0, count: work.count)
+        func formT(_ i: Int) -> UnsafeMutablePointer<Double> {
+            let t = tRows + (i & 1) * c, row = i * c
+            for j in 0..<c {
+                let k = row &+ j
+                t[j] = px[k] + py[k] - x[k] * inverseMu - px[k &- c] - py[k &- 1]
             }
-            // u = x − μ div p.
-            for i in 0..<r {
-                for j in 0..<c {
-                    let k = i * c + j
-                    var v = px[k] + py[k]
-                    if i > 0 { v -= px[k - c] }
-                    if j > 0 { v -= py[k - 1] }
-                    out[k] = x[k] - mu * v
-                }
-            }
+            return t
         }
+        for _ in 0..<iterations {
+            // p ← (p + τ∇t)/(1 + τ|∇t|), ∇ by forward differences (0 past the last row/column).
+            var moved = false
+            var t = formT(0)
+            for i in 0..<(r - 1) {
+                let next = formT(i + 1), row = i &* c
+                moved = Self.sweep(px + row, py + row, t, next, count: c - 1, tolerance: tolerance) || moved
+                moved = Self.sweep(px + row + c - 1, nil, t + c - 1, next + c - 1, count: 1, tolerance: tolerance) || moved
+                t = next
+            }
+            moved = Self.sweep(nil, py + (r - 1) * c, t, t, count: c - 1, tolerance: tolerance) || moved
+            if !moved { break }
+        }
+        // u = x − μ div p.
+        for k in 0..<n { out[k] = x[k] - mu * (px[k] + py[k] - px[k &- c] - py[k &- 1]) }
+    }
+
+    /// Chambolle's update of `count` consecutive dual pixels of one row (px, py at the offsets of
+    /// t, the row's t, and next, the next row's; nil px: the last row, whose row difference is 0;
+    /// nil py: the last column). Returns whether any component moved by more than `tolerance`.
+    @inline(__always)
+    private static func sweep(_ px: UnsafeMutablePointer<Double>?, _ py: UnsafeMutablePointer<Double>?,
+                              _ t: UnsafePointer<Double>, _ next: UnsafePointer<Double>, count: Int, tolerance: Double) -> Bool {
+        let tau = 0.125
+        var moved: UInt8 = 0
+        switch (px, py) {
+        case let (px?, py?):
+            for k in 0..<count {
+                let gx = next[k] - t[k], gy = t[k &+ 1] - t[k]
+                let scale = 1 / (1 + tau * (gx * gx + gy * gy).squareRoot())
+                let nx = (px[k] + tau * gx) * scale, ny = (py[k] + tau * gy) * scale
+                moved |= (abs(nx - px[k]) > tolerance ? 1 : 0) | (abs(ny - py[k]) > tolerance ? 1 : 0)
+                px[k] = nx; py[k] = ny
+            }
+        case let (px?, nil):
+            for k in 0..<count {
+                let gx = next[k] - t[k]
+                let scale = 1 / (1 + tau * (gx * gx).squareRoot())
+                let nx = (px[k] + tau * gx) * scale
+                moved |= abs(nx - px[k]) > tolerance ? 1 : 0
+                px[k] = nx
+            }
+        case let (nil, py?):
+            for k in 0..<count {
+                let gy = t[k &+ 1] - t[k]
+                let scale = 1 / (1 + tau * (gy * gy).squareRoot())
+                let ny = (py[k] + tau * gy) * scale
+                moved |= abs(ny - py[k]) > tolerance ? 1 : 0
+                py[k] = ny
+            }
+        case (nil, nil): break
+        }
+        return moved != 0
     }
 
     /// θ·∇ᵀ(∇x/|∇x|) (zero where ∇x = 0): a subgradient of θ·TV.
