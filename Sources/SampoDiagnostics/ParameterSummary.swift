@@ -116,10 +116,36 @@ public enum DrawsSummary {
             }
             return out
         }
-        return try summarize(count: draws.dimension, inParallel: perParameter <= sequentialAbove) { j in
-            (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
+        guard perParameter <= sequentialAbove else {
+            return try summarize(count: draws.dimension, inParallel: false) { j in
+                (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
+            }
         }
+        // Columns are gathered for a block of parameters per pass over the draws: an image's
+        // 65 536 pixels read one by one would touch every row of a file-backed run 65 536 times. (Memory: one block of columns, 16 MB.)
+        let d = draws.dimension, width = max(1, min(d, transposeBlockValues / max(perParameter, 1)))
+        var out: [ParameterSummary] = []
+        out.reserveCapacity(d)
+        for first in stride(from: 0, to: d, by: width) {
+            let block = first..<min(first + width, d)
+            var columns = [[[Double]]](repeating: [], count: block.count)
+            for c in chains {
+                for k in block.indices { columns[k - first].append([]); columns[k - first][columns[k - first].count - 1].reserveCapacity(draws.recorded[c]) }
+                let last = columns[0].count - 1
+                draws.forEachBlock(chain: c) { rows in
+                    for row in stride(from: 0, to: rows.count, by: d) {
+                        for j in block { columns[j - first][last].append(rows[row + j]) }
+                    }
+                }
+            }
+            let gathered = columns
+            out += try summarize(count: block.count) { k in (names?[first + k] ?? "x\(first + k + 1)", gathered[k]) }
+        }
+        return out
     }
+
+    /// Values gathered per pass when summarising wide draws (16 MB).
+    static let transposeBlockValues = 1 << 21
 
     /// Summaries of `count` parameters, computed in parallel (one parameter per task); the
     /// result does not depend on the number of cores. The first error (by parameter) is thrown.

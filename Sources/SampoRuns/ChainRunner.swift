@@ -43,8 +43,11 @@ public struct RunSettings: Sendable, Equatable {
     /// Stream every kept draw into per-chain running moments (mean, variance, these quantile
     /// probabilities); nil: none.
     public var momentProbabilities: [Double]?
-    /// Keep the draws in memory (false with running moments: memory independent of the steps).
+    /// Keep the draws (false with running moments: memory independent of the steps).
     public var keepDraws = true
+    /// Keep them in a file mapping whatever their size (normally only beyond
+    /// `DrawsStorage.fileBackedBytes`), so that `--draws --thin` on an image streams to disk.
+    public var drawsOnDisk = false
 
     /// What warm-up adapts: the acceptance statistic aimed for, and the metric.
     public struct Adaptation: Sendable, Equatable {
@@ -181,7 +184,7 @@ public enum Chains {
         try settings.validate(dimension: dimension)
         let capacity = settings.keepDraws ? settings.steps / settings.thin : 0
         var chainMoments = [RunningMoments?](repeating: nil, count: settings.chains)
-        var draws = Draws(chains: settings.chains, capacity: capacity, dimension: dimension)
+        var draws = Draws(chains: settings.chains, capacity: capacity, dimension: dimension, onDisk: settings.drawsOnDisk)
         var outcomes = [ChainOutcome](repeating: ChainOutcome(acceptanceRate: 0, counts: OracleCounts()),
                                       count: settings.chains)
         var failures = [SampoError?](repeating: nil, count: settings.chains)

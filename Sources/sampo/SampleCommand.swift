@@ -83,6 +83,8 @@ struct SampleCommand: ParsableCommand {
             if moments != nil {
                 settings.momentProbabilities = probabilities
                 settings.keepDraws = draws != nil || summary != nil
+                // A streaming run keeps whatever draws it keeps on disk, not in memory.
+                settings.drawsOnDisk = true
             }
             settings.samplerStatistics = samplerStats
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
@@ -233,6 +235,7 @@ struct SampleCommand: ParsableCommand {
         say("  gradient evaluations   \(counts.gradientEvaluations)")
         say("  density evaluations    \(counts.densityEvaluations)")
         say("  wall time              \(String(format: "%.3f", run.wallSeconds)) s")
+        say("  peak memory            \(String(format: "%.1f", ProcessMemory.peakMegabytes)) MB (the process so far)")
         for line in quality.lines { say("  " + line) }
         if !run.divergedChains.isEmpty { say("  diverged chains        \(run.divergedChains.map { "\($0 + 1)" }.joined(separator: " "))") }
     }

@@ -10,11 +10,12 @@ public struct Draws: Sendable, Equatable {
     public package(set) var recorded: [Int]
     public private(set) var storage: DrawsStorage
 
-    public init(chains: Int, capacity: Int, dimension: Int) {
+    /// `onDisk`: in a file mapping whatever the size (see ``DrawsStorage``).
+    public init(chains: Int, capacity: Int, dimension: Int, onDisk: Bool = false) {
         self.chains = chains
         self.capacity = capacity
         self.dimension = dimension
-        storage = DrawsStorage(count: chains * capacity * dimension)
+        storage = DrawsStorage(count: chains * capacity * dimension, onDisk: onDisk)
         recorded = [Int](repeating: 0, count: chains)
     }
 

@@ -14,10 +14,11 @@ public final class DrawsStorage: @unchecked Sendable {
     /// Doubles released at a time by readers and writers (8 MB).
     public static let releaseBlock = 1 << 20
 
-    public init(count: Int) {
+    /// `onDisk`: map a file whatever the size (still the heap if no file can be made).
+    public init(count: Int, onDisk: Bool = false) {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Double>.stride
-        if bytes >= Self.fileBackedBytes, let mapped = Self.mapTemporaryFile(bytes: bytes) {
+        if onDisk || bytes >= Self.fileBackedBytes, let mapped = Self.mapTemporaryFile(bytes: bytes) {
             base = mapped.bindMemory(to: Double.self, capacity: bytes / 8)
             mappedBytes = bytes
         } else {

@@ -23,6 +23,9 @@ public struct RunReport: Codable, Sendable {
     public var gradientEvaluationsPerChain: [Int]
     public var densityEvaluationsPerChain: [Int]
     public var wallSeconds: Double
+    /// The process's peak resident memory when the report was written (MB, 10⁶ bytes): the run
+    /// and the output files before it; not reproducible, like the wall time.
+    public var peakMemoryMB: Double?
     /// Chains (numbered from 1) whose state became non-finite, with the iteration where it happened.
     public var divergedChains: [Int]
     public var divergedAtIteration: [Int]
@@ -50,7 +53,7 @@ public struct RunReport: Codable, Sendable {
         case gradientEvaluations = "gradient_evaluations", densityEvaluations = "density_evaluations"
         case gradientEvaluationsPerChain = "gradient_evaluations_per_chain"
         case densityEvaluationsPerChain = "density_evaluations_per_chain"
-        case wallSeconds = "wall_seconds", divergedChains = "diverged_chains"
+        case wallSeconds = "wall_seconds", peakMemoryMB = "peak_memory_mb", divergedChains = "diverged_chains"
         case divergedAtIteration = "diverged_at_iteration"
         case meanError = "mean_error", covarianceError = "cov_error", psnr, ssim
         case adaptedStepSizes = "adapted_step_sizes", metric, inverseMetrics = "inverse_metrics"
@@ -77,6 +80,7 @@ public struct RunReport: Codable, Sendable {
         gradientEvaluationsPerChain = run.outcomes.map(\.counts.gradientEvaluations)
         densityEvaluationsPerChain = run.outcomes.map(\.counts.densityEvaluations)
         wallSeconds = run.wallSeconds
+        peakMemoryMB = ProcessMemory.peakMegabytes
         divergedChains = run.divergedChains.map { $0 + 1 }
         divergedAtIteration = run.outcomes.compactMap(\.divergedAt)
         self.meanError = meanError
