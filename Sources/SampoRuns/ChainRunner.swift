@@ -257,7 +257,8 @@ public enum Chains {
         let d = kernel.dimension
         var moments = settings.momentProbabilities.map { RunningMoments(dimension: d, probabilities: $0) }
         // Written blocks of a file-backed run are handed back to the file as the chain goes.
-        let releaseEvery = storage?.isFileBacked == true ? max(1, DrawsStorage.releaseBlock / max(d, 1)) : Int.max
+        let releaseEvery = storage?.isFileBacked == true && out != nil && capacity > 0
+            ? max(1, DrawsStorage.releaseBlock / max(d, 1)) : Int.max
         var untilRelease = releaseEvery
         let rng = RandomStream(seed: settings.seed, stream: UInt64(chain))
         var start = [Double](repeating: 0, count: d)

@@ -18,6 +18,11 @@ struct SamplersCommand: ParsableCommand {
                 let adapt = s.adaptsByDefault ? "; warm-up adapts h and the metric (--adapt off to keep them)"
                     : s.acceptanceTarget != nil ? "; --adapt on: h adapted to acceptance \(s.acceptanceTarget ?? 0)" : ""
                 say("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(cost)\(adapt)")
+                if s.family == .proximal {
+                    say(s.parameters.contains { $0.name == "lambda" }
+                        ? "               on image posteriors (deconvolution) the defaults are λ = 1/L_f and h = 1/(L_f + 1/λ) (Durmus, Moulines & Pereyra 2018)"
+                        : "               on image posteriors (deconvolution) the default is h = 1/(2 L_f) (MYULA's at λ = 1/L_f)")
+                }
             } else {
                 say("               population sampler: --chains = independent runs, no --step-size")
             }

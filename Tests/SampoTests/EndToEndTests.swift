@@ -349,6 +349,12 @@ final class EndToEndTests: XCTestCase {
             XCTAssertEqual(r.status, 2, args.joined(separator: " "))
             XCTAssertTrue(r.err.contains(expected), r.err)
         }
+        // The listing states the imaging defaults of the proximal samplers.
+        let listing = try sampo(["samplers"])
+        XCTAssertEqual(listing.status, 0)
+        let myula = listing.out.components(separatedBy: "\nmymala")[0].components(separatedBy: "\nmyula")
+        XCTAssertEqual(myula.count, 2)
+        XCTAssertTrue(myula.last?.contains("λ = 1/L_f and h = 1/(L_f + 1/λ)") == true, listing.out)
     }
 
     /// Two targets × three samplers × two seeds through the CLI, sharded and merged.

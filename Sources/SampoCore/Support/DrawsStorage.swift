@@ -42,9 +42,11 @@ public final class DrawsStorage: @unchecked Sendable {
     }
 
     /// Hands the whole pages inside `count` doubles from `offset` back to the file (no-op on the heap).
+    /// The range is clipped to the storage: a release must never reach memory it does not own.
     public func release(offset: Int, count n: Int) {
-        guard mappedBytes > 0, n > 0 else { return }
-        ResidentPages.release(base + offset, byteCount: n * MemoryLayout<Double>.stride)
+        let start = max(offset, 0), end = min(offset + n, count)
+        guard mappedBytes > 0, end > start else { return }
+        ResidentPages.release(base + start, byteCount: (end - start) * MemoryLayout<Double>.stride)
     }
 
     /// An unlinked file in the temporary folder, with its blocks reserved up front (a full disk is

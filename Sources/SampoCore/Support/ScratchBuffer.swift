@@ -26,9 +26,10 @@ public final class ScratchBuffer<Element: BitwiseCopyable>: @unchecked Sendable 
     }
 
     /// Hands the whole pages inside `count` elements from `offset` back to the file (no-op on the heap).
+    /// The range is clipped to the buffer.
     public func release(offset: Int = 0, count n: Int? = nil) {
-        let n = n ?? count - offset
-        guard mappedBytes > 0, n > 0 else { return }
-        ResidentPages.release(base + offset, byteCount: n * MemoryLayout<Element>.stride)
+        let start = max(offset, 0), end = min(offset + (n ?? count - offset), count)
+        guard mappedBytes > 0, end > start else { return }
+        ResidentPages.release(base + start, byteCount: (end - start) * MemoryLayout<Element>.stride)
     }
 }
