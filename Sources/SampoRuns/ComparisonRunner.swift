@@ -25,7 +25,7 @@ public enum ComparisonRunner {
         guard steps >= 10 else {
             throw .invalid(.argument("budget"), "\(grid.budget) leaves fewer than 10 steps for \(info.name)")
         }
-        var h = cell.sampler.stepSize ?? info.defaultStepSize ?? 0
+        var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         var tuningCounts = OracleCounts()
         // Samplers with their own warm-up (HMC) adapt there; --tune does not add a pilot.
         if grid.tune && !info.adaptsByDefault {
@@ -37,7 +37,7 @@ public enum ComparisonRunner {
         }
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given,
                                   settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
-                                                        jobs: jobs))
+                                                        jobs: jobs, initialization: startingPoint(target)))
         return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts)
     }
 
@@ -48,9 +48,10 @@ public enum ComparisonRunner {
     static func variableCost(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo,
                              given: [String: ParameterValue], target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
         let warmup = max(150, min(1000, grid.budget / 50))
-        var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs)
+        var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs,
+                                   initialization: startingPoint(target))
         settings.oracleBudget = grid.budget
-        let h = cell.sampler.stepSize ?? info.defaultStepSize ?? 0
+        let h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given, settings: settings)
         let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts())
         guard (row.values["steps"] ?? nil).map({ $0 >= 10 }) ?? false else {
@@ -58,6 +59,12 @@ public enum ComparisonRunner {
                             + "after its \(warmup) warm-up iterations; raise the budget")
         }
         return row
+    }
+
+    /// Where the chains start, as `sample` does by default: the target's natural start (an image
+    /// posterior's observation) when it has one, else a N(0, I) draw per chain.
+    static func startingPoint(_ target: NamedTarget) -> Initialization {
+        (target.density as? any HasNaturalStart)?.naturalStart.map { .point($0) } ?? .normal
     }
 
     /// Runs a job and fills a comparison row; `steps` nil: the draws the healthy chains kept.

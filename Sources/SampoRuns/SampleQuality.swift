@@ -67,11 +67,14 @@ public struct SampleQuality: Sendable {
             if let m = run.moments, m.count > 0 {
                 mean = (0..<m.dimension).map { m.mean($0) }
             } else if !healthy.isEmpty {
-                var sum = [Double](repeating: 0, count: target.dimension), n = 0
+                // Read in blocks that go back to the file as they are read (a file-backed run's
+                // draws would otherwise all become resident).
+                let d = target.dimension
+                var sum = [Double](repeating: 0, count: d), n = 0
                 for c in healthy {
-                    for i in 0..<run.draws.recorded[c] {
-                        for j in 0..<target.dimension { sum[j] += run.draws.value(chain: c, draw: i, coordinate: j) }
-                        n += 1
+                    run.draws.forEachBlock(chain: c) { block in
+                        for row in stride(from: 0, to: block.count, by: d) { for j in 0..<d { sum[j] += block[row + j] } }
+                        n += block.count / d
                     }
                 }
                 mean = sum.map { $0 / Double(n) }

@@ -19,18 +19,37 @@ public struct SamplingJob: Sendable {
     /// where warm-up starts). `adapt` nil: the sampler's default (on for hmc and nuts only);
     /// on: Stan's warm-up (dual averaging to the sampler's `delta` or acceptance target, and the
     /// windowed metric for Hamiltonian samplers). It overrides `settings.adaptation`.
+    /// The step size a run without `--step-size` starts from: the target's proposal for the
+    /// sampler, else the sampler's default.
+    public static func defaultStepSize(target: NamedTarget, sampler: SamplerInfo, parameters: [String: ParameterValue] = [:]) -> Double? {
+        targetDefaults(target: target, sampler: sampler, parameters: parameters).stepSize ?? sampler.defaultStepSize
+    }
+
+    /// A target may propose the proximal samplers' λ and h (imaging: λ = 1/L_f, h = 1/(L_f + 1/λ)):
+    /// the parameters with its λ filled in where none was given, and its h.
+    static func targetDefaults(target: NamedTarget, sampler: SamplerInfo, parameters given: [String: ParameterValue])
+        -> (parameters: [String: ParameterValue], stepSize: Double?) {
+        guard sampler.family == .proximal, let defaults = (target.density as? CompositeTarget)?.smooth as? any HasProximalDefaults else {
+            return (given, nil)
+        }
+        var parameters = given
+        if parameters["lambda"] == nil, sampler.parameters.contains(where: { $0.name == "lambda" }) {
+            parameters["lambda"] = .real(defaults.defaultLambda)
+        }
+        let lambda = parameters["lambda"].flatMap { v -> Double? in
+            switch v {
+            case .real(let x): return x
+            case .integer(let i): return Double(i)
+            case .text(let t): return Double(t)
+            default: return nil
+            }
+        } ?? defaults.defaultLambda
+        return (parameters, defaults.defaultStepSize(lambda: lambda))
+    }
+
     public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: ParameterValue] = [:],
                 settings: RunSettings, adapt: Bool? = nil) throws(SampoError) {
-        // A target may propose the proximal samplers' λ and h (imaging: λ = 1/L_f, h = 1/(L_f + 1/λ)).
-        var parameters = parameters
-        var proposed: Double?
-        if sampler.family == .proximal, let defaults = (target.density as? CompositeTarget)?.smooth as? any HasProximalDefaults {
-            if parameters["lambda"] == nil, sampler.parameters.contains(where: { $0.name == "lambda" }) {
-                parameters["lambda"] = .real(defaults.defaultLambda)
-            }
-            let lambda = parameters["lambda"].flatMap { v -> Double? in if case .real(let x) = v { return x }; return nil } ?? defaults.defaultLambda
-            proposed = defaults.defaultStepSize(lambda: lambda)
-        }
+        let (parameters, proposed) = Self.targetDefaults(target: target, sampler: sampler, parameters: parameters)
         guard !sampler.isPopulation, let h = stepSize ?? proposed ?? sampler.defaultStepSize else {
             throw .usage("sampler '\(sampler.name)' is a population sampler; run it with PopulationJob")
         }

@@ -336,6 +336,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(lines - comments, 1 + 400)
     }
 
+    /// `compare` on an image posterior runs the proximal samplers as `sample` does — from the
+    /// observation, at the family's step size (λ = 1/L_f, h = 1/(L_f + 1/λ)) — and fills PSNR and SSIM.
+    func testCompareOnAnImagePosterior() throws {
+        let target = tmp("deblur64.toml")
+        try String(contentsOfFile: TestSupport.root.appendingPathComponent("targets/phantom-deblur.toml").path, encoding: .utf8)
+            .replacingOccurrences(of: "size = 128", with: "size = 64").write(toFile: target, atomically: true, encoding: .utf8)
+        let out = tmp("deblur-compare.csv")
+        let r = try sampo(["compare", "--targets", target, "--samplers", "myula,psgla", "--seeds", "1", "--budget", "300", "--out", out])
+        XCTAssertEqual(r.status, 0, r.err)
+        let rows = try ComparisonCSV.read(out)
+        XCTAssertEqual(rows.count, 2)
+        let listing = try sampo(["sample", "--target", target, "--sampler", "myula", "--steps", "10", "--warmup", "0", "--chains", "1"])
+        let h = try XCTUnwrap(listing.out.components(separatedBy: "h = ").dropFirst().first?.split(separator: ",").first.flatMap { Double($0) })
+        XCTAssertLessThan(h, 1e-4)
+        for row in rows {
+            XCTAssertEqual(row.values["diverged_chains"] ?? nil, 0, row.sampler)
+            XCTAssertEqual(try XCTUnwrap(row.values["step_size"] ?? nil), h, accuracy: 1e-12 * h, row.sampler)
+            let psnr = try XCTUnwrap(row.values["psnr"] ?? nil), ssim = try XCTUnwrap(row.values["ssim"] ?? nil)
+            XCTAssertGreaterThan(psnr, 10, row.sampler); XCTAssertLessThan(psnr, 40, row.sampler)
+            XCTAssertGreaterThan(ssim, 0, row.sampler); XCTAssertLessThanOrEqual(ssim, 1, row.sampler)
+        }
+    }
+
     func testMomentsAndInitRefuseWhatTheyCannotDo() throws {
         let cases: [([String], String)] = [
             (["--target", "gmm25", "--sampler", "smc", "--moments", tmp("m.csv")], "--moments: streams the draws of Markov chains"),
