@@ -20,12 +20,14 @@ public enum ComparisonRunner {
         if info.variableCost || params.real("length") != nil {
             return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs)
         }
-        let iterations = grid.budget / max(1, info.oracleCallsPerStep(params)) - 1
+        var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
+        let calls = max(info.oracleCallsPerStep(params),
+                        try measuredCallsPerStep(target: target, sampler: info, stepSize: h, parameters: given, seed: cell.seed))
+        let iterations = grid.budget / max(1, calls) - 1
         let warmup = iterations / 5, steps = iterations - warmup
         guard steps >= 10 else {
             throw .invalid(.argument("budget"), "\(grid.budget) leaves fewer than 10 steps for \(info.name)")
         }
-        var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         var tuningCounts = OracleCounts()
         // Samplers with their own warm-up (HMC) adapt there; --tune does not add a pilot.
         if grid.tune && !info.adaptsByDefault {
@@ -59,6 +61,22 @@ public enum ComparisonRunner {
                             + "after its \(warmup) warm-up iterations; raise the budget")
         }
         return row
+    }
+
+    /// Oracle calls one step of the sampler makes on this target, counted on a one- and a two-step
+    /// chain (the difference leaves out the start's evaluation): MYMALA and P-MALA evaluate the
+    /// density apart from their gradient, two calls a step, where the registry's count says one.
+    static func measuredCallsPerStep(target: NamedTarget, sampler: SamplerInfo, stepSize h: Double,
+                                     parameters: [String: ParameterValue], seed: UInt64) throws(SampoError) -> Int {
+        func calls(_ steps: Int) throws(SampoError) -> Int {
+            var settings = RunSettings(chains: 1, steps: steps, warmup: 0, seed: seed, jobs: 1, initialization: startingPoint(target))
+            settings.keepDraws = false
+            settings.momentProbabilities = []
+            let run = try SamplingJob(target: target, sampler: sampler, stepSize: h, parameters: parameters, settings: settings,
+                                      adapt: false).runKeepingDivergedChains()
+            return run.totalCounts.gradientEvaluations + run.totalCounts.densityEvaluations
+        }
+        return try calls(2) - calls(1)
     }
 
     /// Where the chains start, as `sample` does by default: the target's natural start (an image

@@ -45,6 +45,22 @@ final class ComparisonTests: XCTestCase {
         for (s, e) in evals { XCTAssertLessThanOrEqual(e, Double(4000 * 2), s); XCTAssertGreaterThan(e, Double(3900 * 2), s) }
     }
 
+    /// MYMALA and P-MALA evaluate the density apart from their gradient: two calls a step, so half
+    /// the steps of MYULA and PSGLA, and every row within the budget (they used to spend twice it).
+    func testProximalMetropolisSamplersSpendTheBudget() throws {
+        let g = ComparisonGrid(targets: [TestSupport.root.appendingPathComponent("targets/lau-gmm-l1prior.toml").path],
+                               samplers: [.init(name: "myula"), .init(name: "mymala"), .init(name: "pmala"), .init(name: "psgla")],
+                               seeds: [1], budget: 4000, chains: 2, tune: false)
+        let rows = try g.cells.map { cell throws in try ComparisonRunner.run(cell, grid: g, jobs: 2) }
+        let steps = Dictionary(uniqueKeysWithValues: rows.map { ($0.sampler, ($0.values["steps"] ?? nil) ?? 0) })
+        XCTAssertEqual(steps["myula"], 3200); XCTAssertEqual(steps["psgla"], 3200)
+        XCTAssertEqual(steps["mymala"], 1600); XCTAssertEqual(steps["pmala"], 1600)
+        for r in rows {
+            let e = (r.values["grad_evals"] ?? nil) ?? 0
+            XCTAssertLessThanOrEqual(e, Double(4000 * 2 + 2 * 2), r.sampler); XCTAssertGreaterThan(e, Double(3900 * 2), r.sampler)
+        }
+    }
+
     func testIdenticalForAnyJobsAndShardsMergeToTheWhole() throws {
         let g = grid()
         let one = try g.cells.map { try ComparisonRunner.run($0, grid: g, jobs: 1) }
