@@ -15,10 +15,6 @@ public struct SamplingJob: Sendable {
     /// Makes one kernel per chain; built (and so every check made) once, in init.
     private let makeKernel: @Sendable () throws(SampoError) -> any MarkovKernel
 
-    /// A Markov sampler run; `stepSize` nil takes the sampler's default (with adaptation, it is
-    /// where warm-up starts). `adapt` nil: the sampler's default (on for hmc and nuts only);
-    /// on: Stan's warm-up (dual averaging to the sampler's `delta` or acceptance target, and the
-    /// windowed metric for Hamiltonian samplers). It overrides `settings.adaptation`.
     /// The step size a run without `--step-size` starts from: the target's proposal for the
     /// sampler, else the sampler's default.
     public static func defaultStepSize(target: NamedTarget, sampler: SamplerInfo, parameters: [String: ParameterValue] = [:]) -> Double? {
@@ -47,6 +43,10 @@ public struct SamplingJob: Sendable {
         return (parameters, defaults.defaultStepSize(lambda: lambda))
     }
 
+    /// A Markov sampler run; `stepSize` nil takes the sampler's default (with adaptation, it is
+    /// where warm-up starts). `adapt` nil: the sampler's default (on for hmc and nuts only);
+    /// on: Stan's warm-up (dual averaging to the sampler's `delta` or acceptance target, and the
+    /// windowed metric for Hamiltonian samplers). It overrides `settings.adaptation`.
     public init(target: NamedTarget, sampler: SamplerInfo, stepSize: Double?, parameters: [String: ParameterValue] = [:],
                 settings: RunSettings, adapt: Bool? = nil) throws(SampoError) {
         let (parameters, proposed) = Self.targetDefaults(target: target, sampler: sampler, parameters: parameters)
