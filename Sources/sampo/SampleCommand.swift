@@ -99,17 +99,22 @@ struct SampleCommand: ParsableCommand {
                                       settings: settings, adapt: adaptOn)
             let result = try job.runKeepingDivergedChains()
             let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
-            // Computed once, for the summary file and the convergence lines of the report.
-            let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
-            let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
             var drawsMetadata = job.metadata(kind: "draws") + job.adaptationMetadata(result)
             if !result.divergedChains.isEmpty {
                 drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
             }
-            if let path = draws {
-                try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: drawsMetadata,
-                                   extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
+            // The draws file is written on its own thread while the summaries are computed: both only
+            // read the draws, and on a long run each takes minutes, mostly on one core.
+            let drawsWrite = draws.map { path in
+                BackgroundTask { [result, drawsMetadata, names = loaded.parameterNames] () throws(SampoError) in
+                    try DrawsCSV.write(result.draws, names: names, to: path, metadata: drawsMetadata,
+                                       extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
+                }
             }
+            // Computed once, for the summary file and the convergence lines of the report.
+            let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
+            let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
+            try drawsWrite?.wait()
             if let path = summary, healthy.isEmpty {
                 note("--summary: every chain diverged; nothing to summarise, \(path) not written")
             } else if let path = summary {
