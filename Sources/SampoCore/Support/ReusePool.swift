@@ -30,15 +30,3 @@ public final class ReusePool<Item: AnyObject>: @unchecked Sendable {
         return try body(item)
     }
 }
-
-/// Doubles that a pool hands out (uninitialised contents between users).
-public final class ScratchDoubles: @unchecked Sendable {
-    public let base: UnsafeMutablePointer<Double>
-    public let count: Int
-    public init(count: Int) {
-        self.count = count
-        base = .allocate(capacity: max(count, 1))
-        base.initialize(repeating: 0, count: max(count, 1))
-    }
-    deinit { base.deallocate() }
-}

@@ -14,7 +14,7 @@ public struct TotalVariationTerm: ProximalTerm {
     public let iterations: Int
     public let tolerance: Double
     /// The dual field and two rows of its divergence for one prox call, reused across calls.
-    private let scratch: ReusePool<ScratchDoubles>
+    private let scratch: ReusePool<ScratchBuffer<Double>>
 
     public init(rows: Int, cols: Int, theta: Double, iterations: Int = 25, tolerance: Double = 1e-4) throws(SampoError) {
         guard theta > 0, theta.isFinite else { throw .usage("field 'theta': expected a positive number, found \(theta)") }
@@ -22,7 +22,7 @@ public struct TotalVariationTerm: ProximalTerm {
         guard tolerance >= 0, tolerance.isFinite else { throw .usage("field 'tolerance': expected a number ≥ 0, found \(tolerance)") }
         self.rows = rows; self.cols = cols; self.theta = theta; self.iterations = iterations; self.tolerance = tolerance
         let count = 2 * rows * cols + 3 * cols + 1
-        scratch = ReusePool { ScratchDoubles(count: count) }
+        scratch = ReusePool { ScratchBuffer<Double>(count: count) }
     }
 
     /// Forward differences of x into (gx, gy): gx along rows (down), gy along columns (right).
