@@ -24,16 +24,20 @@ public enum Autocovariance {
         return try plan.autocovariance(series)
     }
 
-    /// acov(0..<lags) of `series` centred at `mean`, through FFTs of length 2·lags over blocks of
-    /// `lags` draws: for block b (zero-padded, transform A_b) the window of blocks b and b+1 has
-    /// transform A_b + (−1)^k A_{b+1}, so Σ_b conj(A_b)(A_b + (−1)^k A_{b+1}) transforms back to
-    /// Σ_i c_i c_{i+t} for t < lags without wrap-around. One transform of 2·lags per `lags` draws,
-    /// in cache, instead of one of 2N over the whole series: long chains need only the leading lags.
+    /// acov(0..<lags) of `series` centred at `mean`, through FFTs over blocks of B draws
+    /// (zero-padded to 2B): with A_c the transform of block c, S_j = Σ_c conj(A_c) A_{c+j} transforms
+    /// back to the sums Σ c_i c_{i+t} within blocks j apart, and lag jB + t (t < B) adds the pairs
+    /// j + 1 blocks apart, whose shift by B is (−1)^k on component k. One forward transform per B
+    /// draws, in cache, instead of one of 2N over the whole series: long chains need only the
+    /// leading lags. B is at most 2 048 up to 16 384 lags (more lags cost products, not
+    /// longer transforms) and lags/8 beyond.
     public static func leading(_ series: UnsafeBufferPointer<Double>, mean: Double, lags: Int) throws(SampoError) -> [Double] {
         let n = series.count
         guard n > 0, lags > 0 else { return [] }
-        let plan = try FFTPlan.shared(length: 2 * lags)
-        return try plan.leadingAutocovariance(series, mean: mean, lags: lags)
+        let wanted = min(lags, n)
+        let block = smoothLength(atLeast: max(min(wanted, 2048), (wanted + 7) / 8))
+        let plan = try FFTPlan.shared(length: 2 * block)
+        return try plan.leadingAutocovariance(series, mean: mean, lags: wanted, block: block)
     }
 
     /// acov(0..<lags) by direct sums: cheaper than the FFT when only a few lags are needed.
@@ -92,49 +96,63 @@ final class FFTPlan: @unchecked Sendable {
         gsl_fft_halfcomplex_wavetable_free(halfTable)
     }
 
-    func leadingAutocovariance(_ series: UnsafeBufferPointer<Double>, mean: Double, lags: Int) throws(SampoError) -> [Double] {
-        let n = series.count, m = length
+    func leadingAutocovariance(_ series: UnsafeBufferPointer<Double>, mean: Double, lags: Int, block: Int) throws(SampoError) -> [Double] {
+        let n = series.count, m = length, b = block
         guard let work = gsl_fft_real_workspace_alloc(m) else {
             throw .runtime("autocovariance: cannot allocate an FFT workspace of length \(m)")
         }
         defer { gsl_fft_real_workspace_free(work) }
-        var current = [Double](repeating: 0, count: m), next = current, sum = current
-        // Transform of block b (centred, zero-padded) into `block`.
-        func transform(_ b: Int, into block: UnsafeMutablePointer<Double>) -> Int32 {
-            let start = b * lags, stop = min(start + lags, n)
-            for i in 0..<m { block[i] = 0 }
-            if start < stop { for i in start..<stop { block[i - start] = series[i] - mean } }
-            return start < n ? gsl_fft_real_transform(block, 1, m, realTable, work) : 0
-        }
-        let blocks = (n + lags - 1) / lags
+        // Lag blocks: acov over lags jB ..< (j+1)B for j < K needs the cross spectra of blocks j and j + 1 apart.
+        let offsets = (min(lags, n) + b - 1) / b
+        let blocks = (n + b - 1) / b
+        let slots = offsets + 1
+        // Transforms of the last `slots` blocks (a ring) and the sums S_j = Σ conj(A_c) A_{c+j}, j ≤ K.
+        let ring = UnsafeMutablePointer<Double>.allocate(capacity: slots * m)
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: slots * m)
+        defer { ring.deallocate(); sums.deallocate() }
+        sums.initialize(repeating: 0, count: slots * m)
         var status: Int32 = 0
-        current.withUnsafeMutableBufferPointer { a in
-            next.withUnsafeMutableBufferPointer { b in
-                sum.withUnsafeMutableBufferPointer { s in
-                    var cur = a.baseAddress!, nxt = b.baseAddress!
-                    let acc = s.baseAddress!
-                    status = transform(0, into: cur)
-                    for blk in 0..<blocks where status == 0 {
-                        status = transform(blk + 1, into: nxt)
-                        // Half-complex layout as in `autocovariance`; (−1)^k alternates with k.
-                        acc[0] += cur[0] * (cur[0] + nxt[0])
-                        var k = 1, sign = -1.0
-                        while 2 * k < m {
-                            let ar = cur[2 * k - 1], ai = cur[2 * k]
-                            let wr = ar + sign * nxt[2 * k - 1], wi = ai + sign * nxt[2 * k]
-                            acc[2 * k - 1] += ar * wr + ai * wi
-                            acc[2 * k] += ar * wi - ai * wr
-                            k += 1; sign = -sign
-                        }
-                        if m % 2 == 0 { acc[m - 1] += cur[m - 1] * (cur[m - 1] + sign * nxt[m - 1]) }
-                        swap(&cur, &nxt)
-                    }
-                    if status == 0 { status = gsl_fft_halfcomplex_inverse(acc, 1, m, halfTable, work) }
+        for c in 0..<blocks where status == 0 {
+            let a = ring + (c % slots) * m
+            let start = c * b, stop = min(start + b, n)
+            for i in start..<stop { a[i - start] = series[i] - mean }
+            for i in (stop - start)..<m { a[i] = 0 }
+            status = gsl_fft_real_transform(a, 1, m, realTable, work)
+            // Half-complex layout as in `autocovariance`: conj(A_{c−j}) A_c added to S_j.
+            for j in 0...min(offsets, c) {
+                let p = ring + ((c - j) % slots) * m, s = sums + j * m
+                s[0] += p[0] * a[0]
+                var k = 1
+                while 2 * k < m {
+                    let pr = p[2 * k - 1], pi = p[2 * k], ar = a[2 * k - 1], ai = a[2 * k]
+                    s[2 * k - 1] += pr * ar + pi * ai
+                    s[2 * k] += pr * ai - pi * ar
+                    k += 1
                 }
+                if m % 2 == 0 { s[m - 1] += p[m - 1] * a[m - 1] }
             }
         }
         try GSL.check(status, "autocovariance FFT (length \(m))")
-        return (0..<min(lags, n)).map { sum[$0] / Double(n) }
+        // Lags jB + t (t < B): block pairs j apart at shift t, and j + 1 apart at shift t − B, which
+        // is the shift by B of the zero-padded transform: (−1)^k on component k.
+        let count = min(lags, n)
+        var out = [Double](repeating: 0, count: count)
+        let window = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        defer { window.deallocate() }
+        for j in 0..<offsets {
+            let s0 = sums + j * m, s1 = sums + (j + 1) * m
+            window[0] = s0[0] + s1[0]
+            var k = 1, sign = -1.0
+            while 2 * k < m {
+                window[2 * k - 1] = s0[2 * k - 1] + sign * s1[2 * k - 1]
+                window[2 * k] = s0[2 * k] + sign * s1[2 * k]
+                k += 1; sign = -sign
+            }
+            if m % 2 == 0 { window[m - 1] = s0[m - 1] + sign * s1[m - 1] }
+            try GSL.check(gsl_fft_halfcomplex_inverse(window, 1, m, halfTable, work), "autocovariance inverse FFT (length \(m))")
+            for t in 0..<b where j * b + t < count { out[j * b + t] = window[t] / Double(n) }
+        }
+        return out
     }
 
     func autocovariance(_ series: [Double]) throws(SampoError) -> [Double] {

@@ -119,7 +119,8 @@ struct SplitRuns: Sendable {
 
     /// Geyer ESS of the split chains as `fill` produces them (Stan's multi-chain formula). The
     /// autocovariances start with the leading 2 048 lags (or as many as the previous series
-    /// needed) and widen eightfold while the sequence has not stopped, up to the whole chain.
+    /// needed) and double while the sequence has not stopped (more lags cost products of transforms,
+    /// not longer transforms), up to the whole chain.
     /// The value does not depend on the lags computed, only the rounding of the transforms.
     func geyer(_ fill: @escaping @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) throws(SampoError) -> Double? {
         let h = half
@@ -151,7 +152,7 @@ struct SplitRuns: Sendable {
             if hi - lo < 1e-15 { return Double(count * h) }
             switch EffectiveSampleSize.sequence(acov: acov, available: whole ? h : lags, chainMeans: means, length: h) {
             case .done(let ess): return ess
-            case .needMoreLags: lags = min(h, lags * 8)
+            case .needMoreLags: lags = min(h, lags * 2)
             }
         }
     }
@@ -174,18 +175,18 @@ struct SplitRuns: Sendable {
         let order = ScratchBuffer<Int32>(count: total)
         let ranks = ScratchBuffer<Double>(count: total)
         // Each split chain sorted with the time index of every value.
-        for r in 0..<count {
-            var values = [Double](repeating: 0, count: h)
-            values.withUnsafeMutableBufferPointer { load(r, $0) }
-            // −0 and +0 are one value (a tie), as the in-memory ranks compare them.
-            var k = values.map { RadixSort.key($0 + 0) }
-            values = []
-            var idx = (0..<Int32(h)).map { $0 }
-            RadixSort.sort(&k, carrying: &idx)
-            k.withUnsafeBufferPointer { (keys.base + r * h).update(from: $0.baseAddress!, count: h) }
-            idx.withUnsafeBufferPointer { (order.base + r * h).update(from: $0.baseAddress!, count: h) }
-            keys.release(offset: r * h, count: h)
-            order.release(offset: r * h, count: h)
+        do {
+            let sorter = IndexedKeySorter(capacity: h)
+            for r in 0..<count {
+                sorter.keys.withMemoryRebound(to: Double.self, capacity: h) { load(r, UnsafeMutableBufferPointer(start: $0, count: h)) }
+                // −0 and +0 are one value (a tie), as the in-memory ranks compare them.
+                for i in 0..<h { sorter.keys[i] = RadixSort.key(Double(bitPattern: sorter.keys[i]) + 0) }
+                sorter.sort(count: h)
+                (keys.base + r * h).update(from: sorter.keys, count: h)
+                (order.base + r * h).update(from: sorter.order, count: h)
+                keys.release(offset: r * h, count: h)
+                order.release(offset: r * h, count: h)
+            }
         }
         // The middle draw of each chain of odd length counts for the quantiles only.
         var middle: [UInt64] = []
@@ -280,89 +281,4 @@ struct SplitRuns: Sendable {
         let r = ((b / w + nd - 1) / nd).squareRoot()
         return r.isFinite ? r : nil
     }
-
-    /// Merges the sorted runs (`runs` × `length` keys, run r at r·length) with the sorted `extra`
-    /// keys, writing each run key's pooled average rank (1-based, ties share the mean of their
-    /// ranks; `extra` keys are not ranked) at the same place in `ranks`. Returns the values at the
-    /// `wanted` positions of the merged order (extra keys included).
-    static func mergeRanks(keys: ScratchBuffer<UInt64>, runs: Int, length h: Int, extra: [UInt64],
-                           ranks: ScratchBuffer<Double>, wanted: Set<Int>) -> [Int: Double] {
-        // Heads of exhausted runs are UInt64.max, above the key of every finite value.
-        let pos = UnsafeMutablePointer<Int>.allocate(capacity: runs)
-        let head = UnsafeMutablePointer<UInt64>.allocate(capacity: runs)
-        let released = UnsafeMutablePointer<Int>.allocate(capacity: runs)
-        defer { pos.deallocate(); head.deallocate(); released.deallocate() }
-        for r in 0..<runs { pos[r] = 0; released[r] = 0; head[r] = h > 0 ? keys.base[r * h] : .max }
-        let keyBase = keys.base, rankBase = ranks.base
-        var e = 0, ranked = 0, merged = 0
-        var found: [Int: Double] = [:]
-        let targets = wanted.sorted() + [Int.max]
-        var nextTarget = 0
-        let total = runs * h + extra.count
-        let releaseEvery = 1 << 20
-        /// Records the merged positions merged ..< end, all holding key k, that are wanted.
-        func note(_ end: Int, _ k: UInt64) {
-            while targets[nextTarget] < end { found[targets[nextTarget]] = RadixSort.value(k); nextTarget += 1 }
-        }
-        func advance(_ r: Int, to j: Int) {
-            pos[r] = j
-            head[r] = j < h ? keyBase[r * h + j] : .max
-            if j - released[r] >= releaseEvery || j == h {
-                keys.release(offset: r * h + released[r], count: j - released[r])
-                ranks.release(offset: r * h + released[r], count: j - released[r])
-                released[r] = j
-            }
-        }
-        while merged < total {
-            let extraHead = e < extra.count ? extra[e] : UInt64.max
-            // The smallest head and the next smallest key, without branches (the order of the
-            // runs' heads is random, so branches would mispredict on nearly every key).
-            var k = head[0], smallest = 0
-            for r in 1..<runs {
-                let v = head[r], lower = v < k
-                k = lower ? v : k
-                smallest = lower ? r : smallest
-            }
-            var second = extraHead
-            for r in 0..<runs { second = min(second, r == smallest ? UInt64.max : head[r]) }
-            if k < second {
-                // One run holds the smallest key: take its keys below every other head in one go.
-                let base = keyBase + smallest * h, out = rankBase + smallest * h
-                var j = pos[smallest]
-                while j < h && base[j] < second {
-                    let key = base[j]
-                    var g = 1
-                    while j + g < h && base[j + g] == key { g += 1 }
-                    let average = Double(ranked) + Double(g + 1) / 2
-                    for i in j..<(j + g) { out[i] = average }
-                    if targets[nextTarget] < merged + g { note(merged + g, key) }
-                    merged += g; ranked += g; j += g
-                }
-                advance(smallest, to: j)
-                continue
-            }
-            // A tie across runs (or with the extra keys): its span in every run and among the extra keys.
-            k = min(k, extraHead)
-            var group = 0
-            for r in 0..<runs where pos[r] < h && head[r] == k {
-                var j = pos[r] + 1
-                let base = keyBase + r * h
-                while j < h && base[j] == k { j += 1 }
-                group += j - pos[r]
-            }
-            var extraGroup = 0
-            while e + extraGroup < extra.count && extra[e + extraGroup] == k { extraGroup += 1 }
-            let average = Double(ranked) + Double(group + 1) / 2
-            for r in 0..<runs where pos[r] < h && head[r] == k {
-                let base = keyBase + r * h, out = rankBase + r * h
-                var j = pos[r]
-                while j < h && base[j] == k { out[j] = average; j += 1 }
-                advance(r, to: j)
-            }
-            note(merged + group + extraGroup, k)
-            merged += group + extraGroup; ranked += group; e += extraGroup
-        }
-        return found
-    }
 }
-

@@ -146,24 +146,34 @@ enum NumericCSVWithNames {
 }
 
 final class SortingTests: XCTestCase {
-    /// Both paths: the comparison sort on keys below `comparisonSortBelow`, the radix passes above.
+    /// Every path: insertion (≤ 48 keys), LSD passes in cache (≤ 32 768), MSD buckets above, on
+    /// values over 20 decades, values sharing their leading bits ([1, 2)) and values with few levels.
     func testRadixSortMatchesComparisonSort() {
         let rng = RandomStream(seed: 12)
-        for n in [5000, RadixSort.comparisonSortBelow + 5000] {
-            var x = (0..<n).map { _ in rng.normal() * pow(10, Double(Int(rng.uniform() * 20) - 10)) }
-            x += [0, -0.0, 0, 1e308, -1e308, .infinity, -.infinity, 5e-324, -5e-324, 3, 3, 3, -0.0]
-            let sorted = RadixSort.sorted(x)
-            XCTAssertEqual(sorted, x.sorted())
-            // −0 sorts just before +0, on both paths.
-            let zeros = sorted.filter { $0 == 0 }.map { $0.sign == .minus }
-            XCTAssertEqual(zeros, [true, true, false, false])
-            let order = RadixSort.order(x)
-            XCTAssertEqual(order.map { x[$0] }, x.sorted())
-            // Stable: equal values keep their input order.
-            let threes = order.filter { x[$0] == 3 }
-            XCTAssertEqual(threes, threes.sorted())
-            let positiveZeros = order.filter { x[$0] == 0 && x[$0].sign == .plus }
-            XCTAssertEqual(positiveZeros, positiveZeros.sorted())
+        let spreads: [(Int) -> Double] = [
+            { _ in rng.normal() * pow(10, Double(Int(rng.uniform() * 20) - 10)) },
+            { _ in 1 + rng.uniform() },
+            { i in Double(i % 7 + 1) + (i % 3 == 0 ? 0.5 : 0) },
+        ]
+        for n in [30, 5000, 40_000, 300_000] {
+            for spread in spreads {
+                var x = (0..<n).map(spread)
+                x += [0, -0.0, 0, 1e308, -1e308, .infinity, -.infinity, 5e-324, -5e-324, 3, 3, 3, -0.0]
+                let sorted = RadixSort.sorted(x)
+                XCTAssertEqual(sorted, x.sorted())
+                // −0 sorts just before +0, on both paths.
+                let zeros = sorted.filter { $0 == 0 }.map { $0.sign == .minus }
+                XCTAssertEqual(zeros, [true, true, false, false])
+                let order = RadixSort.order(x)
+                XCTAssertEqual(order.map { x[$0] }, x.sorted())
+                // Stable: equal values keep their input order.
+                let threes = order.filter { x[$0] == 3 }
+                XCTAssertEqual(threes, threes.sorted())
+                let positiveZeros = order.filter { x[$0] == 0 && x[$0].sign == .plus }
+                XCTAssertEqual(positiveZeros, positiveZeros.sorted())
+                let level = order.filter { x[$0] == 1.5 }
+                XCTAssertEqual(level, level.sorted())
+            }
         }
     }
 

@@ -30,7 +30,8 @@ final class LongRunSummaryTests: XCTestCase {
     }
 
     /// Odd and even lengths, short and long autocorrelations (ρ = 0.999 needs more than the
-    /// leading 2 048 lags), chains that disagree (R̂ > 1), ties and one chain.
+    /// leading 2 048 lags), chains that disagree (R̂ > 1), ties (also spanning every split chain and
+    /// the middle draws) and one chain.
     func testAgreesWithInMemorySummary() throws {
         let cases: [(String, [[Double]])] = [
             ("iid odd", ar1(chains: 4, length: 20_001, rho: 0, seed: 1)),
@@ -39,6 +40,7 @@ final class LongRunSummaryTests: XCTestCase {
             ("shifted chains", ar1(chains: 4, length: 10_000, rho: 0.5, seed: 4, offsets: [0, 0, 0, 1])),
             ("ties", ar1(chains: 4, length: 10_001, rho: 0.7, seed: 5).map { $0.map { ($0 * 4).rounded() / 4 } }),
             ("one chain", ar1(chains: 1, length: 9_999, rho: 0.3, seed: 6)),
+            ("three levels", ar1(chains: 4, length: 50_001, rho: 0.9, seed: 8).map { $0.map { $0 > 1 ? 1 : $0 < -1 ? -1 : 0 } }),
             ("extreme", ar1(chains: 2, length: 5_000, rho: 0.2, seed: 7).map { $0.map { $0 * 1e300 } }),
         ]
         for (label, chains) in cases {
@@ -69,9 +71,12 @@ final class LongRunSummaryTests: XCTestCase {
         assertSame(rows[1], try ParameterSummary(parameter: "x2", chains: chains1), "x2")
     }
 
-    /// Blocked leading autocovariances equal the whole-series transform, lag for lag.
+    /// Blocked leading autocovariances equal the whole-series transform, lag for lag: one lag
+    /// block, several (2 048-draw blocks up to 16 384 lags, a series ending inside a block) and
+    /// blocks of lags/8 beyond.
     func testLeadingAutocovariance() throws {
-        for (n, lags) in [(1, 1), (5, 8), (1000, 16), (1001, 64), (4097, 1024)] {
+        for (n, lags) in [(1, 1), (5, 8), (1000, 16), (1001, 64), (4097, 1024), (3000, 2500), (20_011, 5000),
+                          (9000, 8192), (70_001, 40_000), (5000, 5000)] {
             let x = ar1(chains: 1, length: n, rho: 0.7, seed: UInt64(n))[0]
             let whole = try Autocovariance.compute(x)
             let mean = x.reduce(0, +) / Double(n)
