@@ -106,30 +106,33 @@ final class FFTPlan: @unchecked Sendable {
         let offsets = (min(lags, n) + b - 1) / b
         let blocks = (n + b - 1) / b
         let slots = offsets + 1
-        // Transforms of the last `slots` blocks (a ring) and the sums S_j = Σ conj(A_c) A_{c+j}, j ≤ K.
-        let ring = UnsafeMutablePointer<Double>.allocate(capacity: slots * m)
-        let sums = UnsafeMutablePointer<Double>.allocate(capacity: slots * m)
-        defer { ring.deallocate(); sums.deallocate() }
-        sums.initialize(repeating: 0, count: slots * m)
+        // Spectra as separate real and imaginary parts for f = m/2 + 1 frequencies (m = 2B is even),
+        // so the products below vectorise: the transforms of the last `slots` blocks (a ring) and
+        // the sums S_j = Σ conj(A_c) A_{c+j}, j ≤ K.
+        let f = m / 2 + 1
+        let ring = UnsafeMutablePointer<Double>.allocate(capacity: slots * 2 * f)
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: slots * 2 * f)
+        let x = UnsafeMutablePointer<Double>.allocate(capacity: m)
+        defer { ring.deallocate(); sums.deallocate(); x.deallocate() }
+        sums.initialize(repeating: 0, count: slots * 2 * f)
         var status: Int32 = 0
         for c in 0..<blocks where status == 0 {
-            let a = ring + (c % slots) * m
             let start = c * b, stop = min(start + b, n)
-            for i in start..<stop { a[i - start] = series[i] - mean }
-            for i in (stop - start)..<m { a[i] = 0 }
-            status = gsl_fft_real_transform(a, 1, m, realTable, work)
-            // Half-complex layout as in `autocovariance`: conj(A_{c−j}) A_c added to S_j.
+            for i in start..<stop { x[i - start] = series[i] - mean }
+            for i in (stop - start)..<m { x[i] = 0 }
+            status = gsl_fft_real_transform(x, 1, m, realTable, work)
+            // GSL's half-complex layout (see `autocovariance`) unpacked.
+            let ar = ring + (c % slots) * 2 * f, ai = ar + f
+            ar[0] = x[0]; ai[0] = 0
+            for k in 1..<(f - 1) { ar[k] = x[2 * k - 1]; ai[k] = x[2 * k] }
+            ar[f - 1] = x[m - 1]; ai[f - 1] = 0
             for j in 0...min(offsets, c) {
-                let p = ring + ((c - j) % slots) * m, s = sums + j * m
-                s[0] += p[0] * a[0]
-                var k = 1
-                while 2 * k < m {
-                    let pr = p[2 * k - 1], pi = p[2 * k], ar = a[2 * k - 1], ai = a[2 * k]
-                    s[2 * k - 1] += pr * ar + pi * ai
-                    s[2 * k] += pr * ai - pi * ar
-                    k += 1
+                let pr = ring + ((c - j) % slots) * 2 * f, pi = pr + f
+                let sr = sums + j * 2 * f, si = sr + f
+                for k in 0..<f {
+                    sr[k] += pr[k] * ar[k] + pi[k] * ai[k]
+                    si[k] += pr[k] * ai[k] - pi[k] * ar[k]
                 }
-                if m % 2 == 0 { s[m - 1] += p[m - 1] * a[m - 1] }
             }
         }
         try GSL.check(status, "autocovariance FFT (length \(m))")
@@ -137,20 +140,18 @@ final class FFTPlan: @unchecked Sendable {
         // is the shift by B of the zero-padded transform: (−1)^k on component k.
         let count = min(lags, n)
         var out = [Double](repeating: 0, count: count)
-        let window = UnsafeMutablePointer<Double>.allocate(capacity: m)
-        defer { window.deallocate() }
         for j in 0..<offsets {
-            let s0 = sums + j * m, s1 = sums + (j + 1) * m
-            window[0] = s0[0] + s1[0]
-            var k = 1, sign = -1.0
-            while 2 * k < m {
-                window[2 * k - 1] = s0[2 * k - 1] + sign * s1[2 * k - 1]
-                window[2 * k] = s0[2 * k] + sign * s1[2 * k]
-                k += 1; sign = -sign
+            let r0 = sums + j * 2 * f, i0 = r0 + f, r1 = sums + (j + 1) * 2 * f, i1 = r1 + f
+            x[0] = r0[0] + r1[0]
+            var sign = -1.0
+            for k in 1..<(f - 1) {
+                x[2 * k - 1] = r0[k] + sign * r1[k]
+                x[2 * k] = i0[k] + sign * i1[k]
+                sign = -sign
             }
-            if m % 2 == 0 { window[m - 1] = s0[m - 1] + sign * s1[m - 1] }
-            try GSL.check(gsl_fft_halfcomplex_inverse(window, 1, m, halfTable, work), "autocovariance inverse FFT (length \(m))")
-            for t in 0..<b where j * b + t < count { out[j * b + t] = window[t] / Double(n) }
+            x[m - 1] = r0[f - 1] + sign * r1[f - 1]
+            try GSL.check(gsl_fft_halfcomplex_inverse(x, 1, m, halfTable, work), "autocovariance inverse FFT (length \(m))")
+            for t in 0..<b where j * b + t < count { out[j * b + t] = x[t] / Double(n) }
         }
         return out
     }

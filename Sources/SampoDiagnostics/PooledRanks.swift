@@ -55,19 +55,20 @@ extension SplitRuns {
         let releaseEvery = 1 << 20
         var merged = 0, ranked = 0, groupSize = 0, touchedCount = 0
         var groupKey = UInt64.max
-        /// Gives the closed group's spans their average rank.
-        func closeGroup() {
-            let average = Double(ranked) + Double(groupSize + 1) / 2
-            for t in 0..<touchedCount {
-                let s = touched[t], out = rankBase + s * h
-                for j in groupStart[s]..<pos[s] { out[j] = average }
-                groupStart[s] = -1
+        while merged <= total {
+            let s = winner, k = merged < total ? head[s] : .max
+            if k != groupKey {
+                // The group of equal keys just closed: its spans get their average rank.
+                let average = Double(ranked) + Double(groupSize + 1) / 2
+                for t in 0..<touchedCount {
+                    let r = touched[t], out = rankBase + r * h
+                    for j in groupStart[r]..<pos[r] { out[j] = average }
+                    groupStart[r] = -1
+                }
+                ranked += groupSize; groupSize = 0; touchedCount = 0
+                groupKey = k
             }
-            ranked += groupSize; groupSize = 0; touchedCount = 0
-        }
-        while merged < total {
-            let s = winner, k = head[s]
-            if k != groupKey { closeGroup(); groupKey = k }
+            if merged == total { break }
             if s < runs {
                 if groupStart[s] < 0 { groupStart[s] = pos[s]; touched[touchedCount] = s; touchedCount += 1 }
                 groupSize += 1
@@ -90,14 +91,14 @@ extension SplitRuns {
             var w = s, node = (leaves + s) >> 1
             while node >= 1 {
                 let l = loser[node]
-                let swap = head[l] < head[w] || (head[l] == head[w] && l < w)
+                let hl = head[l], hw = head[w]
+                let swap = hl < hw || (hl == hw && l < w)
                 loser[node] = swap ? w : l
                 w = swap ? l : w
                 node >>= 1
             }
             winner = w
         }
-        closeGroup()
         for s in 0..<runs where released[s] < h {
             keys.release(offset: s * h + released[s], count: h - released[s])
             ranks.release(offset: s * h + released[s], count: h - released[s])
