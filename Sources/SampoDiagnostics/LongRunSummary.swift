@@ -104,7 +104,7 @@ struct SplitRuns: Sendable {
     /// Lags the last ESS of this parameter needed: the next series starts there (the series of
     /// one parameter have similar autocorrelation times), saving transforms that would come up short.
     let lagHint = LagHint()
-    final class LagHint: @unchecked Sendable { var value = 2048 }
+    final class LagHint: @unchecked Sendable { var value = 16_384 }
 
     init(series: ParameterSeries) {
         self.series = series
@@ -118,8 +118,8 @@ struct SplitRuns: Sendable {
     }
 
     /// Geyer ESS of the split chains as `fill` produces them (Stan's multi-chain formula). The
-    /// autocovariances start with the leading 2 048 lags (or as many as the previous series
-    /// needed) and double while the sequence has not stopped (more lags cost products of transforms,
+    /// autocovariances start with the leading 16 384 lags (or as many as the previous series
+    /// needed: a pass over the draws costs more than the products for more lags) and double while the sequence has not stopped (more lags cost products of transforms,
     /// not longer transforms), up to the whole chain.
     /// The value does not depend on the lags computed, only the rounding of the transforms.
     func geyer(_ fill: @escaping @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) throws(SampoError) -> Double? {

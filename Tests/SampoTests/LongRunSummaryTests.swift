@@ -29,14 +29,16 @@ final class LongRunSummaryTests: XCTestCase {
         Array(zip(a, zip(b, c)).map { ($0.0, $0.1.0, $0.1.1) })
     }
 
-    /// Odd and even lengths, short and long autocorrelations (ρ = 0.999 needs more than the
-    /// leading 2 048 lags), chains that disagree (R̂ > 1), ties (also spanning every split chain and
+    /// Odd and even lengths, short and long autocorrelations (ρ = 0.9999 needs more than the
+    /// leading 16 384 lags: Geyer's sequence stops near lag 36 500, so the lags double to the whole
+    /// chain), chains that disagree (R̂ > 1), ties (also spanning every split chain and
     /// the middle draws) and one chain.
     func testAgreesWithInMemorySummary() throws {
         let cases: [(String, [[Double]])] = [
             ("iid odd", ar1(chains: 4, length: 20_001, rho: 0, seed: 1)),
             ("rho 0.9", ar1(chains: 4, length: 30_000, rho: 0.9, seed: 2)),
             ("rho 0.999", ar1(chains: 3, length: 40_000, rho: 0.999, seed: 3)),
+            ("rho 0.9999", ar1(chains: 3, length: 200_000, rho: 0.9999, seed: 3)),
             ("shifted chains", ar1(chains: 4, length: 10_000, rho: 0.5, seed: 4, offsets: [0, 0, 0, 1])),
             ("ties", ar1(chains: 4, length: 10_001, rho: 0.7, seed: 5).map { $0.map { ($0 * 4).rounded() / 4 } }),
             ("one chain", ar1(chains: 1, length: 9_999, rho: 0.3, seed: 6)),

@@ -12,6 +12,12 @@ public final class OutputFile {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private static let flushSize = 1 << 22
+    /// Bytes written, and the prefix already on disk and dropped from the page cache.
+    private var written = 0, dropped = 0
+    /// A file written through a temporary is synced and its pages dropped from the page cache
+    /// every `dropEvery` bytes: a 20 GB draws file would otherwise push the run's own draws (file
+    /// mappings still being read by the summaries) out of memory, to be read back from disk.
+    private static let dropEvery = 1 << 26
 
     public init(_ path: String) throws(SampoError) {
         try AtomicFile.checkWritable(path)
@@ -52,10 +58,20 @@ public final class OutputFile {
             }
             return nil
         }
+        written += buffer.count
         buffer.removeAll(keepingCapacity: true)
-        if let failure {
+        var reason = failure
+        if reason == nil, temporary != nil, written - dropped >= Self.dropEvery {
+            if fdatasync(fd) == 0 {
+                _ = posix_fadvise(fd, off_t(dropped), off_t(written - dropped), POSIX_FADV_DONTNEED)
+                dropped = written
+            } else {
+                reason = errno
+            }
+        }
+        if let reason {
             abandon()
-            throw .runtime("\(path): cannot write (\(String(cString: strerror(failure))))")
+            throw .runtime("\(path): cannot write (\(String(cString: strerror(reason))))")
         }
     }
 
