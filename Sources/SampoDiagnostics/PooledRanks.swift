@@ -36,14 +36,12 @@ extension SplitRuns {
             pos[s] = 0; released[s] = 0; groupStart[s] = -1
             head[s] = length[s] > 0 ? start[s][0] : .max
         }
-        // Ties between heads go to the lower source, so the order is total and the tree consistent.
-        @inline(__always) func beats(_ a: Int, _ b: Int) -> Bool { head[a] < head[b] || (head[a] == head[b] && a < b) }
         // Build: winners bottom-up (in loser's upper half as scratch), losers kept at the nodes.
         var winnerOf = [Int](repeating: 0, count: 2 * leaves)
         for s in 0..<leaves { winnerOf[leaves + s] = s }
         for node in stride(from: leaves - 1, through: 1, by: -1) {
             let a = winnerOf[2 * node], b = winnerOf[2 * node + 1]
-            if beats(b, a) { winnerOf[node] = b; loser[node] = a } else { winnerOf[node] = a; loser[node] = b }
+            if head[b] < head[a] { winnerOf[node] = b; loser[node] = a } else { winnerOf[node] = a; loser[node] = b }
         }
         var winner = winnerOf[1]  // source 0 when it is the only one (its leaf is node 1)
 
@@ -87,12 +85,12 @@ extension SplitRuns {
                     released[s] = upTo
                 }
             }
-            // Replay the matches on the path from the leaf to the root, without branches.
+            // Replay the matches on the path from the leaf to the root, without branches (equal
+            // heads may meet in any order: a group of equal keys is ranked whatever its order).
             var w = s, node = (leaves + s) >> 1
             while node >= 1 {
                 let l = loser[node]
-                let hl = head[l], hw = head[w]
-                let swap = hl < hw || (hl == hw && l < w)
+                let swap = head[l] < head[w]
                 loser[node] = swap ? w : l
                 w = swap ? l : w
                 node >>= 1

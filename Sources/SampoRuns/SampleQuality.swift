@@ -50,6 +50,31 @@ public struct SampleQuality: Sendable {
     /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
     /// `summaries` are the chains' parameter summaries when the caller has them already (they
     /// cost as much as the rest together on long runs); otherwise they are computed here.
+    /// Adds Σ (x − mean)(x − mean)ᵀ over the rows of `block` to the lower triangle of `cov`.
+    static func addCrossProducts(_ block: UnsafeBufferPointer<Double>, dimension d: Int, mean: [Double], to cov: inout [Double]) {
+        mean.withUnsafeBufferPointer { m in
+            cov.withUnsafeMutableBufferPointer { c in
+                for row in stride(from: 0, to: block.count, by: d) {
+                    let p = block.baseAddress! + row
+                    for a in 0..<d { for b in 0...a { c[a * d + b] += (p[a] - m[a]) * (p[b] - m[b]) } }
+                }
+            }
+        }
+    }
+
+    /// Counts the rows of `block` by their most responsible component (the mixture is opened
+    /// once per block, not copied per row).
+    static func countModes<M: MixtureModes>(_ mixture: M, _ block: UnsafeBufferPointer<Double>, dimension d: Int,
+                                            into counts: inout [Int]) {
+        let modes = counts.count
+        counts.withUnsafeMutableBufferPointer { c in
+            for row in stride(from: 0, to: block.count, by: d) {
+                let l = mixture.mostResponsibleComponent(at: block.baseAddress! + row)
+                if l >= 0 && l < modes { c[l] += 1 }
+            }
+        }
+    }
+
     public init(run: ChainRun, target: NamedTarget, distances: Bool = true, summaries: [ParameterSummary]? = nil) {
         let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
         if healthy.isEmpty {
@@ -133,16 +158,8 @@ public struct SampleQuality: Sendable {
             var cov = [Double](repeating: 0, count: wantCovariance ? d * d : 0)
             var counts = [Int](repeating: 0, count: modes)
             draws.forEachBlock(chain: chains[i]) { block in
-                for row in stride(from: 0, to: block.count, by: d) {
-                    let p = block.baseAddress! + row
-                    if wantCovariance {
-                        for a in 0..<d { for b in 0...a { cov[a * d + b] += (p[a] - mean[a]) * (p[b] - mean[b]) } }
-                    }
-                    if let mixture {
-                        let l = mixture.mostResponsibleComponent(at: p)
-                        if l >= 0 && l < modes { counts[l] += 1 }
-                    }
-                }
+                if wantCovariance { Self.addCrossProducts(block, dimension: d, mean: mean, to: &cov) }
+                if let mixture { Self.countModes(mixture, block, dimension: d, into: &counts) }
             }
             return (cov, counts)
         }
