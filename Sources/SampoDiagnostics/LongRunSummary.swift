@@ -106,10 +106,22 @@ struct SplitRuns: Sendable {
     let lagHint = LagHint()
     final class LagHint: @unchecked Sendable { var value = 16_384 }
 
+    /// Split-chain-sized buffers for the tasks that fill one (at most one per core at a time):
+    /// fresh 400 MB arrays for every series of a 10⁸-draw run were faulted in and zeroed each time.
+    let buffers: ReusePool<SplitChainBuffer>
+    final class SplitChainBuffer: @unchecked Sendable {
+        let values: UnsafeMutablePointer<Double>
+        let count: Int
+        init(count: Int) { self.count = count; values = .allocate(capacity: max(count, 1)) }
+        deinit { values.deallocate() }
+        var buffer: UnsafeMutableBufferPointer<Double> { UnsafeMutableBufferPointer(start: values, count: count) }
+    }
+
     init(series: ParameterSeries) {
         self.series = series
         half = series.length / 2
         count = 2 * series.chains
+        buffers = ReusePool { [half] in SplitChainBuffer(count: half) }
     }
 
     /// Split chain `r` into `out` (`half` values).
@@ -130,14 +142,16 @@ struct SplitRuns: Sendable {
         while true {
             let whole = lags >= h, leading = lags
             let task: @Sendable (Int) -> Result<(mean: Double, lo: Double, hi: Double, acov: [Double]), SampoError> = { r in
-                var values = [Double](repeating: 0, count: h)
-                values.withUnsafeMutableBufferPointer { fill(r, $0) }
+                let chain = buffers.borrow()
+                defer { buffers.giveBack(chain) }
+                let values = chain.buffer
+                fill(r, values)
                 var s = 0.0, lo = Double.infinity, hi = -Double.infinity
                 for v in values { s += v; lo = min(lo, v); hi = max(hi, v) }
                 let mean = s / Double(h)
                 return Result { () throws(SampoError) in
-                    let acov = whole ? try Autocovariance.compute(values)
-                        : try values.withUnsafeBufferPointer { p throws(SampoError) in try Autocovariance.leading(p, mean: mean, lags: leading) }
+                    let acov = whole ? try Autocovariance.compute(Array(values))
+                        : try Autocovariance.leading(UnsafeBufferPointer(values), mean: mean, lags: leading)
                     return (mean, lo, hi, acov)
                 }
             }
@@ -220,13 +234,16 @@ struct SplitRuns: Sendable {
 
         // z-scores back in time order (in place of the ranks), and their R̂ moments.
         let bulkMoments = Parallel.map(count: count) { r -> (Double, Double) in
-            var z = [Double](repeating: 0, count: h)
-            let rk = ranks.base + r * h, ix = order.base + r * h
-            for j in 0..<h { z[Int(ix[j])] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
-            z.withUnsafeBufferPointer { rk.update(from: $0.baseAddress!, count: h) }
-            ranks.release(offset: r * h, count: h)
-            order.release(offset: r * h, count: h)
-            return Self.meanAndVariance(z)
+            buffers.with { chain in
+                // `order` is a permutation of the time indices: every z is written once.
+                let z = chain.values
+                let rk = ranks.base + r * h, ix = order.base + r * h
+                for j in 0..<h { z[Int(ix[j])] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
+                rk.update(from: z, count: h)
+                ranks.release(offset: r * h, count: h)
+                order.release(offset: r * h, count: h)
+                return Self.meanAndVariance(UnsafeBufferPointer(chain.buffer))
+            }
         }
         let essBulk = try geyer { r, out in
             out.baseAddress!.update(from: ranks.base + r * h, count: h)
@@ -242,29 +259,34 @@ struct SplitRuns: Sendable {
                 let mid = (split + upper) / 2
                 if RadixSort.value(k[mid]) < median { split = mid + 1 } else { upper = mid }
             }
-            var folded = [UInt64](repeating: 0, count: h)
-            var below = split - 1, above = split
-            for j in 0..<h {
-                let fb = below >= 0 ? abs(RadixSort.value(k[below]) - median) : .infinity
-                let fa = above < h ? abs(RadixSort.value(k[above]) - median) : .infinity
-                if fb <= fa { folded[j] = RadixSort.key(fb); below -= 1 } else { folded[j] = RadixSort.key(fa); above += 1 }
+            buffers.with { chain in
+                chain.values.withMemoryRebound(to: UInt64.self, capacity: h) { folded in
+                    var below = split - 1, above = split
+                    for j in 0..<h {
+                        let fb = below >= 0 ? abs(RadixSort.value(k[below]) - median) : .infinity
+                        let fa = above < h ? abs(RadixSort.value(k[above]) - median) : .infinity
+                        if fb <= fa { folded[j] = RadixSort.key(fb); below -= 1 } else { folded[j] = RadixSort.key(fa); above += 1 }
+                    }
+                    k.update(from: folded, count: h)
+                }
             }
-            folded.withUnsafeBufferPointer { k.update(from: $0.baseAddress!, count: h) }
             keys.release(offset: r * h, count: h)
         }
         _ = Self.mergeRanks(keys: keys, runs: count, length: h, extra: [], ranks: ranks, wanted: [])
         let foldedMoments = Parallel.map(count: count) { r -> (Double, Double) in
-            let rk = ranks.base + r * h
-            let z = (0..<h).map { gsl_cdf_ugaussian_Pinv((rk[$0] - 0.375) / (s + 0.25)) }
-            ranks.release(offset: r * h, count: h)
-            return Self.meanAndVariance(z)
+            buffers.with { chain in
+                let rk = ranks.base + r * h, z = chain.values
+                for j in 0..<h { z[j] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
+                ranks.release(offset: r * h, count: h)
+                return Self.meanAndVariance(UnsafeBufferPointer(chain.buffer))
+            }
         }
         return Ranked(quantiles: quantiles, essBulk: essBulk,
                       rhatBulk: Self.rhat(bulkMoments, length: h), rhatFolded: Self.rhat(foldedMoments, length: h))
     }
 
     /// Mean and variance (divisor n − 1) of a split chain.
-    static func meanAndVariance(_ x: [Double]) -> (Double, Double) {
+    static func meanAndVariance(_ x: UnsafeBufferPointer<Double>) -> (Double, Double) {
         let n = Double(x.count)
         let mean = x.reduce(0, +) / n
         return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1))
