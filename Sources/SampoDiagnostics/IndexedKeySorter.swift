@@ -16,6 +16,7 @@ final class IndexedKeySorter {
     let order: UnsafeMutablePointer<Int32>
     private let keyTemp: UnsafeMutablePointer<UInt64>
     private let orderTemp: UnsafeMutablePointer<Int32>
+    /// The MSD pass's bucket sizes, then each bucket's next free place.
     private let counts: UnsafeMutablePointer<Int>
     /// One histogram of `lsdBits` digits per pass of a 64-bit key.
     private let histograms: UnsafeMutablePointer<Int>

@@ -6,7 +6,8 @@ import CGSL
 /// chains sorted one at a time (with their time indices) and merged, the sorted copies and ranks
 /// live in file-backed scratch, and each effective sample size takes the leading autocovariance
 /// lags by blocked FFTs, widening only when Geyer's sequence has not stopped. At any time about
-/// one split chain of the parameter is held in memory (a few times, while sorting).
+/// one split chain of the parameter is held in memory (three times while sorting, once per core
+/// after).
 extension ParameterSummary {
     /// Values are read in blocks of this many draws for the moments.
     static let readBlock = 1 << 20
@@ -131,8 +132,8 @@ struct SplitRuns: Sendable {
 
     /// Geyer ESS of the split chains as `fill` produces them (Stan's multi-chain formula). The
     /// autocovariances start with the leading 16 384 lags (or as many as the previous series
-    /// needed: a pass over the draws costs more than the products for more lags) and double while the sequence has not stopped (more lags cost products of transforms,
-    /// not longer transforms), up to the whole chain.
+    /// needed) and double while the sequence has not stopped, up to the whole chain: more lags cost
+    /// products of block transforms, a restart a pass over the draws, so the start is generous.
     /// The value does not depend on the lags computed, only the rounding of the transforms.
     func geyer(_ fill: @escaping @Sendable (Int, UnsafeMutableBufferPointer<Double>) -> Void) throws(SampoError) -> Double? {
         let h = half

@@ -36,7 +36,7 @@ extension SplitRuns {
             pos[s] = 0; released[s] = 0; groupStart[s] = -1
             head[s] = length[s] > 0 ? start[s][0] : .max
         }
-        // Build: winners bottom-up (in loser's upper half as scratch), losers kept at the nodes.
+        // Build: winners bottom-up, the loser of each match kept at its node.
         var winnerOf = [Int](repeating: 0, count: 2 * leaves)
         for s in 0..<leaves { winnerOf[leaves + s] = s }
         for node in stride(from: leaves - 1, through: 1, by: -1) {

@@ -47,9 +47,6 @@ public struct SampleQuality: Sendable {
         self.init(draws: draws, chains: [0], target: target, distances: distances)
     }
 
-    /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
-    /// `summaries` are the chains' parameter summaries when the caller has them already (they
-    /// cost as much as the rest together on long runs); otherwise they are computed here.
     /// Adds Σ (x − mean)(x − mean)ᵀ over the rows of `block` to the lower triangle of `cov`.
     static func addCrossProducts(_ block: UnsafeBufferPointer<Double>, dimension d: Int, mean: [Double], to cov: inout [Double]) {
         mean.withUnsafeBufferPointer { m in
@@ -75,6 +72,9 @@ public struct SampleQuality: Sendable {
         }
     }
 
+    /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
+    /// `summaries` are the chains' parameter summaries when the caller has them already (they
+    /// cost as much as the rest together on long runs); otherwise they are computed here.
     public init(run: ChainRun, target: NamedTarget, distances: Bool = true, summaries: [ParameterSummary]? = nil) {
         let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
         if healthy.isEmpty {

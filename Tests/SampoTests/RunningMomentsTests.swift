@@ -89,7 +89,7 @@ final class RunningMomentsTests: XCTestCase {
             for t in 0..<length {
                 // A drifting, heavy-tailed stream with ties, so every branch of P² is taken.
                 let v = t % 97 == 0 ? 3.0 : rng.normal() / max(rng.uniform(), 0.05) + Double(t) * 1e-3
-                var x = [v, -v]
+                let x = [v, -v]
                 x.withUnsafeBufferPointer { m.add($0.baseAddress!) }
                 for k in reference.indices { reference[k].add(v) }
             }
