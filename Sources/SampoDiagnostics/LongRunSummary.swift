@@ -109,20 +109,13 @@ struct SplitRuns: Sendable {
 
     /// Split-chain-sized buffers for the tasks that fill one (at most one per core at a time):
     /// fresh 400 MB arrays for every series of a 10⁸-draw run were faulted in and zeroed each time.
-    let buffers: ReusePool<SplitChainBuffer>
-    final class SplitChainBuffer: @unchecked Sendable {
-        let values: UnsafeMutablePointer<Double>
-        let count: Int
-        init(count: Int) { self.count = count; values = .allocate(capacity: max(count, 1)) }
-        deinit { values.deallocate() }
-        var buffer: UnsafeMutableBufferPointer<Double> { UnsafeMutableBufferPointer(start: values, count: count) }
-    }
+    let buffers: ReusePool<ScratchBuffer<Double>>
 
     init(series: ParameterSeries) {
         self.series = series
         half = series.length / 2
         count = 2 * series.chains
-        buffers = ReusePool { [half] in SplitChainBuffer(count: half) }
+        buffers = ReusePool { [half] in ScratchBuffer<Double>(count: half, onHeap: true) }
     }
 
     /// Split chain `r` into `out` (`half` values).
@@ -145,7 +138,7 @@ struct SplitRuns: Sendable {
             let task: @Sendable (Int) -> Result<(mean: Double, lo: Double, hi: Double, acov: [Double]), SampoError> = { r in
                 let chain = buffers.borrow()
                 defer { buffers.giveBack(chain) }
-                let values = chain.buffer
+                let values = UnsafeMutableBufferPointer(start: chain.base, count: h)
                 fill(r, values)
                 var s = 0.0, lo = Double.infinity, hi = -Double.infinity
                 for v in values { s += v; lo = min(lo, v); hi = max(hi, v) }
@@ -237,13 +230,13 @@ struct SplitRuns: Sendable {
         let bulkMoments = Parallel.map(count: count) { r -> (Double, Double) in
             buffers.with { chain in
                 // `order` is a permutation of the time indices: every z is written once.
-                let z = chain.values
+                let z = chain.base
                 let rk = ranks.base + r * h, ix = order.base + r * h
                 for j in 0..<h { z[Int(ix[j])] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
                 rk.update(from: z, count: h)
                 ranks.release(offset: r * h, count: h)
                 order.release(offset: r * h, count: h)
-                return Self.meanAndVariance(UnsafeBufferPointer(chain.buffer))
+                return Self.meanAndVariance(UnsafeBufferPointer(start: chain.base, count: h))
             }
         }
         let essBulk = try geyer { r, out in
@@ -261,7 +254,7 @@ struct SplitRuns: Sendable {
                 if RadixSort.value(k[mid]) < median { split = mid + 1 } else { upper = mid }
             }
             buffers.with { chain in
-                chain.values.withMemoryRebound(to: UInt64.self, capacity: h) { folded in
+                chain.base.withMemoryRebound(to: UInt64.self, capacity: h) { folded in
                     var below = split - 1, above = split
                     for j in 0..<h {
                         let fb = below >= 0 ? abs(RadixSort.value(k[below]) - median) : .infinity
@@ -276,10 +269,10 @@ struct SplitRuns: Sendable {
         _ = Self.mergeRanks(keys: keys, runs: count, length: h, extra: [], ranks: ranks, wanted: [])
         let foldedMoments = Parallel.map(count: count) { r -> (Double, Double) in
             buffers.with { chain in
-                let rk = ranks.base + r * h, z = chain.values
+                let rk = ranks.base + r * h, z = chain.base
                 for j in 0..<h { z[j] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
                 ranks.release(offset: r * h, count: h)
-                return Self.meanAndVariance(UnsafeBufferPointer(chain.buffer))
+                return Self.meanAndVariance(UnsafeBufferPointer(start: chain.base, count: h))
             }
         }
         return Ranked(quantiles: quantiles, essBulk: essBulk,

@@ -8,11 +8,12 @@ public final class ScratchBuffer<Element: BitwiseCopyable>: @unchecked Sendable 
     public let count: Int
     private let mappedBytes: Int
 
-    /// Uninitialised room for `count` elements (write before reading).
-    public init(count: Int) {
+    /// Uninitialised room for `count` elements (write before reading). `onHeap`: never in a file,
+    /// whatever the size (working memory that is rewritten and read back at once).
+    public init(count: Int, onHeap: Bool = false) {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Element>.stride
-        if bytes >= DrawsStorage.fileBackedBytes, let mapped = DrawsStorage.mapTemporaryFile(bytes: bytes) {
+        if !onHeap, bytes >= DrawsStorage.fileBackedBytes, let mapped = DrawsStorage.mapTemporaryFile(bytes: bytes) {
             base = mapped.bindMemory(to: Element.self, capacity: max(count, 1))
             mappedBytes = bytes
         } else {
