@@ -113,13 +113,15 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
             let valid: Bool
             if noise.uniform() > 0.5 {
                 forward.copy(to: &current, d)
-                copy(rho, to: rhoBck); copy(pFwdBck, to: pBckFwd); copy(pSharpFwdBck, to: pSharpBckFwd)
+                // The old trajectory becomes the backward subtree: its forward end is the old forward end.
+                copy(rho, to: rhoBck); copy(pFwdFwd, to: pBckFwd); copy(pSharpFwdFwd, to: pSharpBckFwd)
                 valid = buildTree(depth, &propose, pSharpBeg: pSharpFwdBck, pSharpEnd: pSharpFwdFwd, rho: rhoFwd,
                                   pBeg: pFwdBck, pEnd: pFwdFwd, h0: h0, epsilon: stepSize, logSumWeight: &logSumWeightSubtree, noise: noise)
                 current.copy(to: &forward, d)
             } else {
                 backward.copy(to: &current, d)
-                copy(rho, to: rhoFwd); copy(pBckFwd, to: pFwdBck); copy(pSharpBckFwd, to: pSharpFwdBck)
+                // The old trajectory becomes the forward subtree: its backward end is the old backward end.
+                copy(rho, to: rhoFwd); copy(pBckBck, to: pFwdBck); copy(pSharpBckBck, to: pSharpFwdBck)
                 valid = buildTree(depth, &propose, pSharpBeg: pSharpBckFwd, pSharpEnd: pSharpBckBck, rho: rhoBck,
                                   pBeg: pBckFwd, pEnd: pBckBck, h0: h0, epsilon: -stepSize, logSumWeight: &logSumWeightSubtree, noise: noise)
                 current.copy(to: &backward, d)
