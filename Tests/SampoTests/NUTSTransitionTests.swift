@@ -9,11 +9,45 @@ import Sampo
 /// there is no bookkeeping of subtree ends to get wrong. The kernel must agree on the tree
 /// depth, the number of leapfrog steps and the chosen state, transition after transition.
 final class NUTSTransitionTests: XCTestCase {
-    /// N(0, diag(variances)): log π = −½ Σ x²/v, ∇ = −x/v.
+    /// N(0, Σ) by its precision P = Σ⁻¹: log π = −½ xᵀPx, ∇ = −Px.
     private struct Gaussian {
-        let variances: [Double]
-        func logDensity(_ x: [Double]) -> Double { -0.5 * zip(x, variances).reduce(0) { $0 + $1.0 * $1.0 / $1.1 } }
-        func gradient(_ x: [Double]) -> [Double] { zip(x, variances).map { -$0 / $1 } }
+        let precision: [[Double]]
+        func gradient(_ x: [Double]) -> [Double] { precision.map { row in -zip(row, x).reduce(0) { $0 + $1.0 * $1.1 } } }
+        func logDensity(_ x: [Double]) -> Double { 0.5 * zip(x, gradient(x)).reduce(0) { $0 + $1.0 * $1.1 } }
+    }
+
+    /// Σ⁻¹ by Gauss–Jordan elimination with partial pivoting (small, well-conditioned test matrices).
+    private static func inverse(_ m: [[Double]]) -> [[Double]] {
+        let n = m.count
+        var a = m.enumerated().map { i, row in row + (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for c in 0..<n {
+            let pivot = (c..<n).max { abs(a[$0][c]) < abs(a[$1][c]) }!
+            a.swapAt(pivot, c)
+            let f = a[c][c]
+            a[c] = a[c].map { $0 / f }
+            for r in 0..<n where r != c {
+                let g = a[r][c]
+                a[r] = zip(a[r], a[c]).map { $0 - g * $1 }
+            }
+        }
+        return a.map { Array($0[n...]) }
+    }
+
+    /// A rotated Gaussian: Σ = Q diag(λ) Qᵀ with Q a product of Givens rotations.
+    private static func rotatedCovariance(eigenvalues: [Double]) -> [[Double]] {
+        let n = eigenvalues.count
+        var q = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0.0 } }
+        for i in 0..<(n - 1) {
+            for j in (i + 1)..<n {
+                let angle = 0.7 + 0.3 * Double(i * n + j)
+                let (c, s) = (cos(angle), sin(angle))
+                for r in 0..<n {
+                    let (a, b) = (q[r][i], q[r][j])
+                    q[r][i] = c * a - s * b; q[r][j] = s * a + c * b
+                }
+            }
+        }
+        return (0..<n).map { r in (0..<n).map { c in (0..<n).reduce(0) { $0 + q[r][$1] * eigenvalues[$1] * q[c][$1] } } }
     }
 
     /// The reference transition. `inverseMetric` is diagonal; `uniform()` is consumed in Stan's order.
@@ -120,10 +154,11 @@ final class NUTSTransitionTests: XCTestCase {
         func next() -> Double { defer { i += 1 }; return values[i % values.count] }
     }
 
-    private func replay(variances: [Double], metric: [Double]?, epsilon: Double, maxDepth: Int, cases: Int, seed: UInt64) throws
+    private func replay(covariance: [[Double]], metric: [Double]?, epsilon: Double, maxDepth: Int, cases: Int, seed: UInt64) throws
         -> (agreed: Int, deepest: Int) {
-        let d = variances.count
-        let target = try GaussianMixture(weights: [1], means: [[Double](repeating: 0, count: d)], covariances: .diagonal([variances]))
+        let d = covariance.count
+        let target = try GaussianMixture(weights: [1], means: [[Double](repeating: 0, count: d)], covariances: .full([covariance]))
+        let variances = (0..<d).map { covariance[$0][$0] }
         var parameters: [String: ParameterValue] = ["max_depth": .integer(maxDepth)]
         if metric == nil { parameters["metric"] = .text("unit") }
         let kernel = try XCTUnwrap(try SamplerCatalog.named("nuts").makeKernel(target: target, stepSize: epsilon, parameters: parameters)
@@ -139,7 +174,7 @@ final class NUTSTransitionTests: XCTestCase {
             _ = try kernel.reset(to: x0)
             XCTAssertTrue(kernel.step(noise: ScriptedNoise(normals: xi, uniforms: uniforms)))
             let u = Uniforms(uniforms)
-            var reference = ReferenceNUTS(target: Gaussian(variances: variances), inverseMetric: inverse, epsilon: epsilon, maxDepth: maxDepth)
+            var reference = ReferenceNUTS(target: Gaussian(precision: Self.inverse(covariance)), inverseMetric: inverse, epsilon: epsilon, maxDepth: maxDepth)
             let p = zip(xi, inverse).map { $0 / $1.squareRoot() }
             let expected = reference.transition(x: x0, p: p, uniform: u.next)
             let got = kernel.currentPosition, stats = kernel.lastTransition
@@ -159,11 +194,15 @@ final class NUTSTransitionTests: XCTestCase {
     /// these 400 cases disagreed on the depth, the leapfrog count or the chosen state.
     func testTransitionsAgreeWithTheReferenceOnAnisotropicGaussians() throws {
         let variances = [0.1, 0.4, 1.5, 4.0, 10.0]
-        let unit = try replay(variances: variances, metric: nil, epsilon: 0.25, maxDepth: 8, cases: 200, seed: 11)
+        let diagonal = variances.indices.map { i in variances.indices.map { $0 == i ? variances[i] : 0 } }
+        let unit = try replay(covariance: diagonal, metric: nil, epsilon: 0.25, maxDepth: 8, cases: 200, seed: 11)
         XCTAssertEqual(unit.agreed, 200)
         XCTAssertGreaterThanOrEqual(unit.deepest, 4, "the cases should reach deep trees")
-        let diag = try replay(variances: variances, metric: [0.2, 0.5, 1.0, 2.0, 5.0], epsilon: 0.4, maxDepth: 8, cases: 200, seed: 12)
+        let diag = try replay(covariance: diagonal, metric: [0.2, 0.5, 1.0, 2.0, 5.0], epsilon: 0.4, maxDepth: 8, cases: 200, seed: 12)
         XCTAssertEqual(diag.agreed, 200)
+        let rotated = Self.rotatedCovariance(eigenvalues: [0.1, 0.3, 1, 3, 10])
+        let tilted = try replay(covariance: rotated, metric: [4, 2, 3, 1, 2], epsilon: 0.3, maxDepth: 8, cases: 200, seed: 13)
+        XCTAssertEqual(tilted.agreed, 200)
     }
 
     /// By hand: a 1-D standard normal, unit metric, ε = 1, x = 0, p = 1, every uniform 0.7 (so
