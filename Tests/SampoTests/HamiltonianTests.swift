@@ -75,7 +75,7 @@ final class HamiltonianTests: XCTestCase {
         let d = 20, h = 0.7, steps = 8
         let target = NamedTarget(name: "std", density: try GaussianMixture(weights: [1], means: [[Double](repeating: 0, count: d)],
                                                                            covariances: .isotropic([1])))
-        let run = try job("hmc", target, h: h, steps: 20_000, warmup: 0, parameters: ["steps": .integer(steps)], adapt: false,
+        let run = try job("hmc", target, h: h, steps: 20_000, warmup: 0, parameters: ["steps": .integer(steps), "jitter": .real(0)], adapt: false,
                           statistics: true).run()
         let accept = (0..<4).map { statistic(run, chain: $0, column: 0) }
         let (measured, se) = TestSupport.batchMeans(accept)

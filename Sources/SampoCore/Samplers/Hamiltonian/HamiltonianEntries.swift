@@ -10,8 +10,11 @@ extension SamplerCatalog {
         parameters: [
             .integer("steps", 10, minimum: 1, "leapfrog steps per transition"),
             .positive("length", nil, "integration time T instead of steps: ⌈T/h⌉ leapfrog steps"),
-            ParameterSpec(name: "jitter", kind: .real(lower: 0, upper: 1, lowerOpen: false, upperOpen: true), defaultValue: .real(0),
-                          summary: "step-size jitter j: each transition uses h·(1 + j(2u − 1))"),
+            // Jittered by default: with a fixed path, chains on Gaussians can be near-periodic and their
+            // MCSE too small (10 seeds on a rotated 10-D Gaussian: Σz² of the means 210 for 100
+            // coordinates at j = 0, 82 at j = 0.5; of the sds 170 and 109).
+            ParameterSpec(name: "jitter", kind: .real(lower: 0, upper: 1, lowerOpen: false, upperOpen: true), defaultValue: .real(0.5),
+                          summary: "step-size jitter j: each transition uses h·(1 + j(2u − 1)) (0: a fixed path, as Stan's default)"),
             metric, delta,
         ],
         oracleCallsPerStep: { p in p.integer("steps") ?? 10 },
@@ -40,7 +43,7 @@ struct HamiltonianFactory: KernelFactory {
         switch kind {
         case .hmc:
             return try HMC(target: target, stepSize: stepSize, steps: parameters.integer("steps") ?? 10,
-                           integrationTime: parameters.real("length"), jitter: parameters.real("jitter") ?? 0)
+                           integrationTime: parameters.real("length"), jitter: parameters.real("jitter") ?? 0.5)
         case .nuts:
             return try NUTS(target: target, stepSize: stepSize, maxDepth: parameters.integer("max_depth") ?? 10)
         }
