@@ -116,10 +116,9 @@ public enum ComparisonRunner {
     }
 
     /// log Ẑ of a Markov sampler that estimates it (parallel tempering): the mean over chains of
-    /// Ẑ, in logs (as for population runs), with its standard error between chains.
-    static func logZ(_ outcomes: [ChainOutcome]) -> LogNormalizerEstimate? {
-        LogNormalizerEstimate(outcomes.compactMap { $0.report["log_z"]?.first })
-    }
+    /// Ẑ, in logs (as for population runs), with its standard error between chains (one chain: its
+    /// batch-means error).
+    static func logZ(_ outcomes: [ChainOutcome]) -> LogNormalizerEstimate? { LogNormalizerEstimate(outcomes: outcomes) }
 
     static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,
                            target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {

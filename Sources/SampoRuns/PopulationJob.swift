@@ -55,20 +55,31 @@ public struct PopulationJob: Sendable {
             return logSumExp(each) - log(Double(each.count))
         }
 
-        /// Standard error of `logZ`: between the runs when there are several, else the single
-        /// run's genealogy estimate (SMC without waste-free); nil when a run has no estimate.
-        public var logZStandardError: Double? {
+        /// log Ẑ with its standard error: between the runs when there are several (and the runs'
+        /// own genealogy errors tested for agreement, when they have them), else the single run's
+        /// genealogy estimate (SMC with multinomial resampling, not waste-free); nil when a run has
+        /// no log Ẑ.
+        public var logZEstimate: LogNormalizerEstimate? {
             let each = runs.compactMap(\.logZ)
             guard each.count == runs.count, !each.isEmpty else { return nil }
-            if each.count == 1 { return runs[0].logZVariance.map { $0.squareRoot() } }
-            return LogNormalizerEstimate(each)?.standardError
+            return LogNormalizerEstimate(each, standardErrors: runs.map { $0.logZVariance.map { $0.squareRoot() } },
+                                         method: "genealogy (Lee & Whiteley), multinomial resampling")
         }
 
+        public var logZStandardError: Double? { logZEstimate?.standardError }
+
         /// How `logZStandardError` was estimated.
-        public var logZStandardErrorMethod: String? {
-            guard logZStandardError != nil else { return nil }
-            return runs.count == 1 ? "genealogy (Lee & Whiteley)" : "between runs"
+        public var logZStandardErrorMethod: String? { logZEstimate?.method }
+
+        /// Why there is no standard error of log Ẑ (nil when there is one, or no log Ẑ).
+        public var logZStandardErrorAbsence: String? {
+            guard let e = logZEstimate, e.standardError == nil else { return nil }
+            return "a single run gives no standard error here (the genealogy estimate holds only for multinomial "
+                + "resampling without waste-free moves); use --chains ≥ 2 for one between runs, or --set resampling=multinomial"
         }
+
+        /// What the user should know about the runs together (runs that disagree about log Ẑ).
+        public var warnings: [String] { [logZEstimate?.warning()].compactMap { $0 } }
 
         public var totalCounts: OracleCounts {
             runs.reduce(into: OracleCounts()) {
@@ -170,7 +181,7 @@ public struct PopulationReport: Codable, Sendable {
         failures = result.runs.enumerated().compactMap { i, r in r.failure.map { "run \(i + 1): \($0)" } }
         let quality = result.runs.map(\.scoreQuality)
         scoreESS = quality.allSatisfy(\.isEmpty) ? nil : quality
-        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } }
+        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } } + result.warnings
     }
 
     public func json() throws(SampoError) -> Data {

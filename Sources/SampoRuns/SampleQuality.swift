@@ -22,6 +22,11 @@ public struct SampleQuality: Sendable {
     public var energyDistance: Double?
     public var ksd: Double?
     public var modeWeightTV: Double?
+    /// Markov runs on mixtures: each chain's time in each mode, and whether the chains agree.
+    public var modeOccupancy: ModeOccupancy?
+    /// What may make these results wrong without looking wrong: chains that disagree about the
+    /// modes' weights, or about log Ẑ, beyond their own errors. Empty when nothing was found.
+    public var warnings: [String] = []
     public var minBulkESS: Double?
     public var maxRhat: Double?
     /// Image posteriors with a known truth: PSNR (dB) and SSIM of the posterior mean.
@@ -80,7 +85,9 @@ public struct SampleQuality: Sendable {
         if healthy.isEmpty {
             self.init()
         } else {
-            self.init(draws: run.draws, chains: healthy, target: target, distances: distances)
+            self.init(draws: run.draws, chains: healthy, target: target, distances: distances, modeSeries: true)
+            warnings += modeOccupancy?.warnings ?? []
+            if let w = LogNormalizerEstimate(outcomes: healthy.map { run.outcomes[$0] })?.warning(runsCalled: "chains") { warnings.append(w) }
             if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, chains: healthy)) {
                 minBulkESS = rows.compactMap(\.essBulk).min()
                 maxRhat = rows.compactMap(\.rhat).max()
@@ -113,7 +120,9 @@ public struct SampleQuality: Sendable {
 
     /// Quality of the recorded draws of `chains`, read in place (no copy of the draws is made:
     /// long runs hold nothing but their draws and the thinned subsets of the O(n²) statistics).
-    public init(draws: Draws, chains: [Int], target: NamedTarget, distances: Bool = true) {
+    /// `modeSeries`: the draws are Markov chains, so each chain's sequence of modes is kept
+    /// (thinned to `ModeOccupancy.seriesCap`) for `modeOccupancy`.
+    public init(draws: Draws, chains: [Int], target: NamedTarget, distances: Bool = true, modeSeries: Bool = false) {
         let d = draws.dimension
         let total = chains.reduce(0) { $0 + draws.recorded[$1] }
         points = total
@@ -154,14 +163,26 @@ public struct SampleQuality: Sendable {
         for s in sums { for j in 0..<d { pooled[j] += s[j] } }
         let mean = pooled.map { $0 / Double(total) }
         let modes = mixture?.weights.count ?? 0
-        let second = Parallel.map(count: chains.count) { i -> (cov: [Double], counts: [Int]) in
+        let keepLabels = modeSeries && mixture != nil
+        let second = Parallel.map(count: chains.count) { i -> (cov: [Double], counts: [Int], labels: [Int32]) in
             var cov = [Double](repeating: 0, count: wantCovariance ? d * d : 0)
             var counts = [Int](repeating: 0, count: modes)
+            var labels: [Int32] = []
+            let every = max(1, (draws.recorded[chains[i]] + ModeOccupancy.seriesCap - 1) / ModeOccupancy.seriesCap)
+            var row = 0
             draws.forEachBlock(chain: chains[i]) { block in
                 if wantCovariance { Self.addCrossProducts(block, dimension: d, mean: mean, to: &cov) }
-                if let mixture { Self.countModes(mixture, block, dimension: d, into: &counts) }
+                if let mixture {
+                    Self.countModes(mixture, block, dimension: d, into: &counts)
+                    if keepLabels {
+                        for r in stride(from: 0, to: block.count, by: d) {
+                            if row % every == 0 { labels.append(Int32(mixture.mostResponsibleComponent(at: block.baseAddress! + r))) }
+                            row += 1
+                        }
+                    }
+                }
             }
-            return (cov, counts)
+            return (cov, counts, labels)
         }
         if let m = target.moments.mean {
             let e = SampleMoments.distance(mean, m)
@@ -178,6 +199,7 @@ public struct SampleQuality: Sendable {
             var counts = [Int](repeating: 0, count: modes)
             for part in second { for l in 0..<modes { counts[l] += part.counts[l] } }
             modeWeightTV = Distances.modeWeightTV(counts: counts, weights: mixture.weights, total: total)
+            if keepLabels { modeOccupancy = ModeOccupancy(labels: second.map(\.labels), modes: modes, knownWeights: mixture.weights) }
         }
         guard distances else { return }
         let small = evenlyThinned(cap: min(Self.quadraticCap, max(2, Self.quadraticValuesCap / max(d, 1))))

@@ -132,11 +132,13 @@ struct SampleCommand: ParsableCommand {
                 }
             }
             if let path = report {
-                let r = RunReport(job: job, run: result, meanError: quality.meanError,
+                var r = RunReport(job: job, run: result, meanError: quality.meanError,
                                   covarianceError: quality.covarianceError, psnr: quality.psnr, ssim: quality.ssim)
+                r.warnings = quality.warnings
                 try AtomicFile.write(try r.json(), to: path)
             }
             printTable(job: job, run: result, quality: quality)
+            for w in quality.warnings { note("warning: " + w) }
             if info.metropolisAdjusted, result.outcomes.allSatisfy({ $0.acceptanceRate == 0 }) {
                 note("every chain rejected every proposal after warm-up: the chains did not move; try a smaller --step-size")
             }
@@ -190,7 +192,7 @@ struct SampleCommand: ParsableCommand {
         }
         if let z = result.logZ {
             let se = result.logZStandardError.map { " ± " + String(format: "%.5f", $0) + " (standard error, \(result.logZStandardErrorMethod ?? ""))" }
-                ?? "  (no standard error: one waste-free run; use --chains ≥ 2)"
+                ?? "  (\(result.logZStandardErrorAbsence ?? "no standard error"))"
             say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))\(se)")
         }
         let counts = result.totalCounts
@@ -219,9 +221,11 @@ struct SampleCommand: ParsableCommand {
             if run.outcomes[0].report["round_trips"] != nil { say("  round trips per chain  " + row("round_trips", 6)) }
             if run.outcomes[0].report["log_z"] != nil {
                 say("  log Ẑ per chain        " + row("log_z", 4))
-                if let e = LogNormalizerEstimate(run.outcomes.compactMap { $0.report["log_z"]?.first }) {
+                if run.outcomes[0].report["log_z_se"] != nil { say("  its SE per chain       " + row("log_z_se", 4)) }
+                if let e = LogNormalizerEstimate(outcomes: run.outcomes) {
+                    let how = e.runs > 1 ? "standard error between the \(e.runs) chains" : "standard error, \(e.method ?? "")"
                     say("  log Ẑ (mean of Ẑ)      " + String(format: "%.5f", e.logZ)
-                        + (e.standardError.map { String(format: " ± %.5f (standard error between the %d chains)", $0, e.runs) } ?? ""))
+                        + (e.standardError.map { String(format: " ± %.5f", $0) + " (\(how))" } ?? ""))
                 }
             }
             if let swaps = run.outcomes[0].report["swap_acceptance"] {

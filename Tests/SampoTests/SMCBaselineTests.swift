@@ -95,10 +95,16 @@ final class SMCBaselineTests: XCTestCase {
         let mv = estimated, sdv = (v.reduce(0) { $0 + ($1 - mv) * ($1 - mv) } / 199 / 200).squareRoot()
         let se = ((observed * (2.0 / 199).squareRoot()) * (observed * (2.0 / 199).squareRoot()) + sdv * sdv).squareRoot()
         XCTAssertLessThan(abs(estimated - observed), 5 * se, "mean genealogy estimate \(estimated), observed variance \(observed) (se \(se))")
-        // One run from the command-line path gets its standard error from the genealogy.
-        let single = try PopulationJob(target: target, samplerName: "smc", settings: [:], runs: 1, seed: 3, jobs: 1).run()
-        XCTAssertEqual(single.logZStandardErrorMethod, "genealogy (Lee & Whiteley)")
+        // One multinomial run gets its standard error from the genealogy; one systematic run (the
+        // default), where the estimate is too small, gets none and says why.
+        let single = try PopulationJob(target: target, samplerName: "smc", settings: ["resampling": .text("multinomial")],
+                                       runs: 1, seed: 3, jobs: 1).run()
+        XCTAssertEqual(single.logZStandardErrorMethod, "genealogy (Lee & Whiteley), multinomial resampling")
         XCTAssertNotNil(single.logZStandardError)
+        let systematic = try PopulationJob(target: target, samplerName: "smc", settings: [:], runs: 1, seed: 3, jobs: 1).run()
+        XCTAssertNil(systematic.logZStandardError)
+        XCTAssertNil(systematic.runs[0].logZVariance)
+        XCTAssertTrue(systematic.logZStandardErrorAbsence?.contains("multinomial") == true)
     }
 
     func testMixtureKernelIdenticalForAnyJobs() throws {

@@ -44,6 +44,9 @@ public struct RunReport: Codable, Sendable {
     /// What the kernel reports per chain (parallel tempering: schedule, barrier, swap acceptance
     /// per pair, round trips, log_z).
     public var kernelReports: [[String: [Double]]]?
+    /// What may make the results wrong without looking wrong (chains that disagree about the modes'
+    /// weights or about log Ẑ beyond their own errors); empty when nothing was found.
+    public var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, chains, steps, warmup, thin
@@ -59,6 +62,7 @@ public struct RunReport: Codable, Sendable {
         case adaptedStepSizes = "adapted_step_sizes", metric, inverseMetrics = "inverse_metrics"
         case divergentTransitionsPerChain = "divergent_transitions_per_chain"
         case kernelReports = "kernel_reports"
+        case warnings
     }
 
     public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?, psnr: Double? = nil, ssim: Double? = nil) {

@@ -15,7 +15,8 @@ public struct PopulationRun: Sendable {
     /// Set when the run stopped early (e.g. every weight underflowed); the message says where.
     public var failure: String?
     /// SMC: a single-run estimate of Var(Ẑ)/Z² (≈ Var(log Ẑ)) from the genealogy (Lee & Whiteley
-    /// 2018); nil where it does not apply (waste-free SMC, rdMC, a failed run).
+    /// 2018); nil where it does not hold (resampling other than multinomial, waste-free SMC, rdMC,
+    /// a failed run).
     public var logZVariance: Double? = nil
     /// rdMC: the importance-sampling ESS of the score estimates at each outer step (empty for SMC
     /// and for rdMC's `ula` estimator, which has no weights).

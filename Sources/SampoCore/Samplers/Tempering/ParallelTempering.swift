@@ -41,6 +41,8 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     private var rejectionSum: [Double], swapTries: [Int]
     private var roundTrips = 0
     private var stoneLogSum: [Double], stoneCount = 0
+    /// The same stepping stones in batches, for log Ẑ's standard error.
+    private var stoneBatches: BatchedLogMeans
     // Warm-up.
     private var tuning = false
     private var dual: [DualAveraging] = []
@@ -77,6 +79,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         rejectionSum = Array(repeating: 0, count: replicas - 1)
         swapTries = Array(repeating: 0, count: replicas - 1)
         stoneLogSum = Array(repeating: -.infinity, count: replicas - 1)
+        stoneBatches = BatchedLogMeans(components: replicas - 1)
     }
 
     private var replicas: Int { betas.count }
@@ -139,7 +142,9 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
                 let s = slotOf[i]
                 let w = (betas[i + 1] - betas[i]) * (logPi[s] - logRef[s])
                 stoneLogSum[i] = logAddExp(stoneLogSum[i], w.isNaN ? -.infinity : w)
+                stoneBatches.add(i, logWeight: w)
             }
+            stoneBatches.endRecord()
         }
         // Deterministic even/odd swaps.
         var i = scan % 2
@@ -277,6 +282,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     private func resetStatistics() {
         for i in rejectionSum.indices { rejectionSum[i] = 0; swapTries[i] = 0; stoneLogSum[i] = -.infinity }
         stoneCount = 0
+        stoneBatches.reset()
         roundTrips = 0
         for i in tripState.indices { tripState[i] = 0 }
     }
@@ -286,6 +292,11 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         guard stoneCount > 0 else { return nil }
         return stoneLogSum.reduce(0) { $0 + $1 - log(Double(stoneCount)) }
     }
+
+    /// Standard error of `logNormalizer` by batch means over the sampling scans (nil before 16
+    /// batches of scans). It sees only this chain's own fluctuations: a chain that never visits a
+    /// mode has a small error and a wrong value, which shows when chains are compared.
+    public var logNormalizerStandardError: Double? { stoneBatches.standardError }
 
     /// The communication barrier Λ = Σ rejection rates over the sampling scans (or the last warm-up round).
     public var barrier: Double {
@@ -300,6 +311,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
             "tuning_rounds": [Double(rounds)],
         ]
         if let z = logNormalizer { out["log_z"] = [z] }
+        if let se = logNormalizerStandardError { out["log_z_se"] = [se] }
         return out
     }
 }
