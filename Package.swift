@@ -45,5 +45,7 @@ let package = Package(
             dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"],
             exclude: ["Fixtures"]
         ),
+        // Exactness on anisotropic Gaussians to 0.3% and log Ẑ error calibration (release only: minutes).
+        .testTarget(name: "SampoExactnessTests", dependencies: ["Sampo"]),
     ]
 )
