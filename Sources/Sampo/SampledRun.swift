@@ -33,6 +33,16 @@ public struct SampledRun: Sendable {
         return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted())
     }
 
+    /// What may make this run's results wrong without looking wrong, each a sentence: chains or runs
+    /// that disagree about log Ẑ or the modes' weights beyond their own errors, and (for targets whose
+    /// mode weights or log Z are known) estimates outside their errors of the truth. Empty when
+    /// nothing was found. Computes the quality (one pass over the draws).
+    public var warnings: [String] {
+        let q = quality(distances: false).warnings
+        if let population { return population.warnings(for: target) + q }
+        return q
+    }
+
     /// Distances to the target where they apply (known moments, exact draws, mixture modes).
     public func quality(distances: Bool = true) -> SampleQuality {
         if let chains { return SampleQuality(run: chains, target: target, distances: distances) }

@@ -40,6 +40,11 @@ public struct AgreementTest: Sendable, Equatable {
     /// P(|N(0, 1)| ≥ |z|), for one estimate against a known value.
     public static func twoSidedNormalP(_ z: Double) -> Double { z.isNaN ? 1 : 2 * gsl_cdf_ugaussian_Q(abs(z)) }
 
+    /// P(|T| ≥ |t|) for Student's t with `df` degrees of freedom (an error estimated from df + 1 runs).
+    public static func twoSidedStudentP(_ t: Double, degreesOfFreedom df: Int) -> Double {
+        t.isNaN || df < 1 ? 1 : 2 * gsl_cdf_tdist_Q(abs(t), Double(df))
+    }
+
     /// Whether the estimates disagree beyond their standard errors.
     public var disagrees: Bool { pValue < Self.threshold }
 

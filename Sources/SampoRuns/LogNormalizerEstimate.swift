@@ -41,6 +41,21 @@ public struct LogNormalizerEstimate: Sendable, Equatable {
         }
     }
 
+    /// Two-sided level below which a known log Z is called outside the estimate's error.
+    public static let knownValueLevel = 1e-4
+
+    /// Set when the target's log Z is known (a normalised benchmark) and lies outside this
+    /// estimate's error: Student's t with runs − 1 degrees of freedom for an error between runs,
+    /// normal for a run's own, at two-sided `knownValueLevel`.
+    public func warning(knownLogZ truth: Double?) -> String? {
+        guard let truth, let se = standardError, se > 0 else { return nil }
+        let t = (logZ - truth) / se
+        let p = runs > 1 ? AgreementTest.twoSidedStudentP(t, degreesOfFreedom: runs - 1) : AgreementTest.twoSidedNormalP(t)
+        guard p < Self.knownValueLevel else { return nil }
+        return String(format: "log Ẑ = %.4f ± %.4f, but this target's log Z is %.4f (%.1f standard errors, p = %.1g): ", logZ, se, truth, t, p)
+            + "the estimate and its error are not to be trusted (a mode missed by every run, or too few particles)"
+    }
+
     /// Set when the runs disagree beyond their own standard errors.
     public func warning(runsCalled what: String = "runs") -> String? {
         guard let a = agreement, a.disagrees else { return nil }

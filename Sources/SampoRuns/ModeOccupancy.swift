@@ -60,6 +60,28 @@ public struct ModeOccupancy: Sendable {
         self.knownWeights = knownWeights?.count == modes ? knownWeights : nil
     }
 
+    /// From independent runs' fractions (population samplers, whose particles are no chain): the
+    /// pooled error is between the runs, and the test against known weights uses Student's t with
+    /// runs − 1 degrees of freedom. Needs three runs or more.
+    public init?(runFractions: [[Double]], knownWeights: [Double]) {
+        let r = runFractions.count, modes = knownWeights.count
+        guard r >= 3, modes >= 2, runFractions.allSatisfy({ $0.count == modes }) else { return nil }
+        fractions = runFractions
+        standardErrors = runFractions.map { _ in [Double](repeating: .nan, count: modes) }
+        tests = Array(repeating: nil, count: modes)
+        pooled = (0..<modes).map { k in runFractions.reduce(0) { $0 + $1[k] } / Double(r) }
+        pooledStandardErrors = (0..<modes).map { k in
+            let m = runFractions.reduce(0) { $0 + $1[k] } / Double(r)
+            let v = runFractions.reduce(0) { $0 + ($1[k] - m) * ($1[k] - m) } / Double(r - 1)
+            return max(v.squareRoot() / Double(r).squareRoot(), 1e-9)
+        }
+        self.knownWeights = knownWeights
+        betweenRuns = r - 1
+    }
+
+    /// Degrees of freedom of a between-runs error (nil: the chains' own, from their ESS).
+    public private(set) var betweenRuns: Int?
+
     /// z-scores of the pooled fractions against the target's weights (nil when they are not known).
     public var knownWeightScores: [Double]? {
         knownWeights.map { w in (0..<w.count).map { (pooled[$0] - w[$0]) / pooledStandardErrors[$0] } }
@@ -74,7 +96,10 @@ public struct ModeOccupancy: Sendable {
     public var offModes: [Int] {
         guard let z = knownWeightScores else { return [] }
         let level = Self.knownWeightLevel / Double(z.count)
-        return z.indices.filter { AgreementTest.twoSidedNormalP(z[$0]) < level }
+        return z.indices.filter { k in
+            let p = betweenRuns.map { df in AgreementTest.twoSidedStudentP(z[k], degreesOfFreedom: df) } ?? AgreementTest.twoSidedNormalP(z[k])
+            return p < level
+        }
     }
 
     /// The modes whose chains disagree, at 0.001 over the number of modes (Bonferroni).
@@ -89,9 +114,10 @@ public struct ModeOccupancy: Sendable {
 
     var offTarget: String? {
         guard let z = knownWeightScores, let k = offModes.max(by: { abs(z[$0]) < abs(z[$1]) }), let w = knownWeights else { return nil }
-        return String(format: "the draws give mode %d weight %.3f ± %.3g where the target has %.3f (z = %.1f): ", k + 1, pooled[k],
-                      pooledStandardErrors[k], w[k], z[k])
-            + "the chains have not found or not left some modes, so moments and every MCSE are unreliable"
+        let who = betweenRuns == nil ? "the chains have not found or not left some modes" : "every run under-weights or misses some modes"
+        return String(format: "the draws give mode %d weight %.3f ± %.3g where the target has %.3f (%.1f standard errors): ", k + 1,
+                      pooled[k], pooledStandardErrors[k], w[k], z[k])
+            + who + ", so moments and every MCSE are unreliable"
     }
 
     var disagreement: String? {

@@ -78,8 +78,13 @@ public struct PopulationJob: Sendable {
                 + "resampling without waste-free moves); use --chains ≥ 2 for one between runs, or --set resampling=multinomial"
         }
 
-        /// What the user should know about the runs together (runs that disagree about log Ẑ).
+        /// What the user should know about the runs together: runs that disagree about log Ẑ.
         public var warnings: [String] { [logZEstimate?.warning()].compactMap { $0 } }
+
+        /// The same, and a log Ẑ outside its error of the target's known log Z.
+        public func warnings(for target: NamedTarget) -> [String] {
+            warnings + [logZEstimate?.warning(knownLogZ: target.moments.logNormalizer)].compactMap { $0 }
+        }
 
         public var totalCounts: OracleCounts {
             runs.reduce(into: OracleCounts()) {
@@ -181,7 +186,7 @@ public struct PopulationReport: Codable, Sendable {
         failures = result.runs.enumerated().compactMap { i, r in r.failure.map { "run \(i + 1): \($0)" } }
         let quality = result.runs.map(\.scoreQuality)
         scoreESS = quality.allSatisfy(\.isEmpty) ? nil : quality
-        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } } + result.warnings
+        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } } + result.warnings(for: job.target)
     }
 
     public func json() throws(SampoError) -> Data {

@@ -86,8 +86,9 @@ public struct SampleQuality: Sendable {
             self.init()
         } else {
             self.init(draws: run.draws, chains: healthy, target: target, distances: distances, modeSeries: true)
-            warnings += modeOccupancy?.warnings ?? []
-            if let w = LogNormalizerEstimate(outcomes: healthy.map { run.outcomes[$0] })?.warning(runsCalled: "chains") { warnings.append(w) }
+            if let estimate = LogNormalizerEstimate(outcomes: healthy.map { run.outcomes[$0] }) {
+                warnings += [estimate.warning(runsCalled: "chains"), estimate.warning(knownLogZ: target.moments.logNormalizer)].compactMap { $0 }
+            }
             if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, chains: healthy)) {
                 minBulkESS = rows.compactMap(\.essBulk).min()
                 maxRhat = rows.compactMap(\.rhat).max()
@@ -199,7 +200,14 @@ public struct SampleQuality: Sendable {
             var counts = [Int](repeating: 0, count: modes)
             for part in second { for l in 0..<modes { counts[l] += part.counts[l] } }
             modeWeightTV = Distances.modeWeightTV(counts: counts, weights: mixture.weights, total: total)
-            if keepLabels { modeOccupancy = ModeOccupancy(labels: second.map(\.labels), modes: modes, knownWeights: mixture.weights) }
+            if keepLabels {
+                modeOccupancy = ModeOccupancy(labels: second.map(\.labels), modes: modes, knownWeights: mixture.weights)
+            } else {
+                // Independent runs (population samplers): each run's fractions, errors between runs.
+                let fractions = zip(chains, second).map { c, part in part.counts.map { Double($0) / Double(max(draws.recorded[c], 1)) } }
+                modeOccupancy = ModeOccupancy(runFractions: fractions, knownWeights: mixture.weights)
+            }
+            warnings += modeOccupancy?.warnings ?? []
         }
         guard distances else { return }
         let small = evenlyThinned(cap: min(Self.quadraticCap, max(2, Self.quadraticValuesCap / max(d, 1))))

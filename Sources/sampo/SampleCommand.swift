@@ -165,7 +165,10 @@ struct SampleCommand: ParsableCommand {
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let result = job.run()
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
-        let populationReport = PopulationReport(job: job, result: result)
+        var populationReport = PopulationReport(job: job, result: result)
+        // Mode weights against the target's, between the runs (the one pass over the draws, used below too).
+        let quality = ok.isEmpty ? nil : SampleQuality(draws: result.draws, chains: ok, target: loaded)
+        populationReport.warnings += quality?.warnings ?? []
         for f in populationReport.failures { note(f) }
         for w in populationReport.warnings { note("warning: " + w) }
         if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "draws")) }
@@ -199,9 +202,7 @@ struct SampleCommand: ParsableCommand {
         say("  gradient evaluations   \(counts.gradientEvaluations)")
         say("  density evaluations    \(counts.densityEvaluations)")
         say("  wall time              \(String(format: "%.3f", result.wallSeconds)) s")
-        if !ok.isEmpty {
-            for line in SampleQuality(draws: result.draws, chains: ok, target: loaded).lines { say("  " + line) }
-        }
+        for line in quality?.lines ?? [] { say("  " + line) }
         if ok.isEmpty { throw SampoError.runtime("every run failed") }
     }
 

@@ -36,6 +36,33 @@ final class AgreementTests: XCTestCase {
         XCTAssertNil(LogNormalizerEstimate([0.1])?.standardError)
     }
 
+    /// Against a known truth: a run's own error is normal, an error between R runs is Student's t
+    /// with R − 1 degrees of freedom (4 runs 10 errors off: t₃ = 10 has p ≈ 0.002, not called; 20
+    /// runs 10 errors off are).
+    func testKnownTruthChecks() throws {
+        let one = try XCTUnwrap(LogNormalizerEstimate([-0.36], standardErrors: [0.02], method: "genealogy"))
+        XCTAssertNotNil(one.warning(knownLogZ: 0))
+        XCTAssertNil(one.warning(knownLogZ: -0.4))
+        XCTAssertNil(one.warning(knownLogZ: nil))
+        XCTAssertEqual(AgreementTest.twoSidedStudentP(10, degreesOfFreedom: 3), 0.00213, accuracy: 1e-5)
+        let few: [Double] = [0.40, 0.41, 0.42, 0.43]
+        let fewEstimate = try XCTUnwrap(LogNormalizerEstimate(few))
+        XCTAssertNil(fewEstimate.warning(knownLogZ: fewEstimate.logZ - 10 * (fewEstimate.standardError ?? 0)))
+        let many = (0..<20).map { 0.4 + 0.03 * Double($0 % 5 - 2) }
+        let manyEstimate = try XCTUnwrap(LogNormalizerEstimate(many))
+        XCTAssertNotNil(manyEstimate.warning(knownLogZ: manyEstimate.logZ - 10 * (manyEstimate.standardError ?? 0)))
+        // Independent runs that all give a mode half its weight.
+        let runs: [[Double]] = (0..<8).map { r in
+            let e = 0.01 * Double(r % 3)
+            return [0.14 + e, 0.86 - e]
+        }
+        let occupancy = try XCTUnwrap(ModeOccupancy(runFractions: runs, knownWeights: [0.3, 0.7]))
+        XCTAssertEqual(occupancy.offModes, [0, 1])
+        XCTAssertTrue(occupancy.warnings.first?.contains("every run") == true)
+        XCTAssertTrue(try XCTUnwrap(ModeOccupancy(runFractions: runs, knownWeights: [0.15, 0.85])).warnings.isEmpty)
+        XCTAssertNil(ModeOccupancy(runFractions: Array(runs.prefix(2)), knownWeights: [0.3, 0.7]))
+    }
+
     /// Two chains that never leave their modes look certain one by one and disagree together; four
     /// chains stuck in the same one of two equal modes agree with each other and not with the target.
     func testModeOccupancyFindsStuckChains() throws {
