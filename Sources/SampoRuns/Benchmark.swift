@@ -2,7 +2,7 @@ import SampoCore
 import Foundation
 
 /// `sampo bench`: time per step of the real chain runner (draws stored, evaluations counted) on
-/// the cases of `shared/perf/README.md`, so it can be held against the plain C loop.
+/// the cases of the project's C baseline (`make bench`), so it can be held against the plain C loop.
 public enum Benchmark {
     /// One benchmark case: a shipped target, a sampler, its step size and the run size.
     public struct Case: Sendable {

@@ -1,6 +1,6 @@
 import SampoCore
 
-/// One row of the comparison CSV (DESIGN.md); nil is an empty cell (metric does not apply).
+/// One row of the comparison CSV (columns in the README's "Comparisons" section); nil is an empty cell (metric does not apply).
 public struct ComparisonRow: Sendable, Equatable {
     public var target: String
     public var sampler: String

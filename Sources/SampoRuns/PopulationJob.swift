@@ -75,7 +75,7 @@ public struct PopulationJob: Sendable {
         public var logZStandardErrorAbsence: String? {
             guard let e = logZEstimate, e.standardError == nil else { return nil }
             return "a single run gives no standard error here (the genealogy estimate holds only for multinomial "
-                + "resampling without waste-free moves); use --chains ≥ 2 for one between runs, or --set resampling=multinomial"
+                + "resampling without waste-free moves); use two or more runs for one between them, or resampling = multinomial"
         }
 
         /// What the user should know about the runs together: runs that disagree about log Ẑ.

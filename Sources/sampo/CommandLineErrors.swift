@@ -18,7 +18,7 @@ extension SampoError {
         }
     }
 
-    /// 2 for bad input, 1 for a failed run (DESIGN.md).
+    /// 2 for bad input, 1 for a failed run (the README's contract).
     var exitStatus: Int32 { isUsage ? 2 : 1 }
 }
 

@@ -50,7 +50,7 @@ struct TargetsCommand: ParsableCommand {
 }
 
 struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Time the samplers' inner loop (see shared/perf).")
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Time the samplers' inner loop (`make bench` holds it against a plain C loop).")
 
     @Flag(help: "Only the cases compare.sh needs (MALA, 1 chain) plus one multi-chain row.") var quick = false
     @Option(help: "Write the rows as CSV to this file.") var out: String?

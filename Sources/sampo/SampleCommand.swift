@@ -195,7 +195,7 @@ struct SampleCommand: ParsableCommand {
         }
         if let z = result.logZ {
             let se = result.logZStandardError.map { " ± " + String(format: "%.5f", $0) + " (standard error, \(result.logZStandardErrorMethod ?? ""))" }
-                ?? "  (\(result.logZStandardErrorAbsence ?? "no standard error"))"
+                ?? "  (\(result.logZStandardErrorAbsence.map { $0 + " (--chains ≥ 2, or --set resampling=multinomial)" } ?? "no standard error"))"
             say("  log Ẑ (mean of Ẑ)      \(String(format: "%.5f", z))\(se)")
         }
         let counts = result.totalCounts

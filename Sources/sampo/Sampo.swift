@@ -15,7 +15,7 @@ struct SampoCommand: ParsableCommand {
                       TargetsCommand.self, BenchCommand.self]
     )
 
-    /// Like ArgumentParser's own entry point, but bad usage exits with status 2 (DESIGN.md)
+    /// Like ArgumentParser's own entry point, but bad usage exits with status 2 (the README's contract)
     /// instead of 64, so scripts see one usage status whatever part of Sampo found the problem.
     static func main() {
         Interruption.install()
@@ -33,7 +33,7 @@ struct SampoCommand: ParsableCommand {
 }
 
 /// Runs a command body, turning Sampo's errors into a message on stderr and the exit status
-/// of DESIGN.md: 2 for bad input, 1 for runtime failures.
+/// of the README: 2 for bad input, 1 for runtime failures.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()

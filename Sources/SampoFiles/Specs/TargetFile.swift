@@ -1,7 +1,7 @@
 import SampoCore
 import Foundation
 
-/// Reads target files (TOML, format in DESIGN.md) and resolves shipped target names.
+/// Reads target files (TOML, format in the README's "Files" section) and resolves shipped target names.
 public enum TargetFile {
     /// A family's reader: builds the density from the file's fields, adding notes for the user.
     typealias FamilyReader = @Sendable (TOMLFields, inout [String]) throws(SampoError) -> any LogDensity
