@@ -24,39 +24,39 @@ public struct ModeOccupancy: Sendable {
     /// From each chain's sequence of mode labels (0..<modes); `knownWeights`: the target's.
     public init?(labels: [[Int32]], modes: Int, knownWeights: [Double]? = nil) {
         guard !labels.isEmpty, modes >= 2, labels.allSatisfy({ $0.count >= 4 }) else { return nil }
-        var fractions: [[Double]] = [], errors: [[Double]] = []
-        for series in labels {
-            var f = [Double](repeating: 0, count: modes), e = f
-            for k in 0..<modes {
-                let indicator = series.map { $0 == Int32(k) ? 1.0 : 0.0 }
-                let p = indicator.reduce(0, +) / Double(series.count)
-                let ess = (try? EffectiveSampleSize.geyer([indicator])).flatMap { $0 } ?? Double(series.count)
-                f[k] = p
-                e[k] = (p * (1 - p) / max(ess, 1)).squareRoot()
-            }
-            fractions.append(f); errors.append(e)
-        }
-        self.fractions = fractions
-        standardErrors = errors
+        // One mode at a time: its indicator series of every chain, built once for the chains' own
+        // errors and the pooled one.
+        let c = Double(labels.count)
         // A chain that never left (or never entered) a mode has a constant series: its error is
         // taken as half a draw's share rather than zero.
         let floor = 0.5 / Double(labels.map(\.count).max() ?? 1)
+        var fractions = labels.map { _ in [Double](repeating: 0, count: modes) }, errors = fractions
+        var pooledErrors = [Double](repeating: 0, count: modes)
+        for k in 0..<modes {
+            let indicators = labels.map { $0.map { $0 == Int32(k) ? 1.0 : 0.0 } }
+            for (chain, indicator) in indicators.enumerated() {
+                let p = indicator.reduce(0, +) / Double(indicator.count)
+                let ess = (try? EffectiveSampleSize.geyer([indicator])).flatMap { $0 } ?? Double(indicator.count)
+                fractions[chain][k] = p
+                errors[chain][k] = (p * (1 - p) / max(ess, 1)).squareRoot()
+            }
+            // The pooled error is the MCSE of a mean as the summaries give it (the ESS of the split
+            // chains, which grows the error when chains disagree); the chains' own errors combined
+            // were 1.2× too small for RWM on lau-gmm (Σz² = 58 over 10 seeds × 5 modes).
+            let p = fractions.reduce(0) { $0 + $1[k] } / c
+            if let ess = (try? EffectiveSampleSize.mean(indicators)).flatMap({ $0 }), ess > 0 {
+                pooledErrors[k] = max((p * (1 - p) / ess).squareRoot(), floor / c.squareRoot())
+            } else {
+                pooledErrors[k] = errors.reduce(0) { $0 + max($1[k], floor) * max($1[k], floor) }.squareRoot() / c
+            }
+        }
+        self.fractions = fractions
+        standardErrors = errors
         tests = (0..<modes).map { k in
             AgreementTest(estimates: fractions.map { $0[k] }, standardErrors: errors.map { $0[k] }, floor: floor)
         }
-        let c = Double(labels.count)
         pooled = (0..<modes).map { k in fractions.reduce(0) { $0 + $1[k] } / c }
-        // The pooled error is the MCSE of a mean as the summaries give it (the ESS of the split
-        // chains, which grows the error when chains disagree); the chains' own errors combined
-        // were 1.2× too small for RWM on lau-gmm (Σz² = 58 over 10 seeds × 5 modes).
-        pooledStandardErrors = (0..<modes).map { k in
-            let indicators = labels.map { $0.map { $0 == Int32(k) ? 1.0 : 0.0 } }
-            let p = fractions.reduce(0) { $0 + $1[k] } / c
-            if let ess = (try? EffectiveSampleSize.mean(indicators)).flatMap({ $0 }), ess > 0 {
-                return max((p * (1 - p) / ess).squareRoot(), floor / c.squareRoot())
-            }
-            return errors.reduce(0) { $0 + max($1[k], floor) * max($1[k], floor) }.squareRoot() / c
-        }
+        pooledStandardErrors = pooledErrors
         self.knownWeights = knownWeights?.count == modes ? knownWeights : nil
     }
 
