@@ -80,14 +80,14 @@ public struct SamplerChoice: Sendable, Equatable {
     // Hamiltonian Monte Carlo (stepSize is the leapfrog step ε, the initial one when adapting).
     /// Static HMC: `steps` leapfrog steps, or `length` integration time; Stan's warm-up by default.
     public static func hmc(stepSize: Double? = nil, steps: Int? = nil, length: Double? = nil, jitter: Double? = nil,
-                           metric: String? = nil, delta: Double? = nil) -> SamplerChoice {
+                           metric: MetricKind? = nil, delta: Double? = nil) -> SamplerChoice {
         with("hmc", stepSize, ["steps": steps.map(ParameterValue.integer), "length": length.map(ParameterValue.real),
-                               "jitter": jitter.map(ParameterValue.real), "metric": metric.map(ParameterValue.text),
+                               "jitter": jitter.map(ParameterValue.real), "metric": metric.map { .text($0.rawValue) },
                                "delta": delta.map(ParameterValue.real)])
     }
-    /// The No-U-Turn sampler as Stan's; `metric` "diag" (default), "dense" or "unit".
-    public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: String? = nil, delta: Double? = nil) -> SamplerChoice {
-        with("nuts", stepSize, ["max_depth": maxDepth.map(ParameterValue.integer), "metric": metric.map(ParameterValue.text),
+    /// The No-U-Turn sampler as Stan's; `metric` `.diag` (default), `.dense` or `.unit`.
+    public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: MetricKind? = nil, delta: Double? = nil) -> SamplerChoice {
+        with("nuts", stepSize, ["max_depth": maxDepth.map(ParameterValue.integer), "metric": metric.map { .text($0.rawValue) },
                                 "delta": delta.map(ParameterValue.real)])
     }
 
@@ -100,13 +100,15 @@ public struct SamplerChoice: Sendable, Equatable {
 
     // Population samplers: `chains` in `Sampo.sample` is the number of independent runs.
     /// Adaptive tempered SMC.
+    /// `components` nil (or 0): chosen by BIC; `localMoves`: RWM sweeps after each mixture sweep.
     public static func smc(particles: Int? = nil, essTarget: Double? = nil, resampling: Resampling? = nil,
-                           moves: Int? = nil, kernel: TemperedSMC.Kernel? = nil, wasteFree: Bool? = nil,
-                           chainLength: Int? = nil, referenceScale: Double? = nil) -> SamplerChoice {
+                           moves: Int? = nil, kernel: TemperedSMC.Kernel? = nil, components: Int? = nil, localMoves: Int? = nil,
+                           wasteFree: Bool? = nil, chainLength: Int? = nil, referenceScale: Double? = nil) -> SamplerChoice {
         with("smc", nil, [
             "particles": particles.map(ParameterValue.integer), "ess_target": essTarget.map(ParameterValue.real),
             "resampling": resampling.map { .text($0.rawValue) }, "moves": moves.map(ParameterValue.integer),
-            "kernel": kernel.map { .text($0.rawValue) }, "waste_free": wasteFree.map(ParameterValue.flag),
+            "kernel": kernel.map { .text($0.rawValue) }, "components": components.map(ParameterValue.integer),
+            "local_moves": localMoves.map(ParameterValue.integer), "waste_free": wasteFree.map(ParameterValue.flag),
             "chain_length": chainLength.map(ParameterValue.integer),
             "reference_scale": referenceScale.map(ParameterValue.real),
         ])

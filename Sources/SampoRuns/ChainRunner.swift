@@ -52,8 +52,8 @@ public struct RunSettings: Sendable, Equatable {
     /// What warm-up adapts: the acceptance statistic aimed for, and the metric.
     public struct Adaptation: Sendable, Equatable {
         public var target: Double
-        public var metric: WarmupAdaptation.MetricChoice
-        public init(target: Double, metric: WarmupAdaptation.MetricChoice = .diag) { self.target = target; self.metric = metric }
+        public var metric: MetricKind
+        public init(target: Double, metric: MetricKind = .diag) { self.target = target; self.metric = metric }
     }
 
     public init(chains: Int = 4, steps: Int = 1000, warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1,

@@ -17,12 +17,12 @@ public enum ComparisonRunner {
         if info.isPopulation {
             return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs)
         }
-        if info.variableCost || params.real("length") != nil {
+        let cost = info.stepCost(params)
+        if cost.varies {
             return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs)
         }
         var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
-        let calls = max(info.oracleCallsPerStep(params),
-                        try measuredCallsPerStep(target: target, sampler: info, stepSize: h, parameters: given, seed: cell.seed))
+        let calls = cost.charged(for: target.density)
         let iterations = grid.budget / max(1, calls) - 1
         let warmup = iterations / 5, steps = iterations - warmup
         guard steps >= 10 else {
@@ -61,22 +61,6 @@ public enum ComparisonRunner {
                             + "after its \(warmup) warm-up iterations; raise the budget")
         }
         return row
-    }
-
-    /// Oracle calls one step of the sampler makes on this target, counted on a one- and a two-step
-    /// chain (the difference leaves out the start's evaluation): MYMALA and P-MALA evaluate the
-    /// density apart from their gradient, two calls a step, where the registry's count says one.
-    static func measuredCallsPerStep(target: NamedTarget, sampler: SamplerInfo, stepSize h: Double,
-                                     parameters: [String: ParameterValue], seed: UInt64) throws(SampoError) -> Int {
-        func calls(_ steps: Int) throws(SampoError) -> Int {
-            var settings = RunSettings(chains: 1, steps: steps, warmup: 0, seed: seed, jobs: 1, initialization: startingPoint(target))
-            settings.keepDraws = false
-            settings.momentProbabilities = []
-            let run = try SamplingJob(target: target, sampler: sampler, stepSize: h, parameters: parameters, settings: settings,
-                                      adapt: false).runKeepingDivergedChains()
-            return run.totalCounts.gradientEvaluations + run.totalCounts.densityEvaluations
-        }
-        return try calls(2) - calls(1)
     }
 
     /// Where the chains start, as `sample` does by default: the target's natural start (an image
@@ -124,33 +108,14 @@ public enum ComparisonRunner {
                            target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
         var given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let total = grid.budget * grid.chains
-        var pilotCalls = 0, reserved = 0
+        var pilotCalls = 0
         if given["particles"] == nil {
-            // Population size from the budget: oracle calls per particle are the calls of one move or
-            // score estimate (the registry's count) times the moves a particle makes. rdMC makes
-            // steps + 2 (start, denoising); SMC 1 + moves per stage × stages, with the number of
-            // stages read off a pilot run of 200 particles (whose calls count towards the row's calls).
-            let perMove = info.oracleCallsPerStep(parameters)
-            let perParticle: Int
-            if info.name == "smc" {
-                var pilotGiven = given
-                pilotGiven["particles"] = 200
-                let pilot = try PopulationJob(target: target, sampler: info, parameters: pilotGiven, runs: 1,
-                                              seed: cell.seed &+ 0x9E37, jobs: 1).run()
-                pilotCalls = pilot.totalCounts.densityEvaluations + pilot.totalCounts.gradientEvaluations
-                let stages = max(1, (pilot.runs.first?.schedule.count ?? 6) - 1)
-                let waste = parameters.flag("waste_free") ?? false
-                let moves = waste ? 1 : (parameters.integer("moves") ?? 10)
-                perParticle = 1 + moves * perMove * stages
-            } else {
-                perParticle = ((parameters.integer("steps") ?? 25) + 2) * perMove
-                // Reserve the adaptive proposal's pilot sweeps (the run's own counts include them).
-                if parameters.choice("proposal") != "plain" && parameters.choice("estimator") != "ula" {
-                    let pilots = ReverseDiffusion.pilotParticles(particles: max(1, total / perParticle), dimension: target.dimension)
-                    reserved = ReverseDiffusion.maxPilotSweeps * pilots * perMove
-                }
-            }
-            given["particles"] = .text("\(max(50, (total - pilotCalls - reserved) / perParticle))")
+            // Population size from the budget, as the sampler plans it (SMC counts the stages of a
+            // pilot run, whose calls count towards the row's).
+            let sampler = try info.makePopulationSampler(parameters: parameters)
+            let plan = sampler.particles(forBudget: total, target: target, seed: cell.seed &+ 0x9E37)
+            pilotCalls = plan.pilotCalls
+            given["particles"] = .text("\(plan.particles)")
         }
         let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: 1, seed: cell.seed, jobs: jobs)
         let result = job.run()

@@ -24,7 +24,7 @@ public enum ImagingBenchmark {
         let job = try SamplingJob(target: target, sampler: try SamplerCatalog.named("myula"), stepSize: nil, settings: settings)
         let run = try job.run()
         let d = target.dimension
-        let lambda = job.parameters.real("lambda") ?? 1
+        let lambda = job.parameters[MoreauYosidaSettings.lambda]
         let x = start
         var g = [Double](repeating: 0, count: d), p = [Double](repeating: 0, count: d)
         func seconds(_ body: () -> Void) -> Double {

@@ -25,14 +25,15 @@ public struct SamplingJob: Sendable {
     /// the parameters with its λ filled in where none was given, and its h.
     static func targetDefaults(target: NamedTarget, sampler: SamplerInfo, parameters given: [String: ParameterValue])
         -> (parameters: [String: ParameterValue], stepSize: Double?) {
-        guard sampler.family == .proximal, let defaults = (target.density as? CompositeTarget)?.smooth as? any HasProximalDefaults else {
+        guard sampler.capabilities.contains(.proximalDefaults), let defaults = (target.density as? CompositeTarget)?.smooth as? any HasProximalDefaults else {
             return (given, nil)
         }
         var parameters = given
-        if parameters["lambda"] == nil, sampler.parameters.contains(where: { $0.name == "lambda" }) {
-            parameters["lambda"] = .real(defaults.defaultLambda)
+        let key = MoreauYosidaSettings.lambda.name
+        if parameters[key] == nil, sampler.parameters.contains(where: { $0.name == key }) {
+            parameters[key] = .real(defaults.defaultLambda)
         }
-        let lambda = parameters["lambda"].flatMap { v -> Double? in
+        let lambda = parameters[key].flatMap { v -> Double? in
             switch v {
             case .real(let x): return x
             case .integer(let i): return Double(i)
@@ -60,9 +61,9 @@ public struct SamplingJob: Sendable {
         if adapt ?? sampler.adaptsByDefault {
             guard let goal = sampler.adaptationTarget(self.parameters) else {
                 throw .invalid(.argument("adapt"), "sampler '\(sampler.name)' has no acceptance step to adapt its step size to "
-                                + "(adaptation applies to mala, rwm, mymala, pmala, hmc and nuts)")
+                                + "(adaptation applies to \(SamplerCatalog.adaptableNames.joined(separator: ", ")))")
             }
-            let metric = self.parameters.choice("metric").flatMap(WarmupAdaptation.MetricChoice.init(rawValue:)) ?? .unit
+            let metric = sampler.metric(self.parameters) ?? .unit
             settings.adaptation = RunSettings.Adaptation(target: goal, metric: metric)
         }
         try settings.validate(dimension: target.dimension)
@@ -111,7 +112,7 @@ public struct SamplingJob: Sendable {
         if let a = settings.adaptation {
             m.append(("adapt", "on"))
             m.append(("adapt_target", "\(a.target)"))
-            if sampler.family == .hamiltonian { m.append(("metric", a.metric.rawValue)) }
+            if sampler.adaptsMetric { m.append(("metric", a.metric.rawValue)) }
         } else if sampler.adaptsByDefault {
             m.append(("adapt", "off"))
         }

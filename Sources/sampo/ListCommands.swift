@@ -13,16 +13,11 @@ struct SamplersCommand: ParsableCommand {
         for s in SamplerCatalog.all {
             say("\(pad(s.name, 14)) \(s.summary)")
             if let h = s.defaultStepSize {
-                let calls = s.oracleCallsPerStep((try? s.parameters([:])) ?? SamplerParameters.empty)
-                let cost = s.variableCost ? "varies (up to \(calls), counted exactly)" : s.name == "hmc" ? "\(calls) (or ⌈length/h⌉)" : "\(calls)"
+                let cost = s.stepCost(.empty)
                 let adapt = s.adaptsByDefault ? "; warm-up adapts h and the metric (--adapt off to keep them)"
                     : s.acceptanceTarget != nil ? "; --adapt on: h adapted to acceptance \(s.acceptanceTarget ?? 0)" : ""
-                say("               default --step-size \(h); \(s.usesGradient ? "gradient" : "density") evaluations per step: \(cost)\(adapt)")
-                if s.family == .proximal {
-                    say(s.parameters.contains { $0.name == "lambda" }
-                        ? "               on image posteriors (deconvolution) the defaults are λ = 1/L_f and h = 1/(L_f + 1/λ) (Durmus, Moulines & Pereyra 2018)"
-                        : "               on image posteriors (deconvolution) the default is h = 1/(2 L_f) (MYULA's at λ = 1/L_f)")
-                }
+                say("               default --step-size \(h); \(describe(cost)) per step\(adapt)")
+                for line in s.notes { say("               " + line) }
             } else {
                 say("               population sampler: --chains = independent runs, no --step-size")
             }
@@ -31,6 +26,17 @@ struct SamplersCommand: ParsableCommand {
             }
         }
     }
+}
+
+/// "1 gradient and 1 density evaluation", "varies (up to 1024 gradient evaluations, counted exactly)".
+private func describe(_ cost: SamplerInfo.StepCost) -> String {
+    func count(_ n: Int, _ what: String) -> String { "\(n) \(what) evaluation\(n == 1 ? "" : "s")" }
+    var parts: [String] = []
+    if cost.calls.gradientEvaluations > 0 || cost.calls.densityEvaluations == 0 { parts.append(count(cost.calls.gradientEvaluations, "gradient")) }
+    if cost.calls.densityEvaluations > 0 { parts.append(count(cost.calls.densityEvaluations, "density")) }
+    let calls = parts.joined(separator: " and ")
+    if cost.varies { return "varies (up to \(calls), counted exactly)" }
+    return calls + (cost.note.map { " (\($0))" } ?? "")
 }
 
 struct TargetsCommand: ParsableCommand {

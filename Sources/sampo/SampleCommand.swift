@@ -181,11 +181,11 @@ struct SampleCommand: ParsableCommand {
         }
         say("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
         for (i, r) in result.runs.enumerated() {
-            let sched = sampler == "smc" ? "\(r.schedule.count - 1) stages" : "horizon \(r.schedule.first ?? 0) → \(r.schedule.last ?? 0), \(r.schedule.count - 1) steps"
+            let sched = job.sampler.describe(r)
             let z = r.logZ.map { "log Ẑ = \(String(format: "%.4f", $0))" } ?? ""
             say("  run \(i + 1): \(sched) \(z)\(r.failure.map { " FAILED: \($0)" } ?? "")")
             if !r.acceptancePerStage.isEmpty {
-                let what = job.parameters.choice("kernel") == "mixture" ? "fitted-proposal acceptance" : "move acceptance"
+                let what = job.sampler.acceptanceDescription
                 say("         \(what) per stage: " + r.acceptancePerStage.map { fmt($0, 2) }.joined(separator: " "))
             }
             if let n = r.scoreQuality.first?.samples {
@@ -210,7 +210,7 @@ struct SampleCommand: ParsableCommand {
         say("\(job.sampler.name) on \(job.target.name) (d = \(job.target.dimension)), h = \(job.stepSize), "
               + "\(job.settings.chains) chains × \(job.settings.steps) steps (+\(job.settings.warmup) warm-up), seed \(job.settings.seed)")
         let acc = run.outcomes.map { fmt($0.acceptanceRate, 3) }.joined(separator: " ")
-        say("  \(job.sampler.family == .hamiltonian ? "mean accept_stat__    " : "acceptance per chain  ") \(acc)")
+        say("  \(job.sampler.capabilities.contains(.acceptStatistic) ? "mean accept_stat__    " : "acceptance per chain  ") \(acc)")
         if job.settings.adaptation != nil {
             say("  adapted step size      " + run.outcomes.map { $0.adaptedStepSize.map { fmt($0, 4) } ?? "-" }.joined(separator: " "))
         }
@@ -236,7 +236,7 @@ struct SampleCommand: ParsableCommand {
                 say("  schedule β, chain 1    " + betas.map { fmt($0, 3) }.joined(separator: " "))
             }
         }
-        if job.sampler.family == .hamiltonian {
+        if job.sampler.capabilities.contains(.divergences) {
             let divergent = run.outcomes.map(\.divergentTransitions)
             say("  divergent transitions  " + divergent.map(String.init).joined(separator: " ")
                 + (divergent.reduce(0, +) > 0 ? "  (energy error > 1000: the posterior has regions the step size cannot follow)" : ""))

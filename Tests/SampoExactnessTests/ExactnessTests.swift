@@ -92,7 +92,7 @@ final class ExactnessTests: XCTestCase {
         let info = try SamplerCatalog.named(sampler)
         let h = stepSize ?? info.defaultStepSize ?? 0.1
         let factory = try info.kernelFactory(target: g.target, stepSize: h, parameters: try info.parameters(parameters))
-        let metric = WarmupAdaptation.MetricChoice(rawValue: parameters["metric"].map(\.description) ?? "diag") ?? .diag
+        let metric = MetricKind(rawValue: parameters["metric"].map(\.description) ?? "diag") ?? .diag
         let batches = Self.batchesPerChain, length = steps / batches
         let perChain = Parallel.map(count: Self.chains) { c -> [Double] in
             guard let kernel = try? factory() else { return [.nan] }

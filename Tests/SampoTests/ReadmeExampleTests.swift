@@ -31,7 +31,7 @@ final class ReadmeExampleTests: XCTestCase {
         XCTAssertEqual(pt.chains?.outcomes[0].report["log_z"]?.count, 1)
         XCTAssertEqual(pt.chains?.outcomes[0].report["log_z_se"]?.count, 1)
         XCTAssertEqual(pt.warnings, [], "PT mixes on lau-gmm: nothing to warn about")
-        let nuts = try Sampo.sample(banana, with: .nuts(metric: "dense"), chains: 4, steps: 2_000, seed: 3)
+        let nuts = try Sampo.sample(banana, with: .nuts(metric: .dense), chains: 4, steps: 2_000, seed: 3)
         XCTAssertEqual(nuts.chains?.outcomes.compactMap(\.adaptedStepSize).count, 4)
         XCTAssertGreaterThan(nuts.counts.gradientEvaluations, 4 * 3000)
         let adapted = try Sampo.sample(banana, with: .mala(stepSize: 1).adapting(true), chains: 4, seed: 3)

@@ -23,7 +23,7 @@ final class SwiftAPITests: XCTestCase {
     }
 
     func testNUTSAndAdaptationFromSwift() throws {
-        let run = try Sampo.sample(gaussian, with: .nuts(metric: "dense"), chains: 2, steps: 2000, seed: 3, jobs: 2)
+        let run = try Sampo.sample(gaussian, with: .nuts(metric: .dense), chains: 2, steps: 2000, seed: 3, jobs: 2)
         let x1 = try XCTUnwrap(try run.summary()["x1"])
         XCTAssertEqual(x1.mean, 0, accuracy: 5 * (x1.mcseMean ?? .infinity))
         XCTAssertNotNil(run.chains?.outcomes[0].adaptedStepSize)

@@ -93,12 +93,12 @@ public struct RunReport: Codable, Sendable {
         self.ssim = ssim
         if let a = job.settings.adaptation {
             adaptedStepSizes = run.outcomes.map { $0.adaptedStepSize ?? job.stepSize }
-            if job.sampler.family == .hamiltonian {
+            if job.sampler.adaptsMetric {
                 metric = a.metric.rawValue
                 inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
             }
         }
-        if job.sampler.family == .hamiltonian { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }
+        if job.sampler.capabilities.contains(.divergences) { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }
         if run.outcomes.contains(where: { !$0.report.isEmpty }) {
             // JSON has no NaN: an undefined entry (a pair never tried) becomes -1.
             kernelReports = run.outcomes.map { $0.report.mapValues { $0.map { $0.isFinite ? $0 : -1 } } }

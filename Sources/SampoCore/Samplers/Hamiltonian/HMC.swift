@@ -13,7 +13,8 @@ public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKer
     private let x0, g0: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var mh = MetropolisHastings()
 
-    public init(target: Target, stepSize: Double, steps: Int = 10, integrationTime: Double? = nil, jitter: Double = 0.5,
+    public init(target: Target, stepSize: Double, steps: Int = HMCSettings.steps.defaultValue, integrationTime: Double? = nil,
+                jitter: Double = HMCSettings.jitter.defaultValue,
                 inverseMetric: InverseMetric = .unit) throws(SampoError) {
         guard steps >= 1 else { throw .invalid(.samplerParameter("steps"), "expected at least 1 leapfrog step, found \(steps)") }
         if let t = integrationTime {

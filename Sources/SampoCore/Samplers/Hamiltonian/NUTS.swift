@@ -37,7 +37,7 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
     static var topVectors: Int { 13 + 8 + 4 }
     static var levelVectors: Int { 11 }
 
-    public init(target: Target, stepSize: Double, maxDepth: Int = 10, inverseMetric: InverseMetric = .unit) throws(SampoError) {
+    public init(target: Target, stepSize: Double, maxDepth: Int = NUTSSettings.maxDepth.defaultValue, inverseMetric: InverseMetric = .unit) throws(SampoError) {
         guard maxDepth >= 1, maxDepth <= 20 else {
             throw .invalid(.samplerParameter("max_depth"), "expected a tree depth from 1 to 20, found \(maxDepth)")
         }

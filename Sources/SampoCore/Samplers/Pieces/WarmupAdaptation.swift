@@ -6,8 +6,6 @@ import Foundation
 /// Stan's heuristic and dual averaging restarts from it. `finish()` installs the averaged
 /// step size for sampling.
 public struct WarmupAdaptation {
-    public enum MetricChoice: String, Sendable { case diag, dense, unit }
-
     public let kernel: any StepSizeAdaptable
     private var dual: DualAveraging
     private var schedule: WindowedAdaptation
@@ -19,7 +17,7 @@ public struct WarmupAdaptation {
     public private(set) var failedMetricUpdates = 0
 
     /// Starts the warm-up; a Hamiltonian kernel's first step size comes from Stan's heuristic.
-    public init(kernel: any StepSizeAdaptable, warmup: Int, target: Double, metric: MetricChoice, rng: RandomStream) {
+    public init(kernel: any StepSizeAdaptable, warmup: Int, target: Double, metric: MetricKind, rng: RandomStream) {
         self.kernel = kernel
         self.rng = rng
         dual = DualAveraging(initialStepSize: kernel.stepSize, target: target)

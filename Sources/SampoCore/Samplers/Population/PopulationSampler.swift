@@ -30,5 +30,12 @@ public protocol PopulationSampler: Sendable {
     var name: String { get }
     var particles: Int { get }
     func run(target: NamedTarget, noise: RandomStream) -> PopulationRun
+    /// One line on a run's schedule, e.g. "12 stages".
+    func describe(_ run: PopulationRun) -> String
+    /// What `PopulationRun.acceptancePerStage` measures.
+    var acceptanceDescription: String { get }
+    /// The population size that spends about `budget` oracle calls in one run (comparisons at
+    /// equal budgets), and the calls spent to find it (a pilot run), to be counted with the run's.
+    func particles(forBudget budget: Int, target: NamedTarget, seed: UInt64) -> (particles: Int, pilotCalls: Int)
 }
 

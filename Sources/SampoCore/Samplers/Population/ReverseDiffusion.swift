@@ -11,9 +11,9 @@ import Foundation
 /// a few ULA steps on p_{T₀} with the same score estimator. A final denoising step x ← (x + σ²v)/a at δ.
 public struct ReverseDiffusion: PopulationSampler {
     /// How the score is estimated at each outer step.
-    public enum Estimator: String, Sendable { case importance = "is", ula, isULA = "is-ula" }
+    public enum Estimator: String, Sendable, CaseIterable { case importance = "is", ula, isULA = "is-ula" }
     /// How the initial particles are drawn.
-    public enum Start: String, Sendable { case gaussian, nested }
+    public enum Start: String, Sendable, CaseIterable { case gaussian, nested }
 
     public let name = "rdmc"
     public let particles: Int
@@ -30,7 +30,7 @@ public struct ReverseDiffusion: PopulationSampler {
     public let proposal: ProposalKind
     /// The importance proposal: `plain` is φ = N(x/a, (σ²/a²)I) as in the paper; `adaptive` is φ
     /// times a Gaussian fitted to the target from the previous outer step (see ScoreProposal).
-    public enum ProposalKind: String, Sendable { case plain, adaptive }
+    public enum ProposalKind: String, Sendable, CaseIterable { case adaptive, plain }
 
     public init(particles: Int, horizon: Double, steps: Int, estimator: Estimator, innerSamples: Int, innerSteps: Int,
                 innerStepSize: Double, earlyStop: Double, start: Start, denoise: Bool, proposal: ProposalKind = .adaptive) {
@@ -39,39 +39,38 @@ public struct ReverseDiffusion: PopulationSampler {
         self.earlyStop = earlyStop; self.start = start; self.denoise = denoise; self.proposal = proposal
     }
 
-    /// From checked registry parameters (defaults filled in).
-    public init(parameters p: SamplerParameters) {
-        self.init(particles: p.integer("particles") ?? 2, horizon: p.real("horizon") ?? 2, steps: p.integer("steps") ?? 1,
-                  estimator: Estimator(rawValue: p.choice("estimator") ?? "") ?? .importance,
-                  innerSamples: p.integer("inner_samples") ?? 1, innerSteps: p.integer("inner_steps") ?? 1,
-                  innerStepSize: p.real("inner_step_size") ?? 0.01, earlyStop: p.real("early_stop") ?? 0.05,
-                  start: Start(rawValue: p.choice("init") ?? "") ?? .gaussian, denoise: p.flag("denoise") ?? true,
-                  proposal: ProposalKind(rawValue: p.choice("proposal") ?? "") ?? .adaptive)
+    /// From typed settings (the registry's defaults for every parameter not set).
+    public init(settings s: RDMCSettings = .defaults) {
+        self.init(particles: s.particles, horizon: s.horizon, steps: s.steps, estimator: s.estimator, innerSamples: s.innerSamples,
+                  innerSteps: s.innerSteps, innerStepSize: s.innerStepSize, earlyStop: s.earlyStop, start: s.start,
+                  denoise: s.denoise, proposal: s.proposal)
     }
 
-    /// The registry's description: parameters, defaults, ranges and oracle calls per particle step.
-    public static let registryEntry = SamplerInfo(
-        name: "rdmc", summary: "Reverse diffusion Monte Carlo (IS, ULA or IS-ULA score estimates)",
-        family: .population, defaultStepSize: nil, usesGradient: true, acceptanceTarget: nil,
-        parameters: [
-            .integer("particles", 1000, minimum: 2, "number of particles"),
-            .positive("horizon", 2, "horizon T of the forward OU process"),
-            .integer("steps", 25, minimum: 1, "outer steps from T to the early stop"),
-            .choice("estimator", "is", ["is", "ula", "is-ula"], "score estimator"),
-            .integer("inner_samples", 200, minimum: 1, "inner samples per score estimate"),
-            .integer("inner_steps", 20, minimum: 1, "inner ULA steps (ula, is-ula)"),
-            .positive("inner_step_size", 0.01, "inner ULA step size"),
-            .positive("early_stop", 0.05, "early-stop time δ"),
-            .choice("init", "gaussian", ["gaussian", "nested"], "initial particles"),
-            .flag("denoise", true, "final denoising step at δ"),
-            .choice("proposal", "adaptive", ["adaptive", "plain"], "IS proposal: φ = N(x/a, σ²/a² I) times a Gaussian fitted to the target, or φ alone"),
-        ],
-        oracleCallsPerStep: { p in (p.integer("inner_samples") ?? 1) },
-        crossCheck: { p throws(SampoError) in
-            let t = p.real("horizon") ?? 2, delta = p.real("early_stop") ?? 0.05
-            guard delta < t else { throw .invalid(.samplerParameter("early_stop"), "must be below the horizon \(t), found \(delta)") }
-        },
-        builder: .population { ReverseDiffusion(parameters: $0) })
+    /// From checked registry parameters; a parameter not given takes the registry's default.
+    public init(parameters: SamplerParameters) { self.init(settings: RDMCSettings(parameters)) }
+
+    /// Oracle calls of one score estimate: one per inner sample.
+    static func costOfScore(innerSamples: Int) -> Int { innerSamples }
+
+    public func describe(_ run: PopulationRun) -> String {
+        "horizon \(run.schedule.first ?? 0) → \(run.schedule.last ?? 0), \(run.schedule.count - 1) steps"
+    }
+
+    public var acceptanceDescription: String { "move acceptance" }
+
+    /// The population size that spends about `budget` oracle calls: a particle costs steps + 2
+    /// score estimates (start, denoising); the adaptive proposal's pilot sweeps are reserved
+    /// (the run counts them itself, so `pilotCalls` is 0).
+    public func particles(forBudget budget: Int, target: NamedTarget, seed: UInt64) -> (particles: Int, pilotCalls: Int) {
+        let perMove = Self.costOfScore(innerSamples: innerSamples)
+        let perParticle = (steps + 2) * perMove
+        var reserved = 0
+        if proposal != .plain && estimator != .ula {
+            let pilots = Self.pilotParticles(particles: max(1, budget / perParticle), dimension: target.dimension)
+            reserved = Self.maxPilotSweeps * pilots * perMove
+        }
+        return (max(50, (budget - reserved) / perParticle), 0)
+    }
 
     public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
         let d = target.dimension

@@ -14,15 +14,15 @@ public struct TemperedSMC: PopulationSampler {
     public enum Kernel: String, Sendable, CaseIterable { case rwm, mala, mixture }
 
     public let name = "smc"
-    public let particles: Int
-    public let essTarget: Double
-    public let resampling: Resampling
-    public let moves: Int
-    public let kernel: Kernel
-    public let wasteFree: Bool
-    public let chainLength: Int
+    public var particles: Int
+    public var essTarget: Double
+    public var resampling: Resampling
+    public var moves: Int
+    public var kernel: Kernel
+    public var wasteFree: Bool
+    public var chainLength: Int
     /// sd of the reference; nil: from the target's known moments (inflated ×2), else 10.
-    public let referenceScale: Double?
+    public var referenceScale: Double?
     /// Mixture proposals: components (nil: BIC over 1…8) and RWM sweeps after each independent one.
     public var components: Int?
     public var localMoves = 0
@@ -34,50 +34,45 @@ public struct TemperedSMC: PopulationSampler {
         self.kernel = kernel; self.wasteFree = wasteFree; self.chainLength = chainLength; self.referenceScale = referenceScale
     }
 
-    /// From checked registry parameters (defaults filled in).
-    public init(parameters p: SamplerParameters) {
-        self.init(particles: p.integer("particles") ?? 2, essTarget: p.real("ess_target") ?? 0.5,
-                  resampling: Resampling(rawValue: p.choice("resampling") ?? "") ?? .systematic,
-                  moves: p.integer("moves") ?? 1, kernel: Kernel(rawValue: p.choice("kernel") ?? "") ?? .rwm,
-                  wasteFree: p.flag("waste_free") ?? false, chainLength: p.integer("chain_length") ?? 2,
-                  referenceScale: p.real("reference_scale"))
-        components = p.integer("components").flatMap { $0 == 0 ? nil : $0 }
-        localMoves = p.integer("local_moves") ?? 0
+    /// From typed settings (the registry's defaults for every parameter not set).
+    public init(settings s: SMCSettings = .defaults) {
+        self.init(particles: s.particles, essTarget: s.essTarget, resampling: s.resampling, moves: s.moves, kernel: s.kernel,
+                  wasteFree: s.wasteFree, chainLength: s.chainLength, referenceScale: s.referenceScale)
+        components = s.components
+        localMoves = s.localMoves
     }
 
-    /// The registry's description: parameters, defaults, ranges and oracle calls per particle move.
-    public static let registryEntry = SamplerInfo(
-        name: "smc", summary: "Adaptive tempered SMC from a Gaussian reference (RWM or MALA moves; optional waste-free)",
-        family: .population, defaultStepSize: nil, usesGradient: false, acceptanceTarget: nil,
-        parameters: [
-            .integer("particles", 2000, minimum: 2, "population size N"),
-            .fraction("ess_target", 0.5, in: 0, 1, "each stage keeps ESS = ρN of the incremental weights"),
-            .choice("resampling", "systematic", Resampling.allCases.map(\.rawValue), "resampling scheme"),
-            .integer("moves", 10, minimum: 1, "MH sweeps per stage"),
-            .choice("kernel", "rwm", Kernel.allCases.map(\.rawValue),
-                    "move kernel: rwm, mala (scaled by the particle covariance), mixture (independent MH from a fitted Gaussian mixture)"),
-            .integer("components", 0, minimum: 0, "mixture: components of the fitted proposal (0: chosen by BIC among 1…8)"),
-            .integer("local_moves", 0, minimum: 0, "mixture: RWM sweeps after each independent-proposal sweep"),
-            .flag("waste_free", false, "waste-free SMC (Dau & Chopin 2022): keep every state of N/P chains"),
-            .integer("chain_length", 10, minimum: 2, "waste-free chain length P"),
-            .positive("reference_scale", nil, "sd of the Gaussian reference (default: 2 × the target's known sd, else 10)"),
-        ],
-        oracleCallsPerStep: { p in
-            switch p.choice("kernel") {
-            case "mala": return 2
-            case "mixture": return 1 + (p.integer("local_moves") ?? 0)
-            default: return 1
-            }
-        },
-        crossCheck: { p throws(SampoError) in
-            if p.flag("waste_free") == true, p.choice("kernel") == "mixture" {
-                throw .invalid(.samplerParameter("kernel"), "mixture proposals are not available with waste_free = on")
-            }
-            if p.flag("waste_free") == true, (p.integer("particles") ?? 0) / (p.integer("chain_length") ?? 1) < 2 {
-                throw .invalid(.samplerParameter("chain_length"), "waste-free SMC needs particles / chain_length ≥ 2")
-            }
-        },
-        builder: .population { TemperedSMC(parameters: $0) })
+    /// From checked registry parameters; a parameter not given takes the registry's default.
+    public init(parameters: SamplerParameters) { self.init(settings: SMCSettings(parameters)) }
+
+    /// Oracle calls of one particle's move: RWM one density; MALA two gradients (at the particle,
+    /// whose gradient is not kept between sweeps, and at the proposal); mixture one density per
+    /// independent proposal plus one per local RWM sweep.
+    static func costOfMove(kernel: Kernel, localMoves: Int) -> OracleCounts {
+        switch kernel {
+        case .rwm: return OracleCounts(densityEvaluations: 1)
+        case .mala: return OracleCounts(gradientEvaluations: 2)
+        case .mixture: return OracleCounts(densityEvaluations: 1 + localMoves)
+        }
+    }
+
+    public func describe(_ run: PopulationRun) -> String { "\(run.schedule.count - 1) stages" }
+
+    public var acceptanceDescription: String { kernel == .mixture ? "fitted-proposal acceptance" : "move acceptance" }
+
+    /// The population size that spends about `budget` oracle calls: a particle costs its start
+    /// plus moves × (calls of a move) per stage, with the number of stages read off a pilot run of
+    /// 200 particles, whose calls are returned to be counted with the run's.
+    public func particles(forBudget budget: Int, target: NamedTarget, seed: UInt64) -> (particles: Int, pilotCalls: Int) {
+        var pilotSampler = self
+        pilotSampler.particles = 200
+        let pilot = pilotSampler.run(target: target, noise: RandomStream(seed: seed, stream: 0))
+        let pilotCalls = pilot.counts.densityEvaluations + pilot.counts.gradientEvaluations
+        let stages = max(1, pilot.schedule.count - 1)
+        let move = Self.costOfMove(kernel: kernel, localMoves: localMoves)
+        let perParticle = 1 + (wasteFree ? 1 : moves) * (move.gradientEvaluations + move.densityEvaluations) * stages
+        return (max(50, (budget - pilotCalls) / perParticle), pilotCalls)
+    }
 
     /// The reference N(m, diag(s²)) (`GaussianReference.choose`, shared with parallel tempering).
     func reference(for target: NamedTarget) -> GaussianReference {

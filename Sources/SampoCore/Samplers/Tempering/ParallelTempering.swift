@@ -18,6 +18,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     public let target: Target
     public let reference: GaussianReference
     public let explorer: Explorer
+    public let acceptanceGoal: Double
     public let dimension: Int
     /// Leapfrog steps of the HMC explorer.
     public static var hmcSteps: Int { 10 }
@@ -49,7 +50,10 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     private var roundLength = 2, scansInRound = 0, rounds = 0
     private var lastBarrier = Double.nan
 
-    public init(target: Target, reference: GaussianReference, replicas: Int, explorer: Explorer, stepSize: Double) throws(SampoError) {
+    /// `acceptanceGoal`: the acceptance rate each replica's step-size adaptation aims for (the
+    /// explorer's registry entry gives it).
+    public init(target: Target, reference: GaussianReference, replicas: Int, explorer: Explorer, acceptanceGoal: Double,
+                stepSize: Double) throws(SampoError) {
         let d = target.dimension
         try KernelChecks.dimension(d)
         try KernelChecks.stepSize(stepSize)
@@ -64,6 +68,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         self.target = target
         self.reference = reference
         self.explorer = explorer
+        self.acceptanceGoal = acceptanceGoal
         dimension = d
         betas = (0..<replicas).map { Double($0) / Double(replicas - 1) }
         stepSizes = Array(repeating: stepSize, count: replicas)
@@ -230,8 +235,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     public func beginWarmup(iterations: Int) {
         guard iterations > 0 else { return }
         tuning = true
-        let goal: Double = explorer == .rwm ? 0.234 : explorer == .mala ? 0.574 : 0.8
-        dual = stepSizes.map { DualAveraging(initialStepSize: $0, target: goal) }
+        dual = stepSizes.map { DualAveraging(initialStepSize: $0, target: acceptanceGoal) }
         roundLength = 2; scansInRound = 0; rounds = 0
         resetStatistics()
     }

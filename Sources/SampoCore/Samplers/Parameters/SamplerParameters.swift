@@ -1,5 +1,6 @@
 /// A sampler's parameters after the registry has checked them: every given value in its own kind,
-/// every default filled in. Read them with the typed accessors.
+/// every default filled in. Read them typed, through the sampler's settings (`parameters[HMCSettings.steps]`,
+/// `HMCSettings(parameters)`).
 public struct SamplerParameters: Sendable, Equatable {
     /// Values by parameter name (given or defaulted; computed defaults are absent).
     public private(set) var values: [String: ParameterValue]
@@ -11,7 +12,7 @@ public struct SamplerParameters: Sendable, Equatable {
         self.given = given
     }
 
-    public func real(_ name: String) -> Double? {
+    package func real(_ name: String) -> Double? {
         switch values[name] {
         case .real(let x): return x
         case .integer(let n): return Double(n)
@@ -19,17 +20,17 @@ public struct SamplerParameters: Sendable, Equatable {
         }
     }
 
-    public func integer(_ name: String) -> Int? {
+    package func integer(_ name: String) -> Int? {
         if case .integer(let n) = values[name] { return n }
         return nil
     }
 
-    public func choice(_ name: String) -> String? {
+    package func choice(_ name: String) -> String? {
         if case .text(let s) = values[name] { return s }
         return nil
     }
 
-    public func flag(_ name: String) -> Bool? {
+    package func flag(_ name: String) -> Bool? {
         if case .flag(let b) = values[name] { return b }
         return nil
     }
