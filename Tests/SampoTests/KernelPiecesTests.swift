@@ -51,26 +51,24 @@ final class KernelPiecesTests: XCTestCase {
         }
     }
 
-    /// Leapfrog conserves the Hamiltonian to O(h²) on a Gaussian and is reversible.
+    /// The one leapfrog (HMC's and NUTS's, through `HamiltonianKernel.integrate`) conserves the
+    /// Hamiltonian to O(h²) on a Gaussian, with a unit and a dense metric, and is reversible.
     func testLeapfrogEnergyErrorAndReversibility() throws {
         let target = try GaussianMixture(weights: [1], means: [[0, 0]], covariances: .isotropic([1]))
-        func energyError(_ h: Double) -> Double {
-            var x = [1.0, -0.5], v = [0.3, 0.8], g = [0.0, 0.0], counts = OracleCounts()
-            let lp0 = target.logDensityAndGradient(at: x, gradient: &g)
-            let h0 = -lp0 + 0.5 * (v[0] * v[0] + v[1] * v[1])
-            let steps = Int((1 / h).rounded())
-            let lp = Integrators.leapfrog(target, x: &x, v: &v, g: &g, stepSize: h, steps: steps, counts: &counts)
-            XCTAssertEqual(counts.gradientEvaluations, steps)
-            return abs(-lp + 0.5 * (v[0] * v[0] + v[1] * v[1]) - h0)
+        for metric in [InverseMetric.unit, .dense([1.5, 0.3, 0.3, 0.8])] {
+            let hmc = try HMC(target: target, stepSize: 0.1, inverseMetric: metric)
+            func energyError(_ h: Double) -> Double {
+                let r = hmc.integrate(x: [1.0, -0.5], momentum: [0.3, 0.8], steps: Int((1 / h).rounded()), epsilon: h)
+                return abs(r.endEnergy - r.startEnergy)
+            }
+            let coarse = energyError(0.1), fine = energyError(0.05)
+            XCTAssertEqual(coarse / fine, 4, accuracy: 0.5, metric.kind)   // second order
+            let before = hmc.counts.gradientEvaluations
+            let there = hmc.integrate(x: [1.0, -0.5], momentum: [0.3, 0.8], steps: 10, epsilon: 0.1)
+            XCTAssertEqual(hmc.counts.gradientEvaluations - before, 10)
+            let back = hmc.integrate(x: there.x, momentum: there.momentum.map { -$0 }, steps: 10, epsilon: 0.1)
+            XCTAssertEqual(back.x[0], 1.0, accuracy: 1e-12); XCTAssertEqual(back.x[1], -0.5, accuracy: 1e-12)
         }
-        let coarse = energyError(0.1), fine = energyError(0.05)
-        XCTAssertEqual(coarse / fine, 4, accuracy: 0.5)   // second order
-        var x = [1.0, -0.5], v = [0.3, 0.8], g = [0.0, 0.0], counts = OracleCounts()
-        _ = target.logDensityAndGradient(at: x, gradient: &g)
-        _ = Integrators.leapfrog(target, x: &x, v: &v, g: &g, stepSize: 0.1, steps: 10, counts: &counts)
-        v = v.map { -$0 }
-        _ = Integrators.leapfrog(target, x: &x, v: &v, g: &g, stepSize: 0.1, steps: 10, counts: &counts)
-        XCTAssertEqual(x[0], 1.0, accuracy: 1e-12); XCTAssertEqual(x[1], -0.5, accuracy: 1e-12)
     }
 
     /// Dual averaging drives a simulated acceptance rate to its target.

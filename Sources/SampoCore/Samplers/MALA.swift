@@ -1,7 +1,7 @@
 /// Metropolis-adjusted Langevin: propose y = x + h∇log π(x) + √(2h) ξ and accept with
 /// log α = log π(y) − log π(x) − (‖x − y − h∇log π(y)‖² − ‖y − x − h∇log π(x)‖²)/(4h).
 /// A rejection repeats x. One gradient per step.
-public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable {
+public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable, StateRestorable {
     public let target: Target
     private let grad, y, gradY: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) private var noiseScale: Double
@@ -20,6 +20,12 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
         return logP
     }
 
+    public func restore(position: UnsafePointer<Double>, logDensity: Double, gradient: UnsafePointer<Double>?) {
+        x.update(from: position, count: dimension)
+        logP = logDensity
+        if let gradient { grad.update(from: gradient, count: dimension) }
+    }
+
     public override func adapt(stepSize h: Double) {
         super.adapt(stepSize: h)
         noiseScale = (2 * h).squareRoot()
@@ -32,17 +38,10 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
     @inline(__always)
     private func advance<N: NoiseSource>(_ rng: N) -> Bool {
         let d = dimension, h = stepSize
-        for j in 0..<d { y[j] = x[j] + h * grad[j] + noiseScale * rng.normal() }
+        LangevinProposal.propose(into: y, from: x, gradient: grad, stepSize: h, sd: noiseScale, d, noise: rng)
         let logPY = target.logDensityAndGradient(at: y, gradient: gradY)
         counts.gradientEvaluations += 1
-        var forward = 0.0, backward = 0.0
-        for j in 0..<d {
-            let a = y[j] - x[j] - h * grad[j]
-            let b = x[j] - y[j] - h * gradY[j]
-            forward += a * a
-            backward += b * b
-        }
-        let logAlpha = logPY - logP - (backward - forward) / (4 * h)
+        let logAlpha = logPY - logP + LangevinProposal.logRatio(x: x, gradientX: grad, y: y, gradientY: gradY, stepSize: h, d)
         guard mh.accept(logAlpha: logAlpha, noise: rng) else { return false }
         x.update(from: y, count: d); grad.update(from: gradY, count: d)
         logP = logPY

@@ -1,13 +1,19 @@
-/// Random-walk Metropolis: y = x + s ξ, accepted with log α = log π(y) − log π(x).
-/// `stepSize` is the proposal standard deviation s. One density evaluation per step.
-public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable {
+/// Random-walk Metropolis: y = x + s ξ (or y = x + s Lξ with a proposal factor L), accepted with
+/// log α = log π(y) − log π(x). `stepSize` is the proposal standard deviation s. One density
+/// evaluation per step.
+public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable, StateRestorable {
     public let target: Target
-    private let y: UnsafeMutablePointer<Double>
+    private let y, z: UnsafeMutablePointer<Double>
+    /// A lower-triangular d × d factor L (row-major) shaping the proposal to covariance s²LLᵀ
+    /// (SMC sets the particles' Cholesky factor); nil: the identity.
+    public var proposalFactor: [Double]? {
+        didSet { if let f = proposalFactor, f.count != dimension * dimension { proposalFactor = nil } }
+    }
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
-        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 2)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 3)
         self.target = target
-        y = buffers[1]
+        y = buffers[1]; z = buffers[2]
         super.init(buffers: buffers, stepSize: stepSize)
     }
 
@@ -19,17 +25,34 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
         return logP
     }
 
+    public func restore(position: UnsafePointer<Double>, logDensity: Double, gradient: UnsafePointer<Double>?) {
+        x.update(from: position, count: dimension)
+        logP = logDensity
+    }
+
     @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 
     @inline(__always)
     private func advance<N: NoiseSource>(_ rng: N) -> Bool {
-        for j in 0..<dimension { y[j] = x[j] + stepSize * rng.normal() }
+        let d = dimension
+        if let factor = proposalFactor {
+            for j in 0..<d { z[j] = rng.normal() }
+            factor.withUnsafeBufferPointer { l in
+                for a in 0..<d {
+                    var s = 0.0
+                    for b in 0...a { s += l[a * d + b] * z[b] }
+                    y[a] = x[a] + stepSize * s
+                }
+            }
+        } else {
+            for j in 0..<d { y[j] = x[j] + stepSize * rng.normal() }
+        }
         let logPY = target.logDensity(at: y)
         counts.densityEvaluations += 1
         guard mh.accept(logAlpha: logPY - logP, noise: rng) else { return false }
-        x.update(from: y, count: dimension)
+        x.update(from: y, count: d)
         logP = logPY
         return true
     }

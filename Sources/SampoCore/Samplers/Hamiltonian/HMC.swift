@@ -4,7 +4,7 @@ import Foundation
 /// T, steps = ⌈T/h⌉), a diagonal or dense inverse metric, optional step-size jitter (h·(1 + j(2u − 1))
 /// per transition, as Stan's `stepsize_jitter`), and a Metropolis correction on the Hamiltonian.
 /// Here h is the leapfrog step ε (Hamiltonian convention, not the Langevin h).
-public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, MetricAdaptable {
+public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, MetricAdaptable, StateRestorable {
     /// Leapfrog steps per transition when no integration time is set.
     public let steps: Int
     /// Integration time T (nil: use `steps`).
@@ -58,7 +58,7 @@ public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKer
         s.leapfrogSteps = n
         s.divergent = h1 - h0 > Self.divergenceThreshold
         let logAlpha = logP.isNaN ? Double.nan : h0 - h1   // a NaN density is counted by the MH step
-        s.acceptStatistic = logAlpha >= 0 ? 1 : (logAlpha > -.infinity ? exp(logAlpha) : 0)
+        s.acceptStatistic = MetropolisHastings.probability(logAlpha: logAlpha)
         let accepted = mh.accept(logAlpha: logAlpha, noise: noise)
         if !accepted {
             x.update(from: x0, count: d); grad.update(from: g0, count: d); logP = logP0

@@ -35,6 +35,13 @@ public class HamiltonianKernel<Target: LogDensity>: KernelBase {
         return logP
     }
 
+    /// Installs a state evaluated elsewhere (`StateRestorable`; the subclasses declare it).
+    public func restore(position: UnsafePointer<Double>, logDensity: Double, gradient: UnsafePointer<Double>?) {
+        x.update(from: position, count: dimension)
+        logP = logDensity
+        if let gradient { grad.update(from: gradient, count: dimension) }
+    }
+
     public var inverseMetric: InverseMetric { metric.metric }
     public func adapt(inverseMetric m: InverseMetric) throws(SampoError) { try metric.set(m) }
     public func adapt(stepSize h: Double) { stepSize = h }

@@ -94,6 +94,32 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
         dot(pSharpPlus, rho) > 0 && dot(pSharpMinus, rho) > 0
     }
 
+    /// Stan's U-turn criterion for a trajectory joined from a left and a right subtree (left first
+    /// in the direction of integration): the joined span, and each subtree extended by the nearest
+    /// point of the other, must all keep ρ·p♯ > 0 at both ends. Legend (Stan's `base_nuts`): ρ the
+    /// sum of the momenta over a span, p♯ = M⁻¹p, `Beg`/`End` a span's first and last point.
+    /// Writes ρ_left + ρ_right to `rho`; `rhoExtended` is scratch.
+    @inline(__always)
+    private func noUTurn(rhoLeft: UnsafePointer<Double>, pSharpLeftBeg: UnsafePointer<Double>, pSharpLeftEnd: UnsafePointer<Double>,
+                         pLeftEnd: UnsafePointer<Double>, rhoRight: UnsafePointer<Double>, pSharpRightBeg: UnsafePointer<Double>,
+                         pSharpRightEnd: UnsafePointer<Double>, pRightBeg: UnsafePointer<Double>,
+                         rho: UnsafeMutablePointer<Double>, rhoExtended: UnsafeMutablePointer<Double>) -> Bool {
+        sum(rhoLeft, rhoRight, into: rho)
+        var persist = persists(pSharpLeftBeg, pSharpRightEnd, rho)
+        sum(rhoLeft, pRightBeg, into: rhoExtended)
+        persist = persist && persists(pSharpLeftBeg, pSharpRightBeg, rhoExtended)
+        sum(rhoRight, pLeftEnd, into: rhoExtended)
+        persist = persist && persists(pSharpLeftEnd, pSharpRightEnd, rhoExtended)
+        return persist
+    }
+
+    /// Progressive sampling: a point of weight W_new replaces one of weight W_old with probability
+    /// min(1, W_new/W_old) (a uniform is drawn only when that is below 1).
+    @inline(__always)
+    private func replaces<N: NoiseSource>(logWeight new: Double, over old: Double, noise: N) -> Bool {
+        new > old || noise.uniform() < exp(new - old)
+    }
+
     private func advance<N: NoiseSource>(_ noise: N) -> Bool {
         let d = dimension
         // The sample starts as the current point with a fresh momentum.
@@ -128,20 +154,12 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
             }
             if !valid { break }
             depth += 1
-            // Biased progressive sampling: the new subtree's point replaces the sample with
-            // probability min(1, W_new / W_old).
-            if logSumWeightSubtree > logSumWeight {
-                propose.copy(to: &sample, d)
-            } else if noise.uniform() < exp(logSumWeightSubtree - logSumWeight) {
-                propose.copy(to: &sample, d)
-            }
+            // Biased progressive sampling: the new subtree against the whole old trajectory.
+            if replaces(logWeight: logSumWeightSubtree, over: logSumWeight, noise: noise) { propose.copy(to: &sample, d) }
             logSumWeight = logAddExp(logSumWeight, logSumWeightSubtree)
-            sum(rhoBck, rhoFwd, into: rho)
-            var persist = persists(pSharpBckBck, pSharpFwdFwd, rho)
-            sum(rhoBck, pFwdBck, into: rhoExtended)
-            persist = persist && persists(pSharpBckBck, pSharpFwdBck, rhoExtended)
-            sum(rhoFwd, pBckFwd, into: rhoExtended)
-            persist = persist && persists(pSharpBckFwd, pSharpFwdFwd, rhoExtended)
+            let persist = noUTurn(rhoLeft: rhoBck, pSharpLeftBeg: pSharpBckBck, pSharpLeftEnd: pSharpBckFwd, pLeftEnd: pBckFwd,
+                                  rhoRight: rhoFwd, pSharpRightBeg: pSharpFwdBck, pSharpRightEnd: pSharpFwdFwd, pRightBeg: pFwdBck,
+                                  rho: rho, rhoExtended: rhoExtended)
             if !persist { break }
         }
         logP = sample.logP   // x and grad are the sample's own storage
@@ -193,18 +211,11 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
         // Multinomial choice between the halves.
         let logSumWeightSubtree = logAddExp(logSumWeightInit, logSumWeightFinal)
         logSumWeight = logAddExp(logSumWeight, logSumWeightSubtree)
-        if logSumWeightFinal > logSumWeightSubtree {
-            level.proposeFinal.copy(to: &proposal, d)
-        } else if noise.uniform() < exp(logSumWeightFinal - logSumWeightSubtree) {
-            level.proposeFinal.copy(to: &proposal, d)
-        }
-        sum(level.rhoInit, level.rhoFinal, into: level.rhoSubtree)
+        if replaces(logWeight: logSumWeightFinal, over: logSumWeightSubtree, noise: noise) { level.proposeFinal.copy(to: &proposal, d) }
+        let persist = noUTurn(rhoLeft: level.rhoInit, pSharpLeftBeg: pSharpBeg, pSharpLeftEnd: level.pSharpInitEnd, pLeftEnd: level.pInitEnd,
+                              rhoRight: level.rhoFinal, pSharpRightBeg: level.pSharpFinalBeg, pSharpRightEnd: pSharpEnd,
+                              pRightBeg: level.pFinalBeg, rho: level.rhoSubtree, rhoExtended: level.rhoExtended)
         for j in 0..<d { rho[j] += level.rhoSubtree[j] }
-        var persist = persists(pSharpBeg, pSharpEnd, level.rhoSubtree)
-        sum(level.rhoInit, level.pFinalBeg, into: level.rhoExtended)
-        persist = persist && persists(pSharpBeg, level.pSharpFinalBeg, level.rhoExtended)
-        sum(level.rhoFinal, level.pInitEnd, into: level.rhoExtended)
-        persist = persist && persists(level.pSharpInitEnd, pSharpEnd, level.rhoExtended)
         return persist
     }
 }

@@ -6,9 +6,9 @@ extension KineticLangevin {
     /// on Gaussian targets.
     func baoabStep<N: NoiseSource>(_ noise: N) {
         let h = stepSize, (decay, sd) = Integrators.ouCoefficients(friction: friction, time: h)
-        Integrators.kick(s.v, s.g, by: 0.5 * h, s.d)
-        Integrators.drift(s.x, s.v, by: 0.5 * h, s.d)
-        Integrators.refresh(s.v, decay: decay, sd: sd, s.d, noise: noise)
-        Integrators.drift(s.x, s.v, by: 0.5 * h, s.d)
+        Integrators.kick(v, g, by: 0.5 * h, dimension)
+        Integrators.drift(x, v, by: 0.5 * h, dimension)
+        Integrators.refresh(v, decay: decay, sd: sd, dimension, noise: noise)
+        Integrators.drift(x, v, by: 0.5 * h, dimension)
     }
 }

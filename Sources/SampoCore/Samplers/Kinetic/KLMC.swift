@@ -3,12 +3,12 @@ extension KineticLangevin {
     /// (X', V') is Gaussian with mean (X + φ(h)V − ψ(h)∇U(X), η(h)V − φ(h)∇U(X)) and covariance
     /// 2γ·[[V_A, C], [C, V_E]](h); V' is drawn first, then X' given V'.
     func klmcStep<N: NoiseSource>(_ noise: N) {
-        for j in 0..<s.d {
-            let x = s.x[j], v = s.v[j], g = s.g[j]   // g = ∇log π = −∇U
-            let meanX = x + phi * v + psi * g, meanV = eta * v + phi * g
+        for j in 0..<dimension {
+            let xj = x[j], vj = v[j], gj = g[j]   // g = ∇log π = −∇U
+            let meanX = xj + phi * vj + psi * gj, meanV = eta * vj + phi * gj
             let dv = sdV * noise.normal()
-            s.v[j] = meanV + dv
-            s.x[j] = meanX + slope * dv + sdX * noise.normal()
+            v[j] = meanV + dv
+            x[j] = meanX + slope * dv + sdX * noise.normal()
         }
     }
 }

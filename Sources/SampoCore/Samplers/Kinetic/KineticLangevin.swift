@@ -4,39 +4,29 @@ import Foundation
 /// one of four one-gradient schemes (each in its own file as an extension):
 /// Euler–Maruyama, OBABO and BAOAB splittings, and KLMC's exact OU flow with a frozen gradient.
 /// The draws record positions; velocities are internal and start at 0.
-public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
+public final class KineticLangevin<Target: LogDensity>: KineticKernelBase, MarkovKernel {
     /// The discretisation of one step.
     public enum Scheme: String, Sendable { case euler, obabo, baoab, klmc }
 
     public let target: Target
     public let scheme: Scheme
-    public let stepSize: Double, friction: Double
-    public var dimension: Int { s.d }
-    @exclusivity(unchecked) public internal(set) var counts = OracleCounts()
-    let s: KineticState
     /// KLMC's per-step constants: η, φ, ψ, the sd of V′, the slope of X′ on V′, the conditional sd of X′.
     let eta, phi, psi, sdV, slope, sdX: Double
 
     public init(target: Target, scheme: Scheme, stepSize: Double, friction: Double) throws(SampoError) {
-        try KernelChecks.stepSize(stepSize)
-        try KernelChecks.positive(friction, "friction")
-        try KernelChecks.dimension(target.dimension)
-        self.target = target; self.scheme = scheme; self.stepSize = stepSize; self.friction = friction
-        s = KineticState(dimension: target.dimension)
+        let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, friction: friction, extraVectors: 0)
+        self.target = target; self.scheme = scheme
         let c = OUCoefficients(gamma: friction), h = stepSize
         eta = c.eta(h); phi = c.phi(h); psi = c.psi(h)
         let sxx = 2 * friction * c.varianceA(h), sxv = 2 * friction * c.covarianceAE(h), svv = 2 * friction * c.varianceE(h)
         sdV = svv.squareRoot()
         slope = svv > 0 ? sxv / svv : 0
         sdX = max(sxx - sxv * slope, 0).squareRoot()
+        super.init(buffers: buffers, stepSize: stepSize, friction: friction)
     }
 
-    public var position: UnsafePointer<Double> { UnsafePointer(s.x) }
-    public var positionIsFinite: Bool { s.positionIsFinite }
-    public func positionIsWithin(_ bound: Double) -> Bool { VectorBuffers.allWithin(s.x, s.d, bound: bound) }
-
     @discardableResult
-    public func reset(to start: UnsafePointer<Double>) -> Double { s.reset(to: start, target: target, counts: &counts) }
+    public func reset(to start: UnsafePointer<Double>) -> Double { restart(at: start, on: target) }
 
     @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
@@ -49,10 +39,10 @@ public final class KineticLangevin<Target: LogDensity>: MarkovKernel {
         case .baoab: baoabStep(noise)
         case .klmc: klmcStep(noise)
         }
-        _ = target.logDensityAndGradient(at: s.x, gradient: s.g)
+        _ = target.logDensityAndGradient(at: x, gradient: g)
         counts.gradientEvaluations += 1
         if scheme == .obabo { obaboFinish(noise) }
-        if scheme == .baoab { Integrators.kick(s.v, s.g, by: 0.5 * stepSize, s.d) }
+        if scheme == .baoab { Integrators.kick(v, g, by: 0.5 * stepSize, dimension) }
         return true
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// The pieces Hamiltonian and kinetic Langevin integrators are made of, on position x, velocity
 /// (momentum) v and the cached gradient g = ∇log π(x), each `d` doubles:
 /// B (kick) v ← v + a·g, A (drift) x ← x + a·M⁻¹v, O (Ornstein–Uhlenbeck) v ← e^{−γτ}v + √(1 − e^{−2γτ}) ξ.
-/// BAOAB and OBABO are written with them, and so is the leapfrog B(h/2) A(h) B(h/2).
+/// BAOAB and OBABO are written with them, and so is the one leapfrog B(h/2) A(h) B(h/2)
+/// (`HamiltonianKernel.leapfrog`, with a metric; HMC, NUTS and tempering's HMC explorer use it).
 public enum Integrators {
     /// B: v ← v + a·g.
     @inlinable @inline(__always)
@@ -33,25 +34,5 @@ public enum Integrators {
     @inlinable
     public static func ouCoefficients(friction gamma: Double, time tau: Double) -> (decay: Double, sd: Double) {
         (exp(-gamma * tau), (-expm1(-2 * gamma * tau)).squareRoot())
-    }
-
-    /// `steps` leapfrog steps B(h/2) A(h) B(h/2) from (x, v) with g = ∇log π(x) on entry; on return
-    /// (x, v, g) hold the end point and its gradient. Returns log π at the end point. One gradient
-    /// evaluation per step, added to `counts`.
-    @inlinable
-    public static func leapfrog<T: LogDensity>(_ target: T, x: UnsafeMutablePointer<Double>, v: UnsafeMutablePointer<Double>,
-                                               g: UnsafeMutablePointer<Double>, stepSize h: Double, steps: Int,
-                                               inverseMetric: UnsafePointer<Double>? = nil,
-                                               counts: inout OracleCounts) -> Double {
-        let d = target.dimension
-        var logP = -Double.infinity
-        for _ in 0..<steps {
-            kick(v, g, by: 0.5 * h, d)
-            drift(x, v, by: h, d, inverseMetric: inverseMetric)
-            logP = target.logDensityAndGradient(at: x, gradient: g)
-            counts.gradientEvaluations += 1
-            kick(v, g, by: 0.5 * h, d)
-        }
-        return logP
     }
 }

@@ -60,7 +60,7 @@ public class MetropolisKernelBase: KernelBase {
     public var lastTransition: TransitionStatistics {
         var s = TransitionStatistics()
         let a = mh.lastLogAlpha
-        s.acceptStatistic = a >= 0 ? 1 : (a > -.infinity ? exp(a) : 0)
+        s.acceptStatistic = MetropolisHastings.probability(logAlpha: a)
         s.stepSize = stepSize
         s.leapfrogSteps = 0
         s.energy = -logP

@@ -22,6 +22,13 @@ public struct MetropolisHastings: Sendable {
         return log(noise.uniformPositive()) < logAlpha
     }
 
+    /// The acceptance probability min(1, e^{log α}) (0 for −∞ and NaN): the acceptance statistic
+    /// of every adjusted kernel, which warm-up and tempering adapt step sizes with.
+    @inlinable @inline(__always)
+    public static func probability(logAlpha a: Double) -> Double {
+        a >= 0 ? 1 : (a > -.infinity ? exp(a) : 0)
+    }
+
     /// `accept(logAlpha:noise:)`, counting NaN ratios.
     @inline(__always)
     public mutating func accept<N: NoiseSource>(logAlpha: Double, noise: N) -> Bool {

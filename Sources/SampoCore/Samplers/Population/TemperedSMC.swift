@@ -96,6 +96,11 @@ public struct TemperedSMC: PopulationSampler {
             }
         }
         counts.densityEvaluations += n
+        let mover: any ParticleMoving
+        do throws(SampoError) { mover = try ParticleMover<GaussianMixture>.make(density, reference: p0) } catch {
+            return PopulationRun(particles: x, count: n, logZ: nil, schedule: [0], acceptancePerStage: [], counts: counts,
+                                 failure: error.message)
+        }
         var lambda = 0.0, logZ = 0.0
         // Each particle's time-0 ancestor ("Eve"), for the single-run variance of Ẑ.
         var eve = Array(0..<n)
@@ -137,7 +142,7 @@ public struct TemperedSMC: PopulationSampler {
             let factor = proposalFactor(nx, count: keep, dimension: d)
             if kernel == .mixture {
                 let rate = mixtureMoves(&nx, &nlp, &nlr, count: n, dimension: d, lambda: lambda, density: density,
-                                        logRef: logRef, m0: m0, s0: s0, factor: factor, scale: &scale, noise: noise, counts: &counts)
+                                        logRef: logRef, mover: mover, factor: factor, scale: &scale, noise: noise, counts: &counts)
                 acceptance.append(rate)
                 x = nx; lp = nlp; lr = nlr
                 continue
@@ -151,8 +156,7 @@ public struct TemperedSMC: PopulationSampler {
             nx.withUnsafeMutableBufferPointer { xb in
                 let base = xb.baseAddress!
                 for sweep in 1...sweeps {
-                    let mover = Mover(d: d, lambda: lambda, kernel: kernel, density: density, logRef: logRef, m0: m0, s0: s0,
-                                      factor: factor, scale: scale)
+                    mover.prepare(kernel: kernel, lambda: lambda, factor: factor, scale: scale)
                     var sweepAccepted = 0
                     if wasteFree {
                         // Chain k's state `sweep` starts from its state `sweep − 1`; all P states are kept.
@@ -160,11 +164,11 @@ public struct TemperedSMC: PopulationSampler {
                             let from = (sweep - 1) * keep + k, to = sweep * keep + k
                             (base + to * d).update(from: base + from * d, count: d)
                             var a = nlp[from], b = nlr[from]
-                            if mover.move(base + to * d, &a, &b, noise, &counts) { sweepAccepted += 1 }
+                            if mover.move(base + to * d, &a, &b, noise) { sweepAccepted += 1 }
                             nlp[to] = a; nlr[to] = b
                         }
                     } else {
-                        for i in 0..<n where mover.move(base + i * d, &nlp[i], &nlr[i], noise, &counts) { sweepAccepted += 1 }
+                        for i in 0..<n where mover.move(base + i * d, &nlp[i], &nlr[i], noise) { sweepAccepted += 1 }
                     }
                     let sweepCount = wasteFree ? keep : n
                     accepted += sweepAccepted
@@ -176,7 +180,7 @@ public struct TemperedSMC: PopulationSampler {
             x = nx; lp = nlp; lr = nlr
         }
         return PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
-                             acceptancePerStage: acceptance, counts: counts, failure: failure,
+                             acceptancePerStage: acceptance, counts: counts + mover.counts, failure: failure,
                              logZVariance: failure == nil ? logZVariance : nil)
     }
 
@@ -198,23 +202,19 @@ public struct TemperedSMC: PopulationSampler {
     /// `localMoves` RWM sweeps); returns the fitted proposal's acceptance rate. If no mixture can
     /// be fitted the stage falls back to RWM sweeps (rate 0).
     func mixtureMoves(_ x: inout [Double], _ lp: inout [Double], _ lr: inout [Double], count n: Int, dimension d: Int,
-                      lambda: Double, density: any LogDensity, logRef: @escaping (UnsafePointer<Double>) -> Double,
-                      m0: [Double], s0: [Double], factor: [Double], scale: inout Double, noise: RandomStream,
+                      lambda: Double, density: any LogDensity, logRef: (UnsafePointer<Double>) -> Double,
+                      mover: any ParticleMoving, factor: [Double], scale: inout Double, noise: RandomStream,
                       counts: inout OracleCounts) -> Double {
         let fit = components.map { MixtureFit.fit(points: x, count: n, dimension: d, components: $0, rng: noise) }
             ?? MixtureFit.bestByBIC(points: x, count: n, dimension: d, rng: noise)
         let local = localMoves
         var accepted = 0, proposed = 0
-        func tempered(_ p: Double, _ r: Double) -> Double {
-            let v = lambda == 1 ? p : (1 - lambda) * r + lambda * p
-            return v.isNaN ? -.infinity : v
-        }
+        func tempered(_ p: Double, _ r: Double) -> Double { TemperedDensity<GaussianMixture>.combine(logTarget: p, logReference: r, beta: lambda) }
         x.withUnsafeMutableBufferPointer { xb in
             let base = xb.baseAddress!
-            let rwm = Mover(d: d, lambda: lambda, kernel: .rwm, density: density, logRef: logRef, m0: m0, s0: s0,
-                            factor: factor, scale: scale)
+            mover.prepare(kernel: .rwm, lambda: lambda, factor: factor, scale: scale)
             guard let q = fit?.mixture else {
-                for _ in 0..<(moves * max(1, local)) { for i in 0..<n { _ = rwm.move(base + i * d, &lp[i], &lr[i], noise, &counts) } }
+                for _ in 0..<(moves * max(1, local)) { for i in 0..<n { _ = mover.move(base + i * d, &lp[i], &lr[i], noise) } }
                 return
             }
             var logQ = (0..<n).map { q.logDensity(at: base + $0 * d) }
@@ -238,9 +238,8 @@ public struct TemperedSMC: PopulationSampler {
                 }
                 for _ in 0..<local {
                     var sweepAccepted = 0
-                    let mover = Mover(d: d, lambda: lambda, kernel: .rwm, density: density, logRef: logRef, m0: m0, s0: s0,
-                                      factor: factor, scale: scale)
-                    for i in 0..<n where mover.move(base + i * d, &lp[i], &lr[i], noise, &counts) {
+                    mover.prepare(kernel: .rwm, lambda: lambda, factor: factor, scale: scale)
+                    for i in 0..<n where mover.move(base + i * d, &lp[i], &lr[i], noise) {
                         sweepAccepted += 1
                         logQ[i] = q.logDensity(at: base + i * d)
                     }
@@ -291,65 +290,71 @@ public struct TemperedSMC: PopulationSampler {
     }
 }
 
-/// One MH move of a particle under π_λ ∝ p₀^{1−λ} π̃^λ, updating its cached log π̃ and log p₀.
-struct Mover {
-    let d: Int, lambda: Double, kernel: TemperedSMC.Kernel
-    let density: any LogDensity
-    let logRef: (UnsafePointer<Double>) -> Double
-    let m0: [Double], s0: [Double], factor: [Double], scale: Double
+/// Moves particles one at a time with the registry's kernels on π_λ ∝ p₀^{1−λ} π̃^λ (a
+/// `TemperedDensity`), each particle carrying its cached log π̃ and log p₀: RWM with proposal
+/// (2.38/√d)·s·L (L the particles' Cholesky factor), installed at the particle without an oracle
+/// call, or MALA with step h = s²·v̄/d^{1/3}/2 (v̄ the mean particle variance along the axes),
+/// started at the particle with one gradient (particles keep none between sweeps).
+protocol ParticleMoving: AnyObject {
+    /// Sets the kernel, temperature, proposal factor and scale of the coming sweep.
+    func prepare(kernel: TemperedSMC.Kernel, lambda: Double, factor: [Double], scale: Double)
+    /// One MH move of the particle at x; updates its log π̃ and log p₀ when accepted.
+    func move(_ x: UnsafeMutablePointer<Double>, _ lp: inout Double, _ lr: inout Double, _ noise: RandomStream) -> Bool
+    /// The kernels' oracle calls so far.
+    var counts: OracleCounts { get }
+}
 
-    func logTempered(_ lp: Double, _ lr: Double) -> Double {
-        lambda == 1 ? lp : (1 - lambda) * lr + lambda * lp
+final class ParticleMover<Target: LogDensity>: ParticleMoving {
+    let density: TemperedDensity<Target>
+    let rwm: RWM<TemperedDensity<Target>>
+    let mala: MALA<TemperedDensity<Target>>
+    private var kernel = TemperedSMC.Kernel.rwm
+
+    init(target: Target, reference: GaussianReference) throws(SampoError) {
+        density = TemperedDensity(target: target, reference: reference, beta: 0)
+        rwm = try RWM(target: density, stepSize: 1)
+        mala = try MALA(target: density, stepSize: 1)
     }
 
-    /// ∇log π_λ at x into g; returns log π̃(x).
-    func gradient(_ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ counts: inout OracleCounts) -> Double {
-        let lp = density.logDensityAndGradient(at: x, gradient: g)
-        counts.gradientEvaluations += 1
-        for j in 0..<d { g[j] = lambda * g[j] - (1 - lambda) * (x[j] - m0[j]) / (s0[j] * s0[j]) }
-        return lp
+    /// A mover for a target given as an existential (opened here, once per run).
+    static func make(_ target: any LogDensity, reference: GaussianReference) throws(SampoError) -> any ParticleMoving {
+        func open<T: LogDensity>(_ t: T) throws(SampoError) -> any ParticleMoving { try ParticleMover<T>(target: t, reference: reference) }
+        return try open(target)
     }
 
-    func move<N: NoiseSource>(_ x: UnsafeMutablePointer<Double>, _ lp: inout Double, _ lr: inout Double, _ noise: N,
-                              _ counts: inout OracleCounts) -> Bool {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * d) { buf in
-            let y = buf.baseAddress!, z = y + d, gx = z + d, gy = gx + d
-            switch kernel {
-            case .rwm, .mixture:   // mixture stages use RWM for their local moves
-                let c = 2.38 / Double(d).squareRoot() * scale
-                for j in 0..<d { z[j] = noise.normal() }
-                for a in 0..<d {
-                    var s = 0.0
-                    for b in 0...a { s += factor[a * d + b] * z[b] }
-                    y[a] = x[a] + c * s
-                }
-                let lpy = density.logDensity(at: y)
-                counts.densityEvaluations += 1
-                let lry = logRef(y)
-                let logAlpha = logTempered(lpy, lry) - logTempered(lp, lr)
-                guard MetropolisHastings.accept(logAlpha: logAlpha, noise: noise) else { return false }
-                x.update(from: y, count: d); lp = lpy; lr = lry
-                return true
-            case .mala:
-                // Step h = s²·v̄/d^{1/3} with v̄ the mean particle variance along the axes.
-                var vbar = 0.0
-                for a in 0..<d { var s = 0.0; for b in 0...a { s += factor[a * d + b] * factor[a * d + b] }; vbar += s }
-                let h = scale * scale * (vbar / Double(d)) / pow(Double(d), 1.0 / 3) * 0.5
-                _ = gradient(x, gx, &counts)
-                let sd = (2 * h).squareRoot()
-                for j in 0..<d { y[j] = x[j] + h * gx[j] + sd * noise.normal() }
-                let lpy = gradient(y, gy, &counts)
-                let lry = logRef(y)
-                var fwd = 0.0, bwd = 0.0
-                for j in 0..<d {
-                    let a = y[j] - x[j] - h * gx[j], b = x[j] - y[j] - h * gy[j]
-                    fwd += a * a; bwd += b * b
-                }
-                let logAlpha = logTempered(lpy, lry) - logTempered(lp, lr) - (bwd - fwd) / (4 * h)
-                guard MetropolisHastings.accept(logAlpha: logAlpha, noise: noise) else { return false }
-                x.update(from: y, count: d); lp = lpy; lr = lry
-                return true
-            }
+    var counts: OracleCounts { rwm.counts + mala.counts }
+
+    func prepare(kernel: TemperedSMC.Kernel, lambda: Double, factor: [Double], scale: Double) {
+        let d = density.dimension
+        self.kernel = kernel
+        density.beta = lambda
+        switch kernel {
+        case .rwm, .mixture:   // mixture stages use RWM for their local moves
+            rwm.proposalFactor = factor
+            rwm.adapt(stepSize: 2.38 / Double(d).squareRoot() * scale)
+        case .mala:
+            var vbar = 0.0
+            for a in 0..<d { var s = 0.0; for b in 0...a { s += factor[a * d + b] * factor[a * d + b] }; vbar += s }
+            mala.adapt(stepSize: scale * scale * (vbar / Double(d)) / pow(Double(d), 1.0 / 3) * 0.5)
         }
+    }
+
+    func move(_ x: UnsafeMutablePointer<Double>, _ lp: inout Double, _ lr: inout Double, _ noise: RandomStream) -> Bool {
+        let accepted: Bool, position: UnsafePointer<Double>
+        if kernel == .mala {
+            mala.reset(to: x)
+            accepted = mala.step(rng: noise)
+            position = mala.position
+        } else {
+            rwm.restore(position: x, logDensity: TemperedDensity<Target>.combine(logTarget: lp, logReference: lr, beta: density.beta),
+                        gradient: nil)
+            accepted = rwm.step(rng: noise)
+            position = rwm.position
+        }
+        guard accepted else { return false }
+        x.update(from: position, count: density.dimension)
+        lp = density.lastLogTarget
+        lr = density.lastLogReference
+        return true
     }
 }

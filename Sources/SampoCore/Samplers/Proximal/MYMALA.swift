@@ -31,17 +31,12 @@ public final class MYMALA: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable
 
     private func advance<N: NoiseSource>(_ noise: N) -> Bool {
         let h = stepSize, sd = (2 * h).squareRoot(), d = dimension
-        for j in 0..<d { y[j] = x[j] + h * g[j] + sd * noise.normal() }
+        LangevinProposal.propose(into: y, from: x, gradient: g, stepSize: h, sd: sd, d, noise: noise)
         _ = view.smoothed(y, lambda: lambda, gradient: gy)
         let logPY = view.target.logDensity(at: y)
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
-        var forward = 0.0, backward = 0.0
-        for j in 0..<d {
-            let a = y[j] - x[j] - h * g[j], b = x[j] - y[j] - h * gy[j]
-            forward += a * a; backward += b * b
-        }
-        let logAlpha = logPY - logP - (backward - forward) / (4 * h)
+        let logAlpha = logPY - logP + LangevinProposal.logRatio(x: x, gradientX: g, y: y, gradientY: gy, stepSize: h, d)
         guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
         x.update(from: y, count: d); g.update(from: gy, count: d)
         logP = logPY

@@ -37,17 +37,12 @@ public final class PMALA: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable 
 
     private func advance<N: NoiseSource>(_ noise: N) -> Bool {
         let h = stepSize, sd = (2 * h).squareRoot(), d = dimension
-        for j in 0..<d { y[j] = mx[j] + sd * noise.normal() }
+        LangevinProposal.propose(into: y, mean: mx, sd: sd, d, noise: noise)
         view.forwardBackward(y, tau: h, into: my, scratch: scratch)
         let logPY = view.target.logDensity(at: y)
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
-        var forward = 0.0, backward = 0.0
-        for j in 0..<d {
-            let a = y[j] - mx[j], b = x[j] - my[j]
-            forward += a * a; backward += b * b
-        }
-        let logAlpha = logPY - logP - (backward - forward) / (4 * h)
+        let logAlpha = logPY - logP + LangevinProposal.logRatio(x: x, meanX: mx, y: y, meanY: my, stepSize: h, d)
         guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
         x.update(from: y, count: d); mx.update(from: my, count: d)
         logP = logPY

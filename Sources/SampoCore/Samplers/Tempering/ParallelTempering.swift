@@ -5,7 +5,8 @@ public enum TemperingExplorer: String, Sendable, CaseIterable { case rwm, mala, 
 
 /// Non-reversible parallel tempering (Syed, Bouchard-Côté, Deligiannidis & Doucet 2022): replicas
 /// on the path π_β ∝ p₀^{1−β} π^β from the Gaussian reference p₀ (β = 0, drawn exactly) to the
-/// target (β = 1), each moved by an exploration kernel (RWM, MALA or HMC on its tempered density),
+/// target (β = 1), each moved by an exploration kernel of the registry (RWM, MALA or HMC with 10
+/// leapfrog steps and no jitter) on its `TemperedDensity`,
 /// then swaps by the deterministic even/odd scheme: even scans propose the pairs (i, i + 1) with i
 /// even, odd scans those with i odd, each accepted with probability
 /// min(1, exp((β_{i+1} − β_i)(ℓ(x_i) − ℓ(x_{i+1})))), ℓ = log π − log p₀. During warm-up, in rounds
@@ -23,17 +24,24 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     /// Leapfrog steps of the HMC explorer.
     public static var hmcSteps: Int { 10 }
     public private(set) var counts = OracleCounts()
-    public private(set) var nanProposals = 0
+    public var nanProposals: Int { explorers.reduce(0) { $0 + $1.nanProposals } }
     public private(set) var betas: [Double]
     /// Step size per temperature (β = 0 is drawn exactly and has none in use).
     public private(set) var stepSizes: [Double]
 
-    /// Replica states: position, ∇log π, ∇log p₀; one slot more than temperatures for proposals.
+    /// Replica states: position, ∇log π, ∇log p₀; one slot more than temperatures for the exact
+    /// draw at β = 0. Swaps exchange slots; an explorer's accepted move is copied into its slot.
     private let buffers: VectorBuffers
     private var slotOf: [Int]
     private var spare: Int
     private var logPi: [Double], logRef: [Double]
-    private let momentum, velocityScratch: UnsafeMutablePointer<Double>
+    /// The tempered gradient handed to an explorer when its state is installed.
+    private let temperedGradient: UnsafeMutablePointer<Double>
+    /// Temperature i ≥ 1: its tempered density and the explorer kernel moving it (index 0 unused).
+    private var densities: [TemperedDensity<Target>] = []
+    private var explorers: [any StepSizeAdaptable & StateRestorable] = []
+    /// Whether explorer i's state is stale (after a swap, a new schedule or a reset).
+    private var stale: [Bool]
     /// Which replica (by label) is at each temperature, for round trips.
     private var labelAt: [Int]
     private var tripState: [Int]
@@ -72,19 +80,28 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         dimension = d
         betas = (0..<replicas).map { Double($0) / Double(replicas - 1) }
         stepSizes = Array(repeating: stepSize, count: replicas)
-        buffers = VectorBuffers(dimension: d, count: 3 * (replicas + 1) + 2)
+        buffers = VectorBuffers(dimension: d, count: 3 * (replicas + 1) + 1)
         slotOf = Array(0..<replicas)
         spare = replicas
         logPi = Array(repeating: -.infinity, count: replicas + 1)
         logRef = logPi
-        momentum = buffers[3 * (replicas + 1)]
-        velocityScratch = buffers[3 * (replicas + 1) + 1]
+        temperedGradient = buffers[3 * (replicas + 1)]
+        stale = Array(repeating: true, count: replicas)
         labelAt = Array(0..<replicas)
         tripState = Array(repeating: 0, count: replicas)
         rejectionSum = Array(repeating: 0, count: replicas - 1)
         swapTries = Array(repeating: 0, count: replicas - 1)
         stoneLogSum = Array(repeating: -.infinity, count: replicas - 1)
         stoneBatches = BatchedLogMeans(components: replicas - 1)
+        for i in 0..<replicas {
+            let density = TemperedDensity(target: target, reference: reference, beta: betas[i])
+            densities.append(density)
+            switch explorer {
+            case .rwm: explorers.append(try RWM(target: density, stepSize: stepSize))
+            case .mala: explorers.append(try MALA(target: density, stepSize: stepSize))
+            case .hmc: explorers.append(try HMC(target: density, stepSize: stepSize, steps: Self.hmcSteps, jitter: 0))
+            }
+        }
     }
 
     private var replicas: Int { betas.count }
@@ -106,18 +123,13 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         logRef[s] = reference.logDensity(at: x(s), gradient: gRef(s))
     }
 
-    /// log π_β at a slot (unnormalised).
-    private func tempered(_ s: Int, _ beta: Double) -> Double {
-        let v = (1 - beta) * logRef[s] + beta * logPi[s]
-        return v.isNaN ? -.infinity : v
-    }
-
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
         for s in slotOf {
             x(s).update(from: start, count: dimension)
             evaluate(s)
         }
+        for i in stale.indices { stale[i] = true }
         return logPi[slotOf[replicas - 1]]
     }
 
@@ -156,12 +168,13 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         while i < top {
             let a = slotOf[i], b = slotOf[i + 1]
             let logAlpha = (betas[i + 1] - betas[i]) * ((logPi[a] - logRef[a]) - (logPi[b] - logRef[b]))
-            let alpha = logAlpha >= 0 ? 1 : (logAlpha > -.infinity ? exp(logAlpha) : 0)
+            let alpha = MetropolisHastings.probability(logAlpha: logAlpha)
             rejectionSum[i] += 1 - alpha
             swapTries[i] += 1
             if MetropolisHastings.accept(logAlpha: logAlpha.isNaN ? -.infinity : logAlpha, noise: noise) {
                 slotOf.swapAt(i, i + 1)
                 labelAt.swapAt(i, i + 1)
+                stale[i] = true; stale[i + 1] = true
             }
             i += 2
         }
@@ -174,53 +187,41 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         return movedTop || logPi[slotOf[top]] != before
     }
 
-    /// One explorer move of the replica at temperature i; proposals go to the spare slot.
+    /// One explorer move of the replica at temperature i: its kernel, on π_{β_i}, from the slot's
+    /// state (installed without an oracle call when it changed); an accepted move is copied back.
     private func explore<N: NoiseSource>(_ i: Int, noise: N) -> (accepted: Bool, probability: Double) {
-        let d = dimension, beta = betas[i], h = stepSizes[i]
-        let s = slotOf[i], y = spare
-        let xs = x(s), ys = x(y)
-        var logAlpha: Double
-        switch explorer {
-        case .rwm:
-            for j in 0..<d { ys[j] = xs[j] + h * noise.normal() }
-            evaluate(y)
-            logAlpha = tempered(y, beta) - tempered(s, beta)
-        case .mala:
-            let gx = g(s), rx = gRef(s)
-            let sd = (2 * h).squareRoot()
-            for j in 0..<d { ys[j] = xs[j] + h * ((1 - beta) * rx[j] + beta * gx[j]) + sd * noise.normal() }
-            evaluate(y)
-            let gy = g(y), ry = gRef(y)
-            var forward = 0.0, backward = 0.0
-            for j in 0..<d {
-                let a = ys[j] - xs[j] - h * ((1 - beta) * rx[j] + beta * gx[j])
-                let b = xs[j] - ys[j] - h * ((1 - beta) * ry[j] + beta * gy[j])
-                forward += a * a; backward += b * b
+        let kernel = explorers[i], density = densities[i], s = slotOf[i], d = dimension
+        if stale[i] {
+            density.beta = betas[i]
+            let gradient: UnsafePointer<Double>?
+            if explorer == .rwm {
+                gradient = nil
+            } else {
+                TemperedDensity<Target>.combine(targetGradient: g(s), referenceGradient: gRef(s), beta: betas[i],
+                                                into: temperedGradient, d)
+                gradient = UnsafePointer(temperedGradient)
             }
-            logAlpha = tempered(y, beta) - tempered(s, beta) - (backward - forward) / (4 * h)
-        case .hmc:
-            let p = momentum
-            for j in 0..<d { p[j] = noise.normal() }
-            var kinetic0 = 0.0
-            for j in 0..<d { kinetic0 += 0.5 * p[j] * p[j] }
-            ys.update(from: xs, count: d); g(y).update(from: g(s), count: d); gRef(y).update(from: gRef(s), count: d)
-            logPi[y] = logPi[s]; logRef[y] = logRef[s]
-            for _ in 0..<Self.hmcSteps {
-                let gy = g(y), ry = gRef(y)
-                for j in 0..<d { p[j] += 0.5 * h * ((1 - beta) * ry[j] + beta * gy[j]) }
-                for j in 0..<d { ys[j] += h * p[j] }
-                evaluate(y)
-                for j in 0..<d { p[j] += 0.5 * h * ((1 - beta) * ry[j] + beta * gy[j]) }
-            }
-            var kinetic1 = 0.0
-            for j in 0..<d { kinetic1 += 0.5 * p[j] * p[j] }
-            logAlpha = tempered(y, beta) - kinetic1 - (tempered(s, beta) - kinetic0)
+            kernel.restore(position: x(s), logDensity: TemperedDensity<Target>.combine(logTarget: logPi[s], logReference: logRef[s],
+                                                                                      beta: betas[i]), gradient: gradient)
+            stale[i] = false
         }
-        if logAlpha.isNaN { nanProposals += 1; logAlpha = -.infinity }
-        let probability = logAlpha >= 0 ? 1 : exp(logAlpha)
-        guard MetropolisHastings.accept(logAlpha: logAlpha, noise: noise) else { return (false, probability) }
-        slotOf[i] = y
-        spare = s
+        kernel.adapt(stepSize: stepSizes[i])
+        let before = kernel.counts
+        let accepted: Bool
+        if let rng = noise as? RandomStream { accepted = kernel.step(rng: rng) } else if let scripted = noise as? ScriptedNoise {
+            accepted = kernel.step(noise: scripted)
+        } else { accepted = false }
+        counts = counts + OracleCounts(gradientEvaluations: kernel.counts.gradientEvaluations - before.gradientEvaluations,
+                                       densityEvaluations: kernel.counts.densityEvaluations - before.densityEvaluations)
+        let probability = kernel.lastTransition.acceptStatistic
+        guard accepted else { return (false, probability) }
+        x(s).update(from: kernel.position, count: d)
+        logPi[s] = density.lastLogTarget
+        logRef[s] = density.lastLogReference
+        if explorer != .rwm {
+            g(s).update(from: density.lastTargetGradient, count: d)
+            gRef(s).update(from: density.lastReferenceGradient, count: d)
+        }
         return (true, probability)
     }
 
@@ -261,6 +262,7 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
             // Strictly increasing, within (0, 1).
             for m in 1..<n { updated[m] = min(max(updated[m], updated[m - 1] + 1e-12), 1 - 1e-12 * Double(n - m)) }
             betas = updated
+            for i in stale.indices { stale[i] = true }
         }
         for i in 1..<replicas {
             let h = dual[i].iteration > 0 ? dual[i].finalStepSize : stepSizes[i]

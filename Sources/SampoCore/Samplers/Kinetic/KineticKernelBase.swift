@@ -1,0 +1,29 @@
+/// What the kinetic Langevin kernels share, as the overdamped ones share `KernelBase` (which
+/// holds the position x): the velocity v, the cached gradient g = ∇log π(x) and the friction γ.
+/// Velocities are internal (the draws record positions), start at 0, and warm-up brings them to
+/// equilibrium.
+public class KineticKernelBase: KernelBase {
+    public let friction: Double
+    let v, g: UnsafeMutablePointer<Double>
+
+    /// Checks the friction too, then allocates x, v, g and `vectors` more (`buffers[3...]`).
+    static func allocate(dimension: Int, stepSize: Double, friction: Double, extraVectors vectors: Int) throws(SampoError) -> VectorBuffers {
+        try KernelChecks.positive(friction, "friction")
+        return try allocate(dimension: dimension, stepSize: stepSize, vectors: 3 + vectors)
+    }
+
+    /// The first vector a subclass may use.
+    static var firstFreeVector: Int { 3 }
+
+    init(buffers: VectorBuffers, stepSize: Double, friction: Double) {
+        self.friction = friction
+        v = buffers[1]; g = buffers[2]
+        super.init(buffers: buffers, stepSize: stepSize)
+    }
+
+    /// Moves to `start` with zero velocity and caches ∇log π there (one gradient evaluation).
+    func restart<T: LogDensity>(at start: UnsafePointer<Double>, on target: T) -> Double {
+        v.update(repeating: 0, count: dimension)
+        return move(to: start, on: target, gradient: g)
+    }
+}
