@@ -14,6 +14,7 @@
 #include <gsl/gsl_fft_complex.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
+#include <gsl/gsl_eigen.h>
 #include <gsl/gsl_sf_log.h>
 
 /* GSL's generator types are mutable C globals, which Swift 6 refuses to read

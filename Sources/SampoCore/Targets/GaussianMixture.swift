@@ -177,22 +177,8 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         smoothnessConstant = stiffest
     }
 
-    /// Largest eigenvalue of a symmetric positive-definite matrix by power iteration.
-    static func largestEigenvalue(_ m: [Double], _ d: Int) -> Double {
-        var v = [Double](repeating: 1 / Double(d).squareRoot(), count: d)
-        var lambda = 0.0
-        for _ in 0..<200 {
-            var w = [Double](repeating: 0, count: d)
-            for i in 0..<d { for j in 0..<d { w[i] += m[i * d + j] * v[j] } }
-            let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard norm > 0 else { return 0 }
-            let next = norm
-            v = w.map { $0 / norm }
-            if abs(next - lambda) <= 1e-12 * next { return next }
-            lambda = next
-        }
-        return lambda
-    }
+    /// Largest eigenvalue of a symmetric matrix.
+    static func largestEigenvalue(_ m: [Double], _ d: Int) -> Double { SymmetricEigen.largestEigenvalue(m, dimension: d) }
 
     deinit {
         mu.deallocate(); precision.deallocate(); factor.deallocate()

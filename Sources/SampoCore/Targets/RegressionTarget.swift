@@ -143,22 +143,12 @@ public final class RegressionTarget: LogDensity, HasSmoothnessConstant, HasParam
         }
     }
 
-    /// λ_max(XᵀX) by power iteration on the p × p Gram matrix.
+    /// λ_max(XᵀX), the largest eigenvalue of the p × p Gram matrix.
     static func largestEigenvalueOfGram(_ x: [Double], rows n: Int, columns p: Int) -> Double {
         var gram = [Double](repeating: 0, count: p * p)
         for i in 0..<n {
             for a in 0..<p { for b in 0..<p { gram[a * p + b] += x[i * p + a] * x[i * p + b] } }
         }
-        var v = [Double](repeating: 1 / Double(p).squareRoot(), count: p), lambda = 0.0
-        for _ in 0..<500 {
-            var w = [Double](repeating: 0, count: p)
-            for a in 0..<p { for b in 0..<p { w[a] += gram[a * p + b] * v[b] } }
-            let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            guard norm > 0 else { return 0 }
-            v = w.map { $0 / norm }
-            if abs(norm - lambda) <= 1e-12 * norm { lambda = norm; break }
-            lambda = norm
-        }
-        return lambda
+        return SymmetricEigen.largestEigenvalue(gram, dimension: p)
     }
 }

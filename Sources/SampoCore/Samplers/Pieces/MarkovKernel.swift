@@ -31,11 +31,7 @@ public protocol MarkovKernel: AnyObject {
 extension MarkovKernel {
     /// Whether every coordinate of the current position is finite.
     @inlinable
-    public var positionIsFinite: Bool {
-        let x = position
-        for j in 0..<dimension where !x[j].isFinite { return false }
-        return true
-    }
+    public var positionIsFinite: Bool { VectorBuffers.allFinite(position, dimension) }
 
     @inlinable
     public func positionIsWithin(_ bound: Double) -> Bool { VectorBuffers.allWithin(position, dimension, bound: bound) }
