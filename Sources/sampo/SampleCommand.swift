@@ -20,141 +20,147 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
     @Option(parsing: .unconditional, help: "Keep every K-th iteration.") var thin: Int = 1
-    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, or target (its natural start, e.g. an image posterior's observation; the default where a target has one, else normal).")
-    var `init`: String?
+    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, or target (its natural start, e.g. an image posterior's observation; the default where a target has one, else normal).",
+            transform: StartChoice.parse)
+    var `init`: StartChoice?
     @Option(help: "Write draws to this CSV file.") var draws: String?
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
     @Option(help: "Stream every kept draw into running moments and write parameter,mean,variance,q05,… to this CSV; without --draws and --summary no draw is kept in memory.")
     var moments: String?
-    @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).") var quantiles: String = "0.05,0.5,0.95"
+    @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).", transform: { try Probabilities(parsing: $0) })
+    var quantiles = Probabilities([0.05, 0.5, 0.95])
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
-    @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, off otherwise).") var adapt: String?
+    @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, off otherwise).",
+            transform: Toggle.parse) var adapt: Toggle?
     @Flag(name: .customLong("sampler-stats"), help: "Add Stan's per-draw sampler columns (accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__) to --draws.")
     var samplerStats = false
     @Option(name: .customLong("divergence-bound"), parsing: .unconditional,
             help: "A chain diverges when a coordinate becomes non-finite or reaches this magnitude (inf: finiteness only).")
     var divergenceBound: Double = RunSettings.defaultDivergenceBound
 
+    /// What a population sampler cannot take (its moves adapt themselves; it returns a population).
+    func validate() throws {
+        guard let info = try? SamplerCatalog.named(sampler), info.isPopulation else { return }
+        if let h = stepSize {
+            throw ValidationError("--step-size: sampler '\(sampler)' takes no step size (found \(h)); its moves adapt themselves")
+        }
+        if moments != nil {
+            throw ValidationError("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
+        }
+        if self.`init` != nil {
+            throw ValidationError("--init: '\(sampler)' draws its own initial particles (see its init parameter)")
+        }
+    }
+
     func run() throws {
         try reportingErrors {
             try prepareOutputs([("--draws", draws), ("--summary", summary), ("--report", report), ("--moments", moments)])
-            var probabilities: [Double] = []
-            for text in quantiles.split(separator: ",") {
-                guard let p = Double(text.trimmingCharacters(in: .whitespaces)), p > 0, p < 1 else {
-                    throw SampoError.usage("--quantiles: expected probabilities strictly between 0 and 1, found '\(text.prefix(40))'")
-                }
-                probabilities.append(p)
-            }
-            var initialization: Initialization
-            switch self.`init` {
-            case "normal": initialization = .normal
-            case "zero": initialization = .zero
-            case "target", nil: initialization = .normal   // resolved once the target is loaded
-            case let other?: throw SampoError.usage("--init: expected normal, zero or target, found '\(other.prefix(40))'")
-            }
             let info = try SamplerCatalog.named(sampler)
-            if info.isPopulation {
-                if let h = stepSize {
-                    throw SampoError.invalid(.stepSize, "sampler '\(sampler)' takes no step size (found \(h)); its moves adapt themselves")
-                }
-                if moments != nil {
-                    throw SampoError.usage("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
-                }
-                if self.`init` != nil {
-                    throw SampoError.usage("--init: '\(sampler)' draws its own initial particles (see its init parameter)")
-                }
-                try runPopulation(info); return
-            }
+            if info.isPopulation { try runPopulation(info); return }
             let params = try parseSettings(set)
             let loaded = try TargetFile.load(target)
             loaded.notes.forEach(note)
-            if self.`init` == nil || self.`init` == "target" {
-                if let start = (loaded.density as? any HasNaturalStart)?.naturalStart {
-                    initialization = .point(start)
-                } else if self.`init` == "target" {
-                    throw SampoError.usage("--init target: \(loaded.name) has no natural start (use normal or zero)")
-                }
-            }
+            let initialization = try startingPoints(loaded)
             var settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                        initialization: initialization)
             settings.divergenceBound = divergenceBound
             if moments != nil {
-                settings.momentProbabilities = probabilities
+                settings.momentProbabilities = quantiles.values
                 settings.keepDraws = draws != nil || summary != nil
                 // A streaming run keeps whatever draws it keeps on disk, not in memory.
                 settings.drawsOnDisk = true
             }
             settings.samplerStatistics = samplerStats
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
-            let adaptOn: Bool?
-            switch adapt {
-            case nil: adaptOn = nil
-            case "on": adaptOn = true
-            case "off": adaptOn = false
-            case let other?: throw SampoError.usage("--adapt: expected on or off, found '\(other)'")
-            }
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
-                                      settings: settings, adapt: adaptOn)
+                                      settings: settings, adapt: adapt?.isOn)
             let result = try job.runKeepingDivergedChains()
-            let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
-            var drawsMetadata = job.metadata(kind: "draws") + job.adaptationMetadata(result)
-            if !result.divergedChains.isEmpty {
-                drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
-            }
-            // The draws file is written on its own thread while the summaries are computed: both only
-            // read the draws, and on a long run each takes minutes, mostly on one core.
-            let drawsWrite = draws.map { path in
-                BackgroundTask { [result, drawsMetadata, names = loaded.parameterNames] () throws(SampoError) in
-                    try DrawsCSV.write(result.draws, names: names, to: path, metadata: drawsMetadata,
-                                       extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
-                }
-            }
-            // Computed once, for the summary file and the convergence lines of the report.
-            let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
-            let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
-            try drawsWrite?.wait()
-            if let path = summary, healthy.isEmpty {
-                note("--summary: every chain diverged; nothing to summarise, \(path) not written")
-            } else if let path = summary {
-                try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy), to: path,
-                                     metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
-            }
-            if let path = moments {
-                if let m = result.moments {
-                    try MomentsCSV.write(m, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "moments") + [
-                        ("moments_chains", healthy.map { "\($0 + 1)" }.joined(separator: " ")),
-                        ("draws_per_chain", "\(m.count / max(healthy.count, 1))"),
-                        ("quantiles", "P² estimates per chain, averaged over the chains")])
-                } else {
-                    note("--moments: every chain diverged; \(path) not written")
-                }
-            }
-            if let path = report {
-                var r = RunReport(job: job, run: result, meanError: quality.meanError,
-                                  covarianceError: quality.covarianceError, psnr: quality.psnr, ssim: quality.ssim)
-                r.warnings = quality.warnings
-                try AtomicFile.write(try r.json(), to: path)
-            }
+            let quality = try writeOutputs(job: job, result: result, target: loaded)
             printTable(job: job, run: result, quality: quality)
-            for w in quality.warnings { note("warning: " + w) }
-            if info.metropolisAdjusted, result.outcomes.allSatisfy({ $0.acceptanceRate == 0 }) {
-                note("every chain rejected every proposal after warm-up: the chains did not move; try a smaller --step-size")
-            }
-            let nan = result.outcomes.enumerated().filter { $0.element.nanProposals > 0 }
-            if !nan.isEmpty {
-                note("the log density was NaN at proposals of " + nan.map { "chain \($0.offset + 1) (\($0.element.nanProposals))" }
-                    .joined(separator: ", ") + "; they were rejected, so these chains sample the target only where it is defined")
-            }
-            if !result.divergedChains.isEmpty {
-                let list = result.divergedChains.map { "chain \($0 + 1) at iteration \(result.outcomes[$0].divergedAt ?? 0)" }
-                note("diverged (state became non-finite or reached |x| ≥ \(divergenceBound); these chains stopped): " + list.joined(separator: ", "))
-                if result.divergedChains.count == result.outcomes.count {
-                    throw SampoError.allChainsDiverged(chains: result.outcomes.count)
-                }
+            try sayWhatWentWrong(info: info, result: result, quality: quality)
+        }
+    }
+
+    /// Stan's habit: what may make the run wrong goes to stderr (warnings, chains that never moved,
+    /// NaN densities, divergences); a run where every chain diverged fails.
+    private func sayWhatWentWrong(info: SamplerInfo, result: ChainRun, quality: SampleQuality) throws {
+        for w in quality.warnings { note("warning: " + w) }
+        if info.metropolisAdjusted, result.outcomes.allSatisfy({ $0.acceptanceRate == 0 }) {
+            note("every chain rejected every proposal after warm-up: the chains did not move; try a smaller --step-size")
+        }
+        let nan = result.outcomes.enumerated().filter { $0.element.nanProposals > 0 }
+        if !nan.isEmpty {
+            note("the log density was NaN at proposals of " + nan.map { "chain \($0.offset + 1) (\($0.element.nanProposals))" }
+                .joined(separator: ", ") + "; they were rejected, so these chains sample the target only where it is defined")
+        }
+        if !result.divergedChains.isEmpty {
+            let list = result.divergedChains.map { "chain \($0 + 1) at iteration \(result.outcomes[$0].divergedAt ?? 0)" }
+            note("diverged (state became non-finite or reached |x| ≥ \(divergenceBound); these chains stopped): " + list.joined(separator: ", "))
+            if result.divergedChains.count == result.outcomes.count {
+                throw SampoError.allChainsDiverged(chains: result.outcomes.count)
             }
         }
+    }
+
+    /// The chains' starts: `--init`, or the target's natural start when it has one and `--init` is
+    /// not given.
+    private func startingPoints(_ loaded: NamedTarget) throws(SampoError) -> Initialization {
+        let natural = (loaded.density as? any HasNaturalStart)?.naturalStart
+        switch self.`init` {
+        case .normal: return .normal
+        case .zero: return .zero
+        case nil: return natural.map { .point($0) } ?? .normal
+        case .target:
+            guard let start = natural else { throw .usage("--init target: \(loaded.name) has no natural start (use normal or zero)") }
+            return .point(start)
+        }
+    }
+
+    /// Writes --draws (on its own thread), --summary, --moments and --report; returns the sample's
+    /// quality, computed once for the report and the printed table.
+    private func writeOutputs(job: SamplingJob, result: ChainRun, target loaded: NamedTarget) throws -> SampleQuality {
+            let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
+        var drawsMetadata = job.metadata(kind: "draws") + job.adaptationMetadata(result)
+        if !result.divergedChains.isEmpty {
+            drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
+        }
+        // The draws file is written on its own thread while the summaries are computed: both only
+        // read the draws, and on a long run each takes minutes, mostly on one core.
+        let drawsWrite = draws.map { path in
+            BackgroundTask { [result, drawsMetadata, names = loaded.parameterNames] () throws(SampoError) in
+                try DrawsCSV.write(result.draws, names: names, to: path, metadata: drawsMetadata,
+                                   extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
+            }
+        }
+        // Computed once, for the summary file and the convergence lines of the report.
+        let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
+        let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
+        try drawsWrite?.wait()
+        if let path = summary, healthy.isEmpty {
+            note("--summary: every chain diverged; nothing to summarise, \(path) not written")
+        } else if let path = summary {
+            try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy), to: path,
+                                 metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
+        }
+        if let path = moments {
+            if let m = result.moments {
+                try MomentsCSV.write(m, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "moments") + [
+                    ("moments_chains", healthy.map { "\($0 + 1)" }.joined(separator: " ")),
+                    ("draws_per_chain", "\(m.count / max(healthy.count, 1))"),
+                    ("quantiles", "P² estimates per chain, averaged over the chains")])
+            } else {
+                note("--moments: every chain diverged; \(path) not written")
+            }
+        }
+        if let path = report {
+            var r = RunReport(job: job, run: result, meanError: quality.meanError,
+                              covarianceError: quality.covarianceError, psnr: quality.psnr, ssim: quality.ssim)
+            r.warnings = quality.warnings
+            try AtomicFile.write(try r.json(), to: path)
+        }
+        return quality
     }
 
     /// `smc` and `rdmc`: `--chains` independent runs of `particles` particles each.

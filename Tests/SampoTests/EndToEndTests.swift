@@ -183,7 +183,7 @@ final class EndToEndTests: XCTestCase {
     func testBadUsageExitsWithStatus2AndAMessage() throws {
         let cases: [([String], String)] = [
             (["sample", "--target", "lau-gmm", "--sampler", "gibbs"], "unknown sampler 'gibbs'"),
-            (["sample", "--target", "lau-gmm", "--sampler", "nuts", "--adapt", "maybe"], "--adapt: expected on or off, found 'maybe'"),
+            (["sample", "--target", "lau-gmm", "--sampler", "nuts", "--adapt", "maybe"], "The value 'maybe' is invalid for '--adapt <adapt>': expected on or off"),
             (["sample", "--target", "lau-gmm", "--sampler", "ula", "--adapt", "on"], "has no acceptance step to adapt"),
             (["sample", "--target", "lau-gmm", "--sampler", "nuts", "--set", "max_depth=30"], "max_depth"),
             (["sample", "--target", "lau-gmm", "--sampler", "hmc", "--set", "jitter=1"], "jitter"),
@@ -363,9 +363,9 @@ final class EndToEndTests: XCTestCase {
         let cases: [([String], String)] = [
             (["--target", "gmm25", "--sampler", "smc", "--moments", tmp("m.csv")], "--moments: streams the draws of Markov chains"),
             (["--target", "gmm25", "--sampler", "smc", "--init", "zero"], "--init: 'smc' draws its own initial particles"),
-            (["--target", "gmm25", "--sampler", "mala", "--moments", tmp("m.csv"), "--quantiles", "0.5,1.2"], "--quantiles: expected probabilities"),
+            (["--target", "gmm25", "--sampler", "mala", "--moments", tmp("m.csv"), "--quantiles", "0.5,1.2"], "invalid for '--quantiles <quantiles>': expected probabilities strictly between 0 and 1, found '1.2'"),
             (["--target", "gmm25", "--sampler", "mala", "--init", "target"], "--init target: gmm25 has no natural start"),
-            (["--target", "gmm25", "--sampler", "mala", "--init", "uniform"], "--init: expected normal, zero or target"),
+            (["--target", "gmm25", "--sampler", "mala", "--init", "uniform"], "The value 'uniform' is invalid for '--init <init>': expected normal, zero or target"),
         ]
         for (args, expected) in cases {
             let r = try sampo(["sample"] + args)

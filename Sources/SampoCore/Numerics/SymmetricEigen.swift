@@ -5,8 +5,8 @@ import CGSL
 /// rdMC's fitted proposal, the smoothness constants of Gaussian and regression targets).
 /// Matrices are row-major `[Double]`; only the lower triangle is read.
 public enum SymmetricEigen {
-    /// (values, vectors), eigenvalues in ascending order, vectors row-major with column k the
-    /// unit eigenvector of values[k]. A non-finite matrix gives NaN values.
+    /// (values, vectors), eigenvalues in descending order (principal directions first), vectors
+    /// row-major with column k the unit eigenvector of values[k]. A non-finite matrix gives NaN values.
     public static func decompose(_ matrix: [Double], dimension d: Int) -> (values: [Double], vectors: [Double]) {
         guard d > 0, matrix.count == d * d else { return ([], []) }
         guard matrix.allSatisfy(\.isFinite) else { return (Array(repeating: .nan, count: d), Array(repeating: .nan, count: d * d)) }
@@ -21,7 +21,7 @@ public enum SymmetricEigen {
                     guard let work = gsl_eigen_symmv_alloc(d) else { return }
                     _ = gsl_eigen_symmv(&m.matrix, &eval.vector, &evec.matrix, work)
                     gsl_eigen_symmv_free(work)
-                    _ = gsl_eigen_symmv_sort(&eval.vector, &evec.matrix, GSL_EIGEN_SORT_VAL_ASC)
+                    _ = gsl_eigen_symmv_sort(&eval.vector, &evec.matrix, GSL_EIGEN_SORT_VAL_DESC)
                 }
             }
         }
@@ -30,6 +30,6 @@ public enum SymmetricEigen {
 
     /// The largest eigenvalue (0 for an empty matrix).
     public static func largestEigenvalue(_ matrix: [Double], dimension d: Int) -> Double {
-        decompose(matrix, dimension: d).values.last ?? 0
+        decompose(matrix, dimension: d).values.first ?? 0
     }
 }

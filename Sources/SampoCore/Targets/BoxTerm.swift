@@ -6,10 +6,10 @@ public struct BoxTerm: ProximalTerm {
 
     public init(lower: [Double], upper: [Double]) throws(SampoError) {
         guard lower.count == upper.count else {
-            throw .usage("field 'upper': expected \(lower.count) bounds (as lower), found \(upper.count)")
+            throw .invalid(.argument("upper"), "expected \(lower.count) bounds (as lower), found \(upper.count)")
         }
         for j in lower.indices where !(lower[j] < upper[j]) {
-            throw .usage("field 'lower[\(j + 1)]': lower bound \(lower[j]) must be below upper bound \(upper[j])")
+            throw .invalid(.argument("lower", at: [j + 1]), "lower bound \(lower[j]) must be below upper bound \(upper[j])")
         }
         self.lower = lower
         self.upper = upper

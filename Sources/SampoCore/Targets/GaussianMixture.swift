@@ -46,22 +46,22 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
     /// sum to 1. Errors name the offending field (`weights[2]`, `covariances[3]`, …).
     public init(weights rawWeights: [Double], means: [[Double]], covariances: Covariances) throws(SampoError) {
         let k = rawWeights.count
-        guard k > 0 else { throw .usage("field 'weights': expected at least one component") }
+        guard k > 0 else { throw .invalid(.argument("weights"), "expected at least one component") }
         guard means.count == k else {
-            throw .usage("field 'means': expected \(k) means (one per weight), found \(means.count)")
+            throw .invalid(.argument("means"), "expected \(k) means (one per weight), found \(means.count)")
         }
         let d = means[0].count
-        guard d > 0 else { throw .usage("field 'means[1]': expected at least one coordinate") }
+        guard d > 0 else { throw .invalid(.argument("means", at: [1]), "expected at least one coordinate") }
         for (i, w) in rawWeights.enumerated() {
-            guard w.isFinite else { throw .usage("field 'weights[\(i + 1)]': expected a finite number, found \(w)") }
-            guard w > 0 else { throw .usage("field 'weights[\(i + 1)]': expected a positive weight, found \(w)") }
+            guard w.isFinite else { throw .invalid(.argument("weights", at: [i + 1]), "expected a finite number, found \(w)") }
+            guard w > 0 else { throw .invalid(.argument("weights", at: [i + 1]), "expected a positive weight, found \(w)") }
         }
         for (i, m) in means.enumerated() {
             guard m.count == d else {
-                throw .usage("field 'means[\(i + 1)]': expected \(d) coordinates (the dimension), found \(m.count)")
+                throw .invalid(.argument("means", at: [i + 1]), "expected \(d) coordinates (the dimension), found \(m.count)")
             }
             if let bad = m.firstIndex(where: { !$0.isFinite }) {
-                throw .usage("field 'means[\(i + 1)][\(bad + 1)]': expected a finite number, found \(m[bad])")
+                throw .invalid(.argument("means", at: [i + 1, bad + 1]), "expected a finite number, found \(m[bad])")
             }
         }
         let w = Self.normalised(rawWeights)
@@ -75,22 +75,22 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         case .full(let mats):
             shape = .full
             guard mats.count == k else {
-                throw .usage("field 'covariances': expected \(k) matrices (one per weight), found \(mats.count)")
+                throw .invalid(.argument("covariances"), "expected \(k) matrices (one per weight), found \(mats.count)")
             }
             for (i, m) in mats.enumerated() {
-                let field = "covariances[\(i + 1)]"
+                let field = SampoError.Setting.argument("covariances", at: [i + 1])
                 guard m.count == d, m.allSatisfy({ $0.count == d }) else {
-                    throw .usage("field '\(field)': expected a \(d) × \(d) matrix")
+                    throw .invalid(field, "expected a \(d) × \(d) matrix")
                 }
                 let flat = m.flatMap { $0 }
                 let l: [Double]
                 do { l = try Cholesky.factor(flat, dimension: d) } catch {
                     switch error {
                     case .notSymmetric(let r, let c):
-                        throw .usage("field '\(field)': not symmetric (entries (\(r),\(c)) and (\(c),\(r)) differ)")
-                    case .notFinite: throw .usage("field '\(field)': expected finite numbers")
+                        throw .invalid(field, "not symmetric (entries (\(r),\(c)) and (\(c),\(r)) differ)")
+                    case .notFinite: throw .invalid(field, "expected finite numbers")
                     case .notPositiveDefinite, .notSquare:
-                        throw .usage("field '\(field)': covariance is not positive definite")
+                        throw .invalid(field, "covariance is not positive definite")
                     }
                 }
                 precisionFlat += Cholesky.inverse(fromFactor: l, dimension: d)
@@ -101,14 +101,14 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         case .diagonal(let diags):
             shape = .diagonal
             guard diags.count == k else {
-                throw .usage("field 'diagonals': expected \(k) vectors (one per weight), found \(diags.count)")
+                throw .invalid(.argument("covariances"), "expected \(k) vectors (one per weight), found \(diags.count)")
             }
             for (i, v) in diags.enumerated() {
                 guard v.count == d else {
-                    throw .usage("field 'diagonals[\(i + 1)]': expected \(d) variances, found \(v.count)")
+                    throw .invalid(.argument("covariances", at: [i + 1]), "expected \(d) variances, found \(v.count)")
                 }
                 if let bad = v.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
-                    throw .usage("field 'diagonals[\(i + 1)][\(bad + 1)]': expected a positive finite variance, found \(v[bad])")
+                    throw .invalid(.argument("covariances", at: [i + 1, bad + 1]), "expected a positive finite variance, found \(v[bad])")
                 }
                 precisionFlat += v.map { 1 / $0 }
                 factorFlat += v.map { $0.squareRoot() }
@@ -120,11 +120,11 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         case .isotropic(let vars):
             shape = .isotropic
             guard vars.count == k else {
-                throw .usage("field 'variances': expected \(k) variances (one per weight), found \(vars.count)")
+                throw .invalid(.argument("covariances"), "expected \(k) variances (one per weight), found \(vars.count)")
             }
             for (i, v) in vars.enumerated() {
                 guard v.isFinite, v > 0 else {
-                    throw .usage("field 'variances[\(i + 1)]': expected a positive finite variance, found \(v)")
+                    throw .invalid(.argument("covariances", at: [i + 1]), "expected a positive finite variance, found \(v)")
                 }
                 precisionFlat.append(1 / v)
                 factorFlat.append(v.squareRoot())

@@ -8,7 +8,7 @@ public struct L1Term: ProximalTerm {
     public var kind: String { "l1" }
 
     public init(rate: Double, center: [Double], weights: [Double]? = nil) throws(SampoError) {
-        guard rate.isFinite, rate > 0 else { throw .usage("field 'rate': expected a positive finite rate, found \(rate)") }
+        guard rate.isFinite, rate > 0 else { throw .invalid(.argument("rate"), "expected a positive finite rate, found \(rate)") }
         self.rate = rate
         self.center = center
         self.weights = weights

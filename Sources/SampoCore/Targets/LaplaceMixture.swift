@@ -16,26 +16,26 @@ public final class LaplaceMixture: LogDensity, ExactSampler, HasKnownMoments, Mi
 
     public init(weights rawWeights: [Double], locations: [[Double]], rates: [Double]) throws(SampoError) {
         let k = rawWeights.count
-        guard k > 0 else { throw .usage("field 'weights': expected at least one component") }
+        guard k > 0 else { throw .invalid(.argument("weights"), "expected at least one component") }
         for (i, w) in rawWeights.enumerated() where !(w.isFinite && w > 0) {
-            throw .usage("field 'weights[\(i + 1)]': expected a positive finite weight, found \(w)")
+            throw .invalid(.argument("weights", at: [i + 1]), "expected a positive finite weight, found \(w)")
         }
         guard locations.count == k else {
-            throw .usage("field 'locations': expected \(k) locations (one per weight), found \(locations.count)")
+            throw .invalid(.argument("locations"), "expected \(k) locations (one per weight), found \(locations.count)")
         }
-        guard rates.count == k else { throw .usage("field 'rates': expected \(k) rates (one per weight), found \(rates.count)") }
+        guard rates.count == k else { throw .invalid(.argument("rates"), "expected \(k) rates (one per weight), found \(rates.count)") }
         let d = locations[0].count
-        guard d > 0 else { throw .usage("field 'locations[1]': expected at least one coordinate") }
+        guard d > 0 else { throw .invalid(.argument("locations", at: [1]), "expected at least one coordinate") }
         for (i, m) in locations.enumerated() {
             guard m.count == d else {
-                throw .usage("field 'locations[\(i + 1)]': expected \(d) coordinates (the dimension), found \(m.count)")
+                throw .invalid(.argument("locations", at: [i + 1]), "expected \(d) coordinates (the dimension), found \(m.count)")
             }
             if let bad = m.firstIndex(where: { !$0.isFinite }) {
-                throw .usage("field 'locations[\(i + 1)][\(bad + 1)]': expected a finite number, found \(m[bad])")
+                throw .invalid(.argument("locations", at: [i + 1, bad + 1]), "expected a finite number, found \(m[bad])")
             }
         }
         for (i, a) in rates.enumerated() where !(a.isFinite && a > 0) {
-            throw .usage("field 'rates[\(i + 1)]': expected a positive finite rate, found \(a)")
+            throw .invalid(.argument("rates", at: [i + 1]), "expected a positive finite rate, found \(a)")
         }
         let w = GaussianMixture.normalised(rawWeights)
         dimension = d

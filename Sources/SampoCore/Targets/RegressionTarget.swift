@@ -34,15 +34,15 @@ public final class RegressionTarget: LogDensity, HasSmoothnessConstant, HasParam
                 intercept: Bool, interceptScale: Double, noiseSD: Double = 1) throws(SampoError) {
         let p = names.count, n = response.count
         guard p >= 1, n >= 2, design.count == n * p else {
-            throw .usage("regression: expected at least 2 rows and 1 parameter (found \(n) rows, \(p) parameters)")
+            throw .invalid(.argument("design"), "expected at least 2 rows and 1 parameter (found \(n) rows, \(p) parameters)")
         }
         guard interceptScale.isFinite, interceptScale > 0 else {
-            throw .usage("field 'prior.intercept_scale': expected a positive finite number, found \(interceptScale)")
+            throw .invalid(.argument("interceptScale"), "expected a positive finite number, found \(interceptScale)")
         }
-        guard noiseSD.isFinite, noiseSD > 0 else { throw .usage("field 'noise_sd': expected a positive finite number, found \(noiseSD)") }
+        guard noiseSD.isFinite, noiseSD > 0 else { throw .invalid(.argument("noiseSD"), "expected a positive finite number, found \(noiseSD)") }
         switch prior {
         case .normal(let s), .laplace(let s):
-            guard s.isFinite, s > 0 else { throw .usage("field 'prior.scale': expected a positive finite number, found \(s)") }
+            guard s.isFinite, s > 0 else { throw .invalid(.argument("prior"), "expected a positive finite number, found \(s)") }
         }
         dimension = p
         rows = n

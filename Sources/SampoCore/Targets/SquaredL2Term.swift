@@ -6,7 +6,7 @@ public struct SquaredL2Term: ProximalTerm {
     public var kind: String { "l2-squared" }
 
     public init(center: [Double], scale: Double) throws(SampoError) {
-        guard scale.isFinite, scale > 0 else { throw .usage("field 'scale': expected a positive finite scale, found \(scale)") }
+        guard scale.isFinite, scale > 0 else { throw .invalid(.argument("scale"), "expected a positive finite scale, found \(scale)") }
         self.center = center
         self.scale = scale
     }

@@ -67,7 +67,7 @@ enum DeconvolutionSpec {
             let noise = RandomStream(seed: UInt64(seed))
             y = clean.map { $0 + sigma * noise.normal() }
         }
-        let likelihood = try TargetFile.inFile(f) { () throws(SampoError) in
+        let likelihood = try TargetFile.inFile(f, fields: ["noiseSD": "noise_sd"]) { () throws(SampoError) in
             try DeconvolutionLikelihood(blur: blur, observation: y, noiseSD: sigma, truth: truth.pixels)
         }
         let p = try f.subtable("prior")

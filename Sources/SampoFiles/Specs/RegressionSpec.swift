@@ -98,7 +98,8 @@ enum RegressionSpec {
             throw f.error("covariates", "the parameters cannot be named after the columns: \(problem)")
         }
         let prior: RegressionTarget.Prior = kind == "laplace" ? .laplace(scale: scale) : .normal(scale: scale)
-        let model = try TargetFile.inFile(f) { () throws(SampoError) in
+        let fields = ["interceptScale": "prior.intercept_scale", "noiseSD": "noise_sd", "prior": "prior.scale"]
+        let model = try TargetFile.inFile(f, fields: fields) { () throws(SampoError) in
             try RegressionTarget(design: x, response: y, names: names, likelihood: likelihood, prior: prior,
                                  intercept: intercept, interceptScale: interceptScale, noiseSD: noiseSD)
         }

@@ -142,11 +142,16 @@ extension TargetFile {
         return try reader.read(fields, &notes)
     }
 
-    /// Re-throws a family constructor's error (which names the field) with the file in front.
-    static func inFile<T>(_ f: TOMLFields, _ make: () throws(SampoError) -> T) throws(SampoError) -> T {
+    /// Re-throws a family constructor's error with the file in front and the argument at fault as
+    /// the file's field: `fields` maps Swift argument names to field names where they differ
+    /// (`noiseSD` → `noise_sd`); a table's prefix (`smooth.`) is added.
+    static func inFile<T>(_ f: TOMLFields, fields: [String: String] = [:], _ make: () throws(SampoError) -> T) throws(SampoError) -> T {
         do { return try make() } catch {
-            let m = error.message
-            throw .usage("\(f.file): " + (f.prefix.isEmpty ? m : m.replacingOccurrences(of: "field '", with: "field '\(f.prefix)")))
+            if case .invalid(.argument(let name, let at), let text) = error {
+                let field = f.prefix + (fields[name] ?? name) + at.map { "[\($0)]" }.joined()
+                throw .usage("\(f.file): field '\(field)': \(text)")
+            }
+            throw .usage("\(f.file): \(error.message)")
         }
     }
 }
@@ -191,7 +196,7 @@ enum GaussianMixtureSpec {
         case "diagonals": covariances = .diagonal(try f.vectors("diagonals"))
         default: covariances = .isotropic(try f.vector("variances"))
         }
-        let mixture = try TargetFile.inFile(f) { () throws(SampoError) in
+        let mixture = try TargetFile.inFile(f, fields: ["covariances": given[0]]) { () throws(SampoError) in
             try GaussianMixture(weights: weights, means: means, covariances: covariances)
         }
         let total = weights.reduce(0, +)

@@ -185,7 +185,7 @@ public struct SamplerInfo: Sendable {
             let known = moments ?? (target as? any HasKnownMoments)?.knownMoments
             build = { t, h, p throws(SampoError) in try b(t, h, p, known) }
         case .population:
-            throw .usage("sampler '\(name)' is a population sampler, not a Markov kernel")
+            throw .invalid(.argument("sampler"), "'\(name)' is a population sampler, not a Markov kernel")
         }
         try validate(stepSize: stepSize)   // here for a message naming the sampler; kernels check too
         let resolved = resolve(parameters, target: target).parameters
@@ -202,7 +202,7 @@ public struct SamplerInfo: Sendable {
     /// A population sampler (SMC, rdMC). Throws for a Markov sampler.
     public func makePopulationSampler(parameters: SamplerParameters) throws(SampoError) -> any PopulationSampler {
         guard case .population(let build) = builder else {
-            throw .usage("sampler '\(name)' is a Markov kernel, not a population sampler")
+            throw .invalid(.argument("sampler"), "'\(name)' is a Markov kernel, not a population sampler")
         }
         return build(parameters)
     }

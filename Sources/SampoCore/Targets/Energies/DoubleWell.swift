@@ -5,10 +5,10 @@ public struct DoubleWell: LogDensity {
     public let a: Double
 
     public init(dimension: Int = 2, a: Double = 3) throws(SampoError) {
-        guard dimension >= 1 else { throw .usage("field 'dimension': expected at least 1, found \(dimension)") }
+        guard dimension >= 1 else { throw .invalid(.argument("dimension"), "expected at least 1, found \(dimension)") }
         try MemoryLimit.check(doubles: [dimension, 16], for: .argument("dimension"),
                               what: "a double well of dimension \(dimension) (a chain's working vectors)")
-        guard a.isFinite else { throw .usage("field 'a': expected a finite number, found \(a)") }
+        guard a.isFinite else { throw .invalid(.argument("a"), "expected a finite number, found \(a)") }
         self.dimension = dimension
         self.a = a
     }

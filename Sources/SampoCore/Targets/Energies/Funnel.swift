@@ -7,10 +7,10 @@ public struct Funnel: LogDensity, ExactSampler, HasKnownMoments {
     public let scale: Double
 
     public init(dimension: Int = 10, scale: Double = 3) throws(SampoError) {
-        guard dimension >= 2 else { throw .usage("field 'dimension': expected at least 2 for the funnel, found \(dimension)") }
+        guard dimension >= 2 else { throw .invalid(.argument("dimension"), "expected at least 2 for the funnel, found \(dimension)") }
         try MemoryLimit.check(doubles: [dimension, 16], for: .argument("dimension"),
                               what: "a funnel of dimension \(dimension) (a chain's working vectors)")
-        guard scale.isFinite, scale > 0 else { throw .usage("field 'scale': expected a positive finite number, found \(scale)") }
+        guard scale.isFinite, scale > 0 else { throw .invalid(.argument("scale"), "expected a positive finite number, found \(scale)") }
         self.dimension = dimension
         self.scale = scale
     }

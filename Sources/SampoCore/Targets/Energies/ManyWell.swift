@@ -13,7 +13,7 @@ public struct ManyWell: LogDensity, ExactSampler, HasKnownMoments {
     public static let wellVariance = 1.5485547924649152
 
     public init(pairs: Int = 16) throws(SampoError) {
-        guard pairs >= 1 else { throw .usage("field 'pairs': expected at least 1, found \(pairs)") }
+        guard pairs >= 1 else { throw .invalid(.argument("pairs"), "expected at least 1, found \(pairs)") }
         try MemoryLimit.check(doubles: [pairs, 2, 16], for: .argument("pairs"),
                               what: "a many-well target of \(pairs) pairs (a chain's working vectors)")
         self.pairs = pairs

@@ -10,7 +10,7 @@ public struct MuellerBrown: LogDensity {
 
     public init(temperature: Double = 10) throws(SampoError) {
         guard temperature.isFinite, temperature > 0 else {
-            throw .usage("field 'temperature': expected a positive finite number, found \(temperature)")
+            throw .invalid(.argument("temperature"), "expected a positive finite number, found \(temperature)")
         }
         self.temperature = temperature
     }

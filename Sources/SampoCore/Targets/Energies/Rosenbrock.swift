@@ -9,9 +9,9 @@ public struct Rosenbrock: LogDensity, ExactSampler, HasKnownMoments {
     public let a: Double, b: Double, scale: Double
 
     public init(a: Double = 1, b: Double = 100, scale: Double = 20) throws(SampoError) {
-        guard a.isFinite else { throw .usage("field 'a': expected a finite number, found \(a)") }
-        guard b.isFinite, b > 0 else { throw .usage("field 'b': expected a positive finite number, found \(b)") }
-        guard scale.isFinite, scale > 0 else { throw .usage("field 'scale': expected a positive finite number, found \(scale)") }
+        guard a.isFinite else { throw .invalid(.argument("a"), "expected a finite number, found \(a)") }
+        guard b.isFinite, b > 0 else { throw .invalid(.argument("b"), "expected a positive finite number, found \(b)") }
+        guard scale.isFinite, scale > 0 else { throw .invalid(.argument("scale"), "expected a positive finite number, found \(scale)") }
         self.a = a; self.b = b; self.scale = scale
     }
 

@@ -15,9 +15,9 @@ public final class DeconvolutionLikelihood: LogDensity, HasSmoothnessConstant, H
 
     public init(blur: PeriodicBlur, observation y: [Double], noiseSD sigma: Double, truth: [Double]? = nil) throws(SampoError) {
         guard y.count == blur.rows * blur.cols else {
-            throw .usage("field 'observation': expected \(blur.rows) × \(blur.cols) pixels, found \(y.count)")
+            throw .invalid(.argument("observation"), "expected \(blur.rows) × \(blur.cols) pixels, found \(y.count)")
         }
-        guard sigma > 0, sigma.isFinite else { throw .usage("field 'noise_sd': expected a positive number, found \(sigma)") }
+        guard sigma > 0, sigma.isFinite else { throw .invalid(.argument("noiseSD"), "expected a positive number, found \(sigma)") }
         self.blur = blur; observation = y; noiseSD = sigma; dimension = y.count; self.truth = truth
         adjointObservation = blur.apply(.adjoint, y)
         observationNorm2 = y.reduce(0) { $0 + $1 * $1 }

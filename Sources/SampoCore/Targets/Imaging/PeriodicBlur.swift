@@ -72,8 +72,8 @@ public final class PeriodicBlur: @unchecked Sendable {
 
     /// A uniform w × w box (w odd), normalised.
     public static func uniform(width w: Int, rows: Int, cols: Int) throws(SampoError) -> PeriodicBlur {
-        guard w >= 1, w % 2 == 1 else { throw .usage("field 'width': expected an odd whole number ≥ 1, found \(w)") }
-        guard w <= min(rows, cols) else { throw .usage("field 'width': \(w) is wider than the \(rows) × \(cols) image") }
+        guard w >= 1, w % 2 == 1 else { throw .invalid(.argument("width"), "expected an odd whole number ≥ 1, found \(w)") }
+        guard w <= min(rows, cols) else { throw .invalid(.argument("width"), "\(w) is wider than the \(rows) × \(cols) image") }
         var k = [Double](repeating: 0, count: rows * cols)
         let h = w / 2
         for di in -h...h { for dj in -h...h { k[((di + rows) % rows) * cols + (dj + cols) % cols] = 1 / Double(w * w) } }
@@ -82,9 +82,9 @@ public final class PeriodicBlur: @unchecked Sendable {
 
     /// A Gaussian of standard deviation sd pixels on the periodic grid, normalised.
     public static func gaussian(sd: Double, rows: Int, cols: Int) throws(SampoError) -> PeriodicBlur {
-        guard sd > 0, sd.isFinite else { throw .usage("field 'sd': expected a positive number, found \(sd)") }
+        guard sd > 0, sd.isFinite else { throw .invalid(.argument("sd"), "expected a positive number, found \(sd)") }
         guard 3 * sd <= Double(min(rows, cols)) / 2 else {
-            throw .usage("field 'sd': \(sd) is too wide for the \(rows) × \(cols) image (3 sd must fit in half of it)")
+            throw .invalid(.argument("sd"), "\(sd) is too wide for the \(rows) × \(cols) image (3 sd must fit in half of it)")
         }
         var k = [Double](repeating: 0, count: rows * cols), total = 0.0
         for i in 0..<rows {

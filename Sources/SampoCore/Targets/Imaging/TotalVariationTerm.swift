@@ -17,9 +17,9 @@ public struct TotalVariationTerm: ProximalTerm {
     private let scratch: ReusePool<ScratchBuffer<Double>>
 
     public init(rows: Int, cols: Int, theta: Double, iterations: Int = 25, tolerance: Double = 1e-4) throws(SampoError) {
-        guard theta > 0, theta.isFinite else { throw .usage("field 'theta': expected a positive number, found \(theta)") }
-        guard iterations >= 1 else { throw .usage("field 'iterations': expected a whole number ≥ 1, found \(iterations)") }
-        guard tolerance >= 0, tolerance.isFinite else { throw .usage("field 'tolerance': expected a number ≥ 0, found \(tolerance)") }
+        guard theta > 0, theta.isFinite else { throw .invalid(.argument("theta"), "expected a positive number, found \(theta)") }
+        guard iterations >= 1 else { throw .invalid(.argument("iterations"), "expected a whole number ≥ 1, found \(iterations)") }
+        guard tolerance >= 0, tolerance.isFinite else { throw .invalid(.argument("tolerance"), "expected a number ≥ 0, found \(tolerance)") }
         self.rows = rows; self.cols = cols; self.theta = theta; self.iterations = iterations; self.tolerance = tolerance
         let count = 2 * rows * cols + 3 * cols + 1
         scratch = ReusePool { ScratchBuffer<Double>(count: count) }

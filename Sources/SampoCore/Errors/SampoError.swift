@@ -30,14 +30,16 @@ public enum SampoError: Error, Equatable, Sendable, CustomStringConvertible {
         case stepSize
         /// A sampler parameter by its registry name (`lambda`, `particles`, …).
         case samplerParameter(String)
-        /// An argument of a library call by its Swift name (`chains`, `steps`, `initialization`, …).
-        case argument(String)
+        /// An argument of a library call by its Swift name (`chains`, `steps`, `initialization`, …),
+        /// with the positions (from 1) of the element at fault in a nested array: `.argument("means",
+        /// at: [2, 1])` is the first coordinate of the second mean. A file reader maps it to its field.
+        case argument(String, at: [Int] = [])
 
         public var description: String {
             switch self {
             case .stepSize: return "step size"
             case .samplerParameter(let name): return "sampler parameter '\(name)'"
-            case .argument(let name): return name
+            case .argument(let name, let at): return name + at.map { "[\($0)]" }.joined()
             }
         }
     }

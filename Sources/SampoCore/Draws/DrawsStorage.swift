@@ -10,7 +10,7 @@ public final class DrawsStorage: @unchecked Sendable {
     /// Bytes mapped from the temporary file; 0 on the heap.
     private let mappedBytes: Int
     /// Draws larger than this go to a file mapping (when the file system has room for them).
-    nonisolated(unsafe) public static var fileBackedBytes = 1 << 28
+    nonisolated(unsafe) package static var fileBackedBytes = 1 << 28
     /// Doubles released at a time by readers and writers (8 MB).
     public static let releaseBlock = 1 << 20
 

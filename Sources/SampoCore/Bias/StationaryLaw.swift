@@ -20,7 +20,7 @@ public enum StationaryLaw {
         public let mean: [Double]
         /// d × d, row-major.
         public let covariance: [Double]
-        /// Stationary / target variance along each eigen-direction of Σ (each coordinate when Σ is diagonal).
+        /// Stationary / target variance along each eigen-direction of Σ, widest first.
         public let varianceRatios: [Double]
         /// W₂ between N(m, S) and N(m, Σ): √(Σ (√s_i − √λ_i)²), S and Σ sharing eigenvectors.
         public let w2: Double

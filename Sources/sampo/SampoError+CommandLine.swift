@@ -13,7 +13,9 @@ extension SampoError {
         case .unknownSampler: return "--sampler: \(description)"
         case .unknownParameter(_, let name, _): return "--set \(name): \(description)"
         case .unknownTarget: return "--target: \(description)"
-        case .allChainsDiverged: return description.replacingOccurrences(of: "step size", with: "--step-size")
+        case .allChainsDiverged(let chains):
+            return "all \(chains) chain\(chains == 1 ? "" : "s") diverged (the state became non-finite or exceeded the divergence bound); "
+                + "try a smaller --step-size"
         default: return description
         }
     }
@@ -31,7 +33,7 @@ extension SampoError.Setting {
         switch self {
         case .stepSize: return "--step-size"
         case .samplerParameter(let name): return "--set \(name)"
-        case .argument(let name): return Self.flagNames[name] ?? "--\(name)"
+        case .argument(let name, let at): return (Self.flagNames[name] ?? "--\(name)") + at.map { "[\($0)]" }.joined()
         }
     }
 }

@@ -1,0 +1,17 @@
+/// A kernel whose step size may change between transitions (warm-up adaptation by dual
+/// averaging steers `acceptStatistic` towards a target).
+public protocol StepSizeAdaptable: TransitionReporting {
+    var stepSize: Double { get }
+    /// Uses `h` from the next transition on (h > 0 and finite; the adaptation guarantees it).
+    func adapt(stepSize h: Double)
+}
+
+/// A Hamiltonian kernel: its inverse metric can also be set, and it offers Stan's heuristic
+/// for a first step size.
+public protocol MetricAdaptable: StepSizeAdaptable {
+    var inverseMetric: InverseMetric { get }
+    func adapt(inverseMetric: InverseMetric) throws(SampoError)
+    /// Stan's heuristic: from the current step size, double or halve until the acceptance
+    /// probability of one leapfrog step from a fresh momentum crosses 0.8. Its gradients count.
+    func initializeStepSize(noise: RandomStream)
+}

@@ -1,0 +1,27 @@
+import SampoCore
+import SampoDiagnostics
+import Dispatch
+import Foundation
+
+/// The outcome of one chain.
+public struct ChainOutcome: Sendable, Equatable {
+    /// Fraction of accepted proposals over the kept iterations (warm-up excluded); for
+    /// Hamiltonian kernels the mean acceptance statistic (Stan's `accept_stat__`).
+    public var acceptanceRate: Double
+    public var counts: OracleCounts
+    /// The iteration (1-based, warm-up included) at which the state became non-finite or left the
+    /// divergence bound.
+    public var divergedAt: Int?
+    /// Metropolis proposals whose acceptance ratio was NaN (the density is NaN where they landed).
+    public var nanProposals = 0
+    /// The step size warm-up adapted (nil without adaptation).
+    public var adaptedStepSize: Double?
+    /// The inverse metric warm-up adapted (Hamiltonian kernels).
+    public var inverseMetric: InverseMetric?
+    /// Kept transitions whose energy error exceeded the threshold (Hamiltonian kernels; Stan's
+    /// `divergent__`). Unrelated to `divergedAt`, a chain that left the finite range.
+    public var divergentTransitions = 0
+    /// Facts the kernel reports about its run (parallel tempering: schedule, barrier, swap
+    /// acceptance, round trips, log Z).
+    public var report: [String: [Double]] = [:]
+}
