@@ -19,7 +19,7 @@ enum DeconvolutionSpec {
             truth = PGMFile.Image(rows: n, cols: n, pixels: SheppLogan.image(size: n))
         } else {
             guard !f.has("size") else { throw f.error("size", "applies to image = \"phantom\" only (a PGM has its own size)") }
-            truth = try PGMFile.read(source)
+            truth = try f.reading("image") { () throws(SampoError) in try PGMFile.read(source) }
         }
         let (r, c) = (truth.rows, truth.cols)
         let b = try f.subtable("blur")
@@ -56,7 +56,7 @@ enum DeconvolutionSpec {
         let y: [Double]
         if let path = try f.optionalString("observation") {
             guard !f.has("noise_seed") else { throw f.error("noise_seed", "applies only when the observation is generated (no observation file)") }
-            let image = try PGMFile.read(path)
+            let image = try f.reading("observation") { () throws(SampoError) in try PGMFile.read(path) }
             guard image.rows == r, image.cols == c else {
                 throw f.error("observation", "\(path) is \(image.cols) × \(image.rows), the image is \(c) × \(r)")
             }

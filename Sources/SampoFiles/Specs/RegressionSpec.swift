@@ -40,7 +40,7 @@ enum RegressionSpec {
         if !dataPath.hasPrefix("/") && f.file != "-" {
             dataPath = ((f.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dataPath)
         }
-        let csv = try NumericCSV.read(dataPath)
+        let csv = try f.reading("data") { () throws(SampoError) in try NumericCSV.read(dataPath) }
         let responseName = try f.string("response")
         guard let yColumn = csv.column(responseName) else {
             throw f.error("response", "no column '\(responseName)' in \(dataPath) (columns: \(csv.header.joined(separator: ", ")))")

@@ -26,6 +26,11 @@ public struct TOMLFields {
         .usage("\(file): field '\(Truncated.text(prefix + field))': \(Truncated.text(expected, limit: 400))")
     }
 
+    /// Reads the file that `field` names; its errors say which file and field referred to it.
+    func reading<T>(_ field: String, _ read: () throws(SampoError) -> T) throws(SampoError) -> T {
+        do { return try read() } catch { throw self.error(field, error.message) }
+    }
+
     public func has(_ key: String) -> Bool { table.contains(key: key) }
 
     private func value(_ key: String) throws(SampoError) -> TOMLValue {

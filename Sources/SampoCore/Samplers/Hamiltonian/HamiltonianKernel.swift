@@ -3,10 +3,9 @@ import Foundation
 /// What HMC and NUTS share: the position x with its gradient g = ∇log π(x) and log π(x), a
 /// momentum p with v = M⁻¹p, the inverse metric, the leapfrog step, the Hamiltonian
 /// H = −log π(x) + ½ pᵀM⁻¹p, Stan's step-size heuristic and the last transition's statistics.
-public class HamiltonianKernel<Target: LogDensity>: KernelBase {
-    public let target: Target
+public class HamiltonianKernel<Target: LogDensity>: GradientKernelBase<Target> {
     let metric: MetricBuffers
-    let grad, p, v: UnsafeMutablePointer<Double>
+    let p, v: UnsafeMutablePointer<Double>
     @exclusivity(unchecked) var logP = -Double.infinity
     @exclusivity(unchecked) public internal(set) var lastTransition = TransitionStatistics()
     /// A transition whose energy error exceeds this is divergent (Stan's max_deltaH).
@@ -22,24 +21,22 @@ public class HamiltonianKernel<Target: LogDensity>: KernelBase {
     static var firstFreeVector: Int { 6 }
 
     init(target: Target, buffers: VectorBuffers, stepSize: Double, inverseMetric: InverseMetric) throws(SampoError) {
-        self.target = target
-        grad = buffers[1]; p = buffers[2]; v = buffers[3]
+        p = buffers[2]; v = buffers[3]
         metric = MetricBuffers(dimension: target.dimension)
         try metric.set(inverseMetric)
-        super.init(buffers: buffers, stepSize: stepSize)
+        super.init(target: target, buffers: buffers, stepSize: stepSize)
     }
 
     @discardableResult
-    public func reset(to start: UnsafePointer<Double>) -> Double {
-        logP = move(to: start, on: target, gradient: grad)
+    public override func reset(to start: UnsafePointer<Double>) -> Double {
+        logP = super.reset(to: start)
         return logP
     }
 
     /// Installs a state evaluated elsewhere (`StateRestorable`; the subclasses declare it).
     public func restore(position: UnsafePointer<Double>, logDensity: Double, gradient: UnsafePointer<Double>?) {
-        x.update(from: position, count: dimension)
+        install(position, gradient: gradient, into: grad)
         logP = logDensity
-        if let gradient { grad.update(from: gradient, count: dimension) }
     }
 
     public var inverseMetric: InverseMetric { metric.metric }

@@ -40,6 +40,13 @@ public class KernelBase {
         return target.logDensityAndGradient(at: x, gradient: gradient)
     }
 
+    /// Installs a state evaluated elsewhere (`StateRestorable`): x ← `position` and, when both are
+    /// given, `cache` ← `gradient`.
+    final func install(_ position: UnsafePointer<Double>, gradient: UnsafePointer<Double>?, into cache: UnsafeMutablePointer<Double>?) {
+        x.update(from: position, count: dimension)
+        if let gradient, let cache { cache.update(from: gradient, count: dimension) }
+    }
+
     // Inlinable so the runner's loop, specialised for a kernel, checks and copies x without calls.
     @inlinable public var position: UnsafePointer<Double> { UnsafePointer(x) }
     @inlinable public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }

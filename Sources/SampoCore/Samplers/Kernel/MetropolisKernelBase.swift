@@ -21,6 +21,19 @@ public class MetropolisKernelBase: KernelBase {
         return s
     }
 
+    /// The Metropolis–Hastings step and, when it accepts, the move to the proposal y: x ← y,
+    /// log π ← log π(y), and `cache` ← `cacheAtY` (the gradient or proposal mean a kernel keeps at x).
+    @inline(__always)
+    final func acceptMove<N: NoiseSource>(logAlpha: Double, to y: UnsafePointer<Double>, logDensity logPY: Double,
+                                          cache: UnsafeMutablePointer<Double>? = nil, from cacheAtY: UnsafePointer<Double>? = nil,
+                                          noise: N) -> Bool {
+        guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
+        x.update(from: y, count: dimension)
+        if let cache, let cacheAtY { cache.update(from: cacheAtY, count: dimension) }
+        logP = logPY
+        return true
+    }
+
     /// Uses `h` from the next transition on. Kernels with values derived from the step size
     /// override it (and call super).
     public func adapt(stepSize h: Double) { stepSize = h }

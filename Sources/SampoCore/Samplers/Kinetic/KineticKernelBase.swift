@@ -1,8 +1,9 @@
 /// What the kinetic Langevin kernels share, as the overdamped ones share `KernelBase` (which
-/// holds the position x): the velocity v, the cached gradient g = ∇log π(x) and the friction γ.
-/// Velocities are internal (the draws record positions), start at 0, and warm-up brings them to
-/// equilibrium.
-public class KineticKernelBase: KernelBase {
+/// holds the position x): the target, the velocity v, the cached gradient g = ∇log π(x), the
+/// friction γ, and `reset`. Velocities are internal (the draws record positions), start at 0,
+/// and warm-up brings them to equilibrium.
+public class KineticKernelBase<Target: LogDensity>: KernelBase {
+    public let target: Target
     public let friction: Double
     let v, g: UnsafeMutablePointer<Double>
 
@@ -15,14 +16,16 @@ public class KineticKernelBase: KernelBase {
     /// The first vector a subclass may use.
     static var firstFreeVector: Int { 3 }
 
-    init(buffers: VectorBuffers, stepSize: Double, friction: Double) {
+    init(target: Target, buffers: VectorBuffers, stepSize: Double, friction: Double) {
+        self.target = target
         self.friction = friction
         v = buffers[1]; g = buffers[2]
         super.init(buffers: buffers, stepSize: stepSize)
     }
 
     /// Moves to `start` with zero velocity and caches ∇log π there (one gradient evaluation).
-    func restart<T: LogDensity>(at start: UnsafePointer<Double>, on target: T) -> Double {
+    @discardableResult
+    public func reset(to start: UnsafePointer<Double>) -> Double {
         v.update(repeating: 0, count: dimension)
         return move(to: start, on: target, gradient: g)
     }

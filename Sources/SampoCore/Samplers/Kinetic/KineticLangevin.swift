@@ -4,29 +4,25 @@ import Foundation
 /// one of four one-gradient schemes (each in its own file as an extension):
 /// Euler–Maruyama, OBABO and BAOAB splittings, and KLMC's exact OU flow with a frozen gradient.
 /// The draws record positions; velocities are internal and start at 0.
-public final class KineticLangevin<Target: LogDensity>: KineticKernelBase, MarkovKernel {
+public final class KineticLangevin<Target: LogDensity>: KineticKernelBase<Target>, MarkovKernel {
     /// The discretisation of one step.
     public enum Scheme: String, Sendable { case euler, obabo, baoab, klmc }
 
-    public let target: Target
     public let scheme: Scheme
     /// KLMC's per-step constants: η, φ, ψ, the sd of V′, the slope of X′ on V′, the conditional sd of X′.
     let eta, phi, psi, sdV, slope, sdX: Double
 
     public init(target: Target, scheme: Scheme, stepSize: Double, friction: Double) throws(SampoError) {
         let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, friction: friction, extraVectors: 0)
-        self.target = target; self.scheme = scheme
+        self.scheme = scheme
         let c = OUCoefficients(gamma: friction), h = stepSize
         eta = c.eta(h); phi = c.phi(h); psi = c.psi(h)
         let sxx = 2 * friction * c.varianceA(h), sxv = 2 * friction * c.covarianceAE(h), svv = 2 * friction * c.varianceE(h)
         sdV = svv.squareRoot()
         slope = svv > 0 ? sxv / svv : 0
         sdX = max(sxx - sxv * slope, 0).squareRoot()
-        super.init(buffers: buffers, stepSize: stepSize, friction: friction)
+        super.init(target: target, buffers: buffers, stepSize: stepSize, friction: friction)
     }
-
-    @discardableResult
-    public func reset(to start: UnsafePointer<Double>) -> Double { restart(at: start, on: target) }
 
     @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }

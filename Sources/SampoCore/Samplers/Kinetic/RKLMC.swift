@@ -2,22 +2,17 @@
 /// a = αh with α ~ U(0,1); X_mid = X + φ(a)V − ψ(a)∇U(X) + σA(0,a); g = ∇U(X_mid);
 /// V' = η(h)V − hη(h−a)g + σE(0,h); X' = X + φ(h)V − hφ(h−a)g + σA(0,h), with the Brownian
 /// integrals drawn jointly (`BrownianIntegrals`). Two gradients per step.
-public final class RKLMC<Target: LogDensity>: KineticKernelBase, MarkovKernel {
-    public let target: Target
+public final class RKLMC<Target: LogDensity>: KineticKernelBase<Target>, MarkovKernel {
     private let mid, gMid, aa, ea, ah: UnsafeMutablePointer<Double>
     private let integrals: BrownianIntegrals
 
     public init(target: Target, stepSize: Double, friction: Double) throws(SampoError) {
         let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, friction: friction, extraVectors: 5)
-        self.target = target
         let k = Self.firstFreeVector
         mid = buffers[k]; gMid = buffers[k + 1]; aa = buffers[k + 2]; ea = buffers[k + 3]; ah = buffers[k + 4]
         integrals = BrownianIntegrals(gamma: friction, h: stepSize)
-        super.init(buffers: buffers, stepSize: stepSize, friction: friction)
+        super.init(target: target, buffers: buffers, stepSize: stepSize, friction: friction)
     }
-
-    @discardableResult
-    public func reset(to start: UnsafePointer<Double>) -> Double { restart(at: start, on: target) }
 
     @_specialize(where Target == GaussianMixture)
     public func step(rng: RandomStream) -> Bool { advance(rng) }

@@ -21,9 +21,8 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
     }
 
     public func restore(position: UnsafePointer<Double>, logDensity: Double, gradient: UnsafePointer<Double>?) {
-        x.update(from: position, count: dimension)
+        install(position, gradient: gradient, into: grad)
         logP = logDensity
-        if let gradient { grad.update(from: gradient, count: dimension) }
     }
 
     public override func adapt(stepSize h: Double) {
@@ -42,9 +41,6 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
         let logPY = target.logDensityAndGradient(at: y, gradient: gradY)
         counts.gradientEvaluations += 1
         let logAlpha = logPY - logP + LangevinProposal.logRatio(x: x, gradientX: grad, y: y, gradientY: gradY, stepSize: h, d)
-        guard mh.accept(logAlpha: logAlpha, noise: rng) else { return false }
-        x.update(from: y, count: d); grad.update(from: gradY, count: d)
-        logP = logPY
-        return true
+        return acceptMove(logAlpha: logAlpha, to: y, logDensity: logPY, cache: grad, from: gradY, noise: rng)
     }
 }

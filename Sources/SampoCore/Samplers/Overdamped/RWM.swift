@@ -26,7 +26,7 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
     }
 
     public func restore(position: UnsafePointer<Double>, logDensity: Double, gradient: UnsafePointer<Double>?) {
-        x.update(from: position, count: dimension)
+        install(position, gradient: nil, into: nil)
         logP = logDensity
     }
 
@@ -51,9 +51,6 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
         }
         let logPY = target.logDensity(at: y)
         counts.densityEvaluations += 1
-        guard mh.accept(logAlpha: logPY - logP, noise: rng) else { return false }
-        x.update(from: y, count: d)
-        logP = logPY
-        return true
+        return acceptMove(logAlpha: logPY - logP, to: y, logDensity: logPY, noise: rng)
     }
 }

@@ -1,21 +1,12 @@
 /// Unadjusted Langevin algorithm: x' = x + h ∇log π(x) + √(2h) ξ. One gradient per step;
 /// biased for fixed h (on N(0, σ²) its stationary variance is σ²/(1 − h/(2σ²))).
-public final class ULA<Target: LogDensity>: KernelBase, MarkovKernel {
-    public let target: Target
-    private let grad: UnsafeMutablePointer<Double>
+public final class ULA<Target: LogDensity>: GradientKernelBase<Target>, MarkovKernel {
     private let noiseScale: Double
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
         let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 2)
-        self.target = target
-        grad = buffers[1]
         noiseScale = (2 * stepSize).squareRoot()
-        super.init(buffers: buffers, stepSize: stepSize)
-    }
-
-    @discardableResult
-    public func reset(to start: UnsafePointer<Double>) -> Double {
-        move(to: start, on: target, gradient: grad)
+        super.init(target: target, buffers: buffers, stepSize: stepSize)
     }
 
     @_specialize(where Target == GaussianMixture)

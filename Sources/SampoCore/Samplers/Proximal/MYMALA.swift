@@ -37,9 +37,6 @@ public final class MYMALA: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
         let logAlpha = logPY - logP + LangevinProposal.logRatio(x: x, gradientX: g, y: y, gradientY: gy, stepSize: h, d)
-        guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
-        x.update(from: y, count: d); g.update(from: gy, count: d)
-        logP = logPY
-        return true
+        return acceptMove(logAlpha: logAlpha, to: y, logDensity: logPY, cache: g, from: gy, noise: noise)
     }
 }

@@ -43,9 +43,6 @@ public final class PMALA: MetropolisKernelBase, MarkovKernel, StepSizeAdaptable 
         counts.gradientEvaluations += 1
         counts.densityEvaluations += 1
         let logAlpha = logPY - logP + LangevinProposal.logRatio(x: x, meanX: mx, y: y, meanY: my, stepSize: h, d)
-        guard mh.accept(logAlpha: logAlpha, noise: noise) else { return false }
-        x.update(from: y, count: d); mx.update(from: my, count: d)
-        logP = logPY
-        return true
+        return acceptMove(logAlpha: logAlpha, to: y, logDensity: logPY, cache: mx, from: my, noise: noise)
     }
 }
