@@ -23,5 +23,5 @@ public struct ChainOutcome: Sendable, Equatable {
     public var divergentTransitions = 0
     /// Facts the kernel reports about its run (parallel tempering: schedule, barrier, swap
     /// acceptance, round trips, log Z).
-    public var report: [String: [Double]] = [:]
+    public var report: KernelReport?
 }

@@ -173,7 +173,7 @@ public enum Chains {
                                    counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
                                    adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
                                    divergentTransitions: divergentTransitions,
-                                   report: (kernel as? any KernelReporting)?.report ?? [:])
+                                   report: (kernel as? any KernelReporting)?.report)
         return (min(recorded, capacity), outcome, moments)
     }
 }

@@ -68,8 +68,8 @@ extension LogNormalizerEstimate {
     /// From the chains of a Markov run whose kernel reports log Ẑ (parallel tempering: stepping
     /// stones, with a batch-means standard error per chain); nil when none does.
     public init?(outcomes: [ChainOutcome]) {
-        let reporting = outcomes.filter { $0.report["log_z"]?.first != nil }
-        self.init(reporting.compactMap { $0.report["log_z"]?.first }, standardErrors: reporting.map { $0.report["log_z_se"]?.first },
+        let reporting = outcomes.compactMap { $0.report?.tempering }.filter { $0.logZ != nil }
+        self.init(reporting.compactMap(\.logZ), standardErrors: reporting.map(\.logZStandardError),
                   method: "batch means over the scans")
     }
 }

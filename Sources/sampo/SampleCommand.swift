@@ -171,11 +171,11 @@ struct SampleCommand: ParsableCommand {
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let result = job.run()
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
-        var populationReport = PopulationReport(job: job, result: result)
+        var populationReport = RunReport(job: job, result: result)
         // Mode weights against the target's, between the runs (the one pass over the draws, used below too).
         let quality = ok.isEmpty ? nil : SampleQuality(draws: result.draws, chains: ok, target: loaded)
         populationReport.warnings += quality?.warnings ?? []
-        for f in populationReport.failures { note(f) }
+        for f in populationReport.failures ?? [] { note(f) }
         for w in populationReport.warnings { note("warning: " + w) }
         if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
@@ -220,27 +220,24 @@ struct SampleCommand: ParsableCommand {
         if job.settings.adaptation != nil {
             say("  adapted step size      " + run.outcomes.map { $0.adaptedStepSize.map { fmt($0, 4) } ?? "-" }.joined(separator: " "))
         }
-        if run.outcomes.contains(where: { !$0.report.isEmpty }) {
-            func row(_ key: String, _ digits: Int) -> String {
-                run.outcomes.map { $0.report[key]?.first.map { fmt($0, digits) } ?? "-" }.joined(separator: " ")
+        let tempering = run.outcomes.map { $0.report?.tempering }
+        if let first = tempering[0] {
+            func row(_ value: (TemperingReport) -> Double?, _ digits: Int) -> String {
+                tempering.map { $0.flatMap(value).map { fmt($0, digits) } ?? "-" }.joined(separator: " ")
             }
-            if run.outcomes[0].report["barrier"] != nil { say("  barrier Λ per chain    " + row("barrier", 3)) }
-            if run.outcomes[0].report["round_trips"] != nil { say("  round trips per chain  " + row("round_trips", 6)) }
-            if run.outcomes[0].report["log_z"] != nil {
-                say("  log Ẑ per chain        " + row("log_z", 4))
-                if run.outcomes[0].report["log_z_se"] != nil { say("  its SE per chain       " + row("log_z_se", 4)) }
+            say("  barrier Λ per chain    " + row(\.barrier, 3))
+            say("  round trips per chain  " + row({ Double($0.roundTrips) }, 6))
+            if first.logZ != nil {
+                say("  log Ẑ per chain        " + row(\.logZ, 4))
+                if first.logZStandardError != nil { say("  its SE per chain       " + row(\.logZStandardError, 4)) }
                 if let e = LogNormalizerEstimate(outcomes: run.outcomes) {
                     let how = e.runs > 1 ? "standard error between the \(e.runs) chains" : "standard error, \(e.method ?? "")"
                     say("  log Ẑ (mean of Ẑ)      " + String(format: "%.5f", e.logZ)
                         + (e.standardError.map { String(format: " ± %.5f", $0) + " (\(how))" } ?? ""))
                 }
             }
-            if let swaps = run.outcomes[0].report["swap_acceptance"] {
-                say("  swap acceptance, chain 1  " + swaps.map { fmt($0, 2) }.joined(separator: " "))
-            }
-            if let betas = run.outcomes[0].report["schedule"] {
-                say("  schedule β, chain 1    " + betas.map { fmt($0, 3) }.joined(separator: " "))
-            }
+            say("  swap acceptance, chain 1  " + first.swapAcceptance.map { fmt($0, 2) }.joined(separator: " "))
+            say("  schedule β, chain 1    " + first.schedule.map { fmt($0, 3) }.joined(separator: " "))
         }
         if job.sampler.capabilities.contains(.divergences) {
             let divergent = run.outcomes.map(\.divergentTransitions)

@@ -207,7 +207,7 @@ final class ExactnessTests: XCTestCase {
         let lau = try TargetFile.load(Self.root.appendingPathComponent("targets/lau-gmm.toml").path)
         let settings = RunSettings(chains: 60, steps: 6000, warmup: 1000, thin: 1, seed: 5, jobs: 2)
         let run = try SamplingJob(target: lau, sampler: try SamplerCatalog.named("pt"), stepSize: nil, settings: settings).run()
-        let z = run.outcomes.compactMap { $0.report["log_z"]?.first }, se = run.outcomes.compactMap { $0.report["log_z_se"]?.first }
+        let z = run.outcomes.compactMap { $0.report?.tempering?.logZ }, se = run.outcomes.compactMap { $0.report?.tempering?.logZStandardError }
         XCTAssertEqual(z.count, 60); XCTAssertEqual(se.count, 60)
         calibration("pt batch means", errors: z, standardErrors: se)
     }

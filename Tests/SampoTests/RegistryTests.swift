@@ -154,4 +154,13 @@ final class RegistryTests: XCTestCase {
             XCTAssertEqual(choice.stepSize != nil, !info.isPopulation, choice.name)
         }
     }
+
+    /// The README's count of samplers is the registry's.
+    func testReadmeCountsTheRegistry() throws {
+        let readme = try String(contentsOf: TestSupport.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let words = [15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty"]
+        let all = SamplerCatalog.all.count, markov = SamplerCatalog.markovNames.count
+        XCTAssertTrue(readme.contains("\(words[all] ?? "\(all)") samplers in one"), "README: \(all) samplers")
+        XCTAssertTrue(readme.contains("\(words[markov] ?? "\(markov)") Markov kernels"), "README: \(markov) Markov kernels")
+    }
 }

@@ -29,17 +29,18 @@ final class TemperingTests: XCTestCase {
         let run = try job(target, steps: 20_000, chains: 8).run()
         let quality = SampleQuality(run: run, target: target)
         XCTAssertLessThan(try XCTUnwrap(quality.modeWeightTV), 0.05)
-        let z = run.outcomes.compactMap { $0.report["log_z"]?.first }
+        let z = run.outcomes.compactMap { $0.report?.tempering?.logZ }
         XCTAssertEqual(z.count, 8)
         let mean = z.reduce(0, +) / 8
         let se = (z.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 7 / 8).squareRoot()
         XCTAssertLessThan(abs(mean - (target.moments.logNormalizer ?? 0)), 3 * se, "log Ẑ \(mean) ± \(se)")
         // The tuned schedule equalises the swap rejection rates: each within 0.1 of Λ/N.
         for o in run.outcomes {
-            let accept = try XCTUnwrap(o.report["swap_acceptance"]), barrier = try XCTUnwrap(o.report["barrier"]?.first)
+            let report = try XCTUnwrap(o.report?.tempering)
+            let accept = report.swapAcceptance, barrier = report.barrier
             for a in accept { XCTAssertEqual(1 - a, barrier / Double(accept.count), accuracy: 0.1, "\(accept)") }
-            XCTAssertGreaterThan(try XCTUnwrap(o.report["round_trips"]?.first), 100)
-            let betas = try XCTUnwrap(o.report["schedule"])
+            XCTAssertGreaterThan(report.roundTrips, 100)
+            let betas = report.schedule
             XCTAssertEqual(betas.first, 0); XCTAssertEqual(betas.last, 1)
             XCTAssertEqual(betas, betas.sorted())
         }

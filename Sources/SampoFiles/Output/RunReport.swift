@@ -3,32 +3,55 @@ import SampoDiagnostics
 import SampoRuns
 import Foundation
 
-/// The JSON run report of a Markov sampler run.
+/// The JSON run report, one type for Markov and population runs: the fields both have, then those
+/// of chains (nil for a population run) and those of runs of a population sampler (nil for chains);
+/// absent fields are left out of the JSON.
 public struct RunReport: Codable, Sendable {
+    /// A parameter as the report states it: a number (a Markov kernel's resolved parameters) or the
+    /// text given (a population sampler's settings).
+    public enum Value: Codable, Sendable, Equatable {
+        case number(Double), text(String)
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let x = try? c.decode(Double.self) { self = .number(x) } else { self = .text(try c.decode(String.self)) }
+        }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.singleValueContainer()
+            switch self {
+            case .number(let x): try c.encode(x)
+            case .text(let t): try c.encode(t)
+            }
+        }
+    }
+
     public var target: String
-    public var targetFile: String
     public var sampler: String
-    public var stepSize: Double
-    public var parameters: [String: Double]
-    public var parameterNotes: [String]
+    public var parameters: [String: Value]
     public var seed: UInt64
-    public var chains: Int
-    public var steps: Int
-    public var warmup: Int
-    public var thin: Int
-    public var initialization: String
-    public var acceptancePerChain: [Double]
     public var gradientEvaluations: Int
     public var densityEvaluations: Int
-    public var gradientEvaluationsPerChain: [Int]
-    public var densityEvaluationsPerChain: [Int]
     public var wallSeconds: Double
+    /// What may make the results wrong without looking wrong; empty when nothing was found.
+    public var warnings: [String] = []
+
+    // Chains of a Markov sampler.
+    public var targetFile: String?
+    public var stepSize: Double?
+    public var parameterNotes: [String]?
+    public var chains: Int?
+    public var steps: Int?
+    public var warmup: Int?
+    public var thin: Int?
+    public var initialization: String?
+    public var acceptancePerChain: [Double]?
+    public var gradientEvaluationsPerChain: [Int]?
+    public var densityEvaluationsPerChain: [Int]?
     /// The process's peak resident memory when the report was written (MB, 10⁶ bytes): the run
     /// and the output files before it; not reproducible, like the wall time.
     public var peakMemoryMB: Double?
     /// Chains (numbered from 1) whose state became non-finite, with the iteration where it happened.
-    public var divergedChains: [Int]
-    public var divergedAtIteration: [Int]
+    public var divergedChains: [Int]?
+    public var divergedAtIteration: [Int]?
     public var meanError: Double?
     public var covarianceError: Double?
     /// Image posteriors with a known truth: PSNR (dB) and SSIM of the posterior mean.
@@ -44,9 +67,20 @@ public struct RunReport: Codable, Sendable {
     /// What the kernel reports per chain (parallel tempering: schedule, barrier, swap acceptance
     /// per pair, round trips, log_z).
     public var kernelReports: [[String: [Double]]]?
-    /// What may make the results wrong without looking wrong (chains that disagree about the modes'
-    /// weights or about log Ẑ beyond their own errors); empty when nothing was found.
-    public var warnings: [String] = []
+
+    // Independent runs of a population sampler (SMC, rdMC).
+    public var runs: Int?
+    public var particles: Int?
+    public var logZ: Double?
+    /// Standard error of log_z (between runs, or the genealogy estimate of one run) and how it was had.
+    public var logZStandardError: Double?
+    public var logZStandardErrorMethod: String?
+    public var logZRuns: [Double?]?
+    public var schedules: [[Double]]?
+    public var acceptancePerStage: [[Double]]?
+    public var failures: [String]?
+    /// rdMC: importance ESS of the score estimates per outer step, per run.
+    public var scoreESS: [[ScoreQuality]]?
 
     enum CodingKeys: String, CodingKey {
         case target, sampler, parameters, seed, chains, steps, warmup, thin
@@ -63,6 +97,10 @@ public struct RunReport: Codable, Sendable {
         case divergentTransitionsPerChain = "divergent_transitions_per_chain"
         case kernelReports = "kernel_reports"
         case warnings
+        case runs, particles, schedules, failures
+        case scoreESS = "score_ess"
+        case logZ = "log_z", logZStandardError = "log_z_se", logZStandardErrorMethod = "log_z_se_method", logZRuns = "log_z_runs"
+        case acceptancePerStage = "acceptance_per_stage"
     }
 
     public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?, psnr: Double? = nil, ssim: Double? = nil) {
@@ -70,7 +108,7 @@ public struct RunReport: Codable, Sendable {
         targetFile = job.target.path
         sampler = job.sampler.name
         stepSize = job.stepSize
-        parameters = job.resolvedParameters
+        parameters = job.resolvedParameters.mapValues(Value.number)
         parameterNotes = job.parameterNotes
         seed = job.settings.seed
         chains = job.settings.chains
@@ -99,10 +137,33 @@ public struct RunReport: Codable, Sendable {
             }
         }
         if job.sampler.capabilities.contains(.divergences) { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }
-        if run.outcomes.contains(where: { !$0.report.isEmpty }) {
+        if run.outcomes.contains(where: { $0.report != nil }) {
             // JSON has no NaN: an undefined entry (a pair never tried) becomes -1.
-            kernelReports = run.outcomes.map { $0.report.mapValues { $0.map { $0.isFinite ? $0 : -1 } } }
+            kernelReports = run.outcomes.map { ($0.report?.entries ?? [:]).mapValues { $0.map { $0.isFinite ? $0 : -1 } } }
         }
+    }
+
+    /// The report of independent runs of a population sampler.
+    public init(job: PopulationJob, result: PopulationJob.Result) {
+        target = job.target.name
+        sampler = job.sampler.name
+        parameters = job.given.mapValues(Value.text)
+        seed = job.seed
+        runs = job.runs
+        particles = job.sampler.particles
+        logZ = result.logZ
+        logZStandardError = result.logZStandardError
+        logZStandardErrorMethod = result.logZStandardErrorMethod
+        logZRuns = result.runs.map(\.logZ)
+        schedules = result.runs.map(\.schedule)
+        acceptancePerStage = result.runs.map(\.acceptancePerStage)
+        gradientEvaluations = result.totalCounts.gradientEvaluations
+        densityEvaluations = result.totalCounts.densityEvaluations
+        wallSeconds = result.wallSeconds
+        failures = result.runs.enumerated().compactMap { i, r in r.failure.map { "run \(i + 1): \($0)" } }
+        let quality = result.runs.map(\.scoreQuality)
+        scoreESS = quality.allSatisfy(\.isEmpty) ? nil : quality
+        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } } + result.warnings(for: job.target)
     }
 
     public func json() throws(SampoError) -> Data {

@@ -1,11 +1,11 @@
 /// HMC's parameters.
 public struct HMCSettings: SamplerSettings, Equatable {
-    public static let steps = Setting<Int>.integer("steps", 10, minimum: 1, "leapfrog steps per transition")
-    public static let length = Setting<Double?>.positive("length", "integration time T instead of steps: ⌈T/h⌉ leapfrog steps")
+    public static let steps = ParameterKey<Int>.integer("steps", 10, minimum: 1, "leapfrog steps per transition")
+    public static let length = ParameterKey<Double?>.positive("length", "integration time T instead of steps: ⌈T/h⌉ leapfrog steps")
     // Jittered by default: with a fixed path, chains on Gaussians can be near-periodic and their
     // MCSE too small (10 seeds on a rotated 10-D Gaussian: Σz² of the means 210 for 100
     // coordinates at j = 0, 82 at j = 0.5; of the sds 170 and 109).
-    public static let jitter = Setting<Double>.halfOpen("jitter", 0.5, in: 0, 1,
+    public static let jitter = ParameterKey<Double>.halfOpen("jitter", 0.5, in: 0, 1,
         "step-size jitter j: each transition uses h·(1 + j(2u − 1)) (0: a fixed path, as Stan's default)")
     public static let specs = [steps.spec, length.spec, jitter.spec] + WarmupSettings.specs
 

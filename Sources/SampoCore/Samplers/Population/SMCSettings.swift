@@ -1,16 +1,16 @@
 /// Adaptive tempered SMC's parameters.
 public struct SMCSettings: SamplerSettings, Equatable {
-    public static let particles = Setting<Int>.integer("particles", 2000, minimum: 2, "population size N")
-    public static let essTarget = Setting<Double>.fraction("ess_target", 0.5, in: 0, 1, "each stage keeps ESS = ρN of the incremental weights")
-    public static let resampling = Setting<Resampling>.choice("resampling", .systematic, "resampling scheme")
-    public static let moves = Setting<Int>.integer("moves", 10, minimum: 1, "MH sweeps per stage")
-    public static let kernel = Setting<TemperedSMC.Kernel>.choice("kernel", .rwm,
+    public static let particles = ParameterKey<Int>.integer("particles", 2000, minimum: 2, "population size N")
+    public static let essTarget = ParameterKey<Double>.fraction("ess_target", 0.5, in: 0, 1, "each stage keeps ESS = ρN of the incremental weights")
+    public static let resampling = ParameterKey<Resampling>.choice("resampling", .systematic, "resampling scheme")
+    public static let moves = ParameterKey<Int>.integer("moves", 10, minimum: 1, "MH sweeps per stage")
+    public static let kernel = ParameterKey<TemperedSMC.Kernel>.choice("kernel", .rwm,
         "move kernel: rwm, mala (scaled by the particle covariance), mixture (independent MH from a fitted Gaussian mixture)")
-    public static let components = Setting<Int>.integer("components", 0, minimum: 0,
+    public static let components = ParameterKey<Int>.integer("components", 0, minimum: 0,
         "mixture: components of the fitted proposal (0: chosen by BIC among 1…8)")
-    public static let localMoves = Setting<Int>.integer("local_moves", 0, minimum: 0, "mixture: RWM sweeps after each independent-proposal sweep")
-    public static let wasteFree = Setting<Bool>.flag("waste_free", false, "waste-free SMC (Dau & Chopin 2022): keep every state of N/P chains")
-    public static let chainLength = Setting<Int>.integer("chain_length", 10, minimum: 2, "waste-free chain length P")
+    public static let localMoves = ParameterKey<Int>.integer("local_moves", 0, minimum: 0, "mixture: RWM sweeps after each independent-proposal sweep")
+    public static let wasteFree = ParameterKey<Bool>.flag("waste_free", false, "waste-free SMC (Dau & Chopin 2022): keep every state of N/P chains")
+    public static let chainLength = ParameterKey<Int>.integer("chain_length", 10, minimum: 2, "waste-free chain length P")
     public static let referenceScale = TemperingSettings.referenceScale
     public static let specs = [particles.spec, essTarget.spec, resampling.spec, moves.spec, kernel.spec, components.spec,
                                localMoves.spec, wasteFree.spec, chainLength.spec, referenceScale.spec]

@@ -94,7 +94,7 @@ public struct SamplerInfo: Sendable {
         cost: @escaping @Sendable (S) -> StepCost,
         warmup: @escaping @Sendable (S) -> WarmupSettings? = { _ in nil },
         check: @escaping @Sendable (S) throws(SampoError) -> Void = { _ throws(SampoError) in },
-        targetDefaults: (@Sendable (S, any LogDensity) -> [(Setting<Double?>, Double, String)])? = nil,
+        targetDefaults: (@Sendable (S, any LogDensity) -> [(ParameterKey<Double?>, Double, String)])? = nil,
         builder: Builder) {
         self.name = name; self.summary = summary; self.family = family; self.defaultStepSize = defaultStepSize
         self.usesGradient = usesGradient; self.acceptanceTarget = acceptanceTarget; self.parameters = S.specs

@@ -310,14 +310,9 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         return r.contains(where: \.isNaN) ? lastBarrier : r.reduce(0, +)
     }
 
-    public var report: [String: [Double]] {
-        var out: [String: [Double]] = [
-            "schedule": betas, "step_sizes": stepSizes, "barrier": [barrier], "round_trips": [Double(roundTrips)],
-            "swap_acceptance": zip(rejectionSum, swapTries).map { $1 > 0 ? 1 - $0 / Double($1) : .nan },
-            "tuning_rounds": [Double(rounds)],
-        ]
-        if let z = logNormalizer { out["log_z"] = [z] }
-        if let se = logNormalizerStandardError { out["log_z_se"] = [se] }
-        return out
+    public var report: KernelReport {
+        .tempering(TemperingReport(schedule: betas, stepSizes: stepSizes, barrier: barrier, roundTrips: roundTrips,
+                                   swapAcceptance: zip(rejectionSum, swapTries).map { $1 > 0 ? 1 - $0 / Double($1) : .nan },
+                                   tuningRounds: rounds, logZ: logNormalizer, logZStandardError: logNormalizerStandardError))
     }
 }

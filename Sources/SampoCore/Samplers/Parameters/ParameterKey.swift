@@ -1,7 +1,7 @@
 /// One sampler parameter with its Swift type: its description (`spec`, which holds the default)
 /// and how a checked value reads back. The default is written once, in the `spec`; reading a
 /// parameter that was not given returns it, so `SamplerParameters.empty` reads as every default.
-public struct Setting<Value: Sendable>: Sendable {
+public struct ParameterKey<Value: Sendable>: Sendable {
     public let spec: ParameterSpec
     private let decode: @Sendable (ParameterValue?) -> Value
 
@@ -29,55 +29,55 @@ extension ParameterValue {
     }
 }
 
-extension Setting where Value == Double {
+extension ParameterKey where Value == Double {
     /// A positive real with a default.
-    public static func positive(_ name: String, _ defaultValue: Double, _ summary: String) -> Setting {
-        Setting(.positive(name, defaultValue, summary)) { $0?.realValue ?? defaultValue }
+    public static func positive(_ name: String, _ defaultValue: Double, _ summary: String) -> ParameterKey {
+        ParameterKey(.positive(name, defaultValue, summary)) { $0?.realValue ?? defaultValue }
     }
 
     /// A real strictly between `lower` and `upper`.
     public static func fraction(_ name: String, _ defaultValue: Double, in lower: Double, _ upper: Double,
-                                _ summary: String) -> Setting {
-        Setting(.fraction(name, defaultValue, in: lower, upper, summary)) { $0?.realValue ?? defaultValue }
+                                _ summary: String) -> ParameterKey {
+        ParameterKey(.fraction(name, defaultValue, in: lower, upper, summary)) { $0?.realValue ?? defaultValue }
     }
 
     /// A real in [lower, upper).
     public static func halfOpen(_ name: String, _ defaultValue: Double, in lower: Double, _ upper: Double,
-                                _ summary: String) -> Setting {
-        Setting(ParameterSpec(name: name, kind: .real(lower: lower, upper: upper, lowerOpen: false, upperOpen: true),
+                                _ summary: String) -> ParameterKey {
+        ParameterKey(ParameterSpec(name: name, kind: .real(lower: lower, upper: upper, lowerOpen: false, upperOpen: true),
                               defaultValue: .real(defaultValue), summary: summary)) { $0?.realValue ?? defaultValue }
     }
 }
 
-extension Setting where Value == Double? {
+extension ParameterKey where Value == Double? {
     /// A positive real whose default is computed from the target (nil here: "auto").
-    public static func positive(_ name: String, _ summary: String) -> Setting {
-        Setting(.positive(name, nil, summary)) { $0?.realValue }
+    public static func positive(_ name: String, _ summary: String) -> ParameterKey {
+        ParameterKey(.positive(name, nil, summary)) { $0?.realValue }
     }
 }
 
-extension Setting where Value == Int {
-    public static func integer(_ name: String, _ defaultValue: Int, minimum: Int, _ summary: String) -> Setting {
-        Setting(.integer(name, defaultValue, minimum: minimum, summary)) { v in
+extension ParameterKey where Value == Int {
+    public static func integer(_ name: String, _ defaultValue: Int, minimum: Int, _ summary: String) -> ParameterKey {
+        ParameterKey(.integer(name, defaultValue, minimum: minimum, summary)) { v in
             if case .integer(let n) = v { return n }
             return defaultValue
         }
     }
 }
 
-extension Setting where Value == Bool {
-    public static func flag(_ name: String, _ defaultValue: Bool, _ summary: String) -> Setting {
-        Setting(.flag(name, defaultValue, summary)) { v in
+extension ParameterKey where Value == Bool {
+    public static func flag(_ name: String, _ defaultValue: Bool, _ summary: String) -> ParameterKey {
+        ParameterKey(.flag(name, defaultValue, summary)) { v in
             if case .flag(let b) = v { return b }
             return defaultValue
         }
     }
 }
 
-extension Setting where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
+extension ParameterKey where Value: RawRepresentable & CaseIterable & Sendable, Value.RawValue == String {
     /// One of an enumeration's cases, spelled by their raw values (the only spelling).
-    public static func choice(_ name: String, _ defaultValue: Value, _ summary: String) -> Setting {
-        Setting(.choice(name, defaultValue.rawValue, Value.allCases.map(\.rawValue), summary)) { v in
+    public static func choice(_ name: String, _ defaultValue: Value, _ summary: String) -> ParameterKey {
+        ParameterKey(.choice(name, defaultValue.rawValue, Value.allCases.map(\.rawValue), summary)) { v in
             if case .text(let s) = v, let c = Value(rawValue: s) { return c }
             return defaultValue
         }
@@ -86,7 +86,7 @@ extension Setting where Value: RawRepresentable & CaseIterable & Sendable, Value
 
 extension SamplerParameters {
     /// A parameter's value in its Swift type (the default when it was not given).
-    public subscript<Value>(_ setting: Setting<Value>) -> Value { setting.read(self) }
+    public subscript<Value>(_ key: ParameterKey<Value>) -> Value { key.read(self) }
 }
 
 /// A sampler's parameters as one typed value, read from checked `SamplerParameters` in one place.
