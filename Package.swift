@@ -5,6 +5,8 @@ import PackageDescription
 //   sampo (CLI) → SampoFiles → SampoRuns → SampoDiagnostics → SampoCore → CGSL
 // `Sampo` is the umbrella library: it re-exports the four library modules and adds the
 // one-call API (`Sampo.sample`).
+let testDependencies: [Target.Dependency] = ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles", "SampoTestSupport"]
+
 let package = Package(
     name: "Sampo",
     products: [
@@ -40,11 +42,15 @@ let package = Package(
             dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(
-            name: "SampoTests",
-            dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"],
-            exclude: ["Fixtures"]
-        ),
+        // Tests, one target per module under test (each may reach `package` internals); they share
+        // TestSupport (shipped targets, batch-means MCSE, moment checks) and Tests/Fixtures.
+        .target(name: "SampoTestSupport", dependencies: ["Sampo"], path: "Tests/SampoTestSupport"),
+        .testTarget(name: "SampoCoreTests", dependencies: testDependencies),
+        .testTarget(name: "SampoDiagnosticsTests", dependencies: testDependencies),
+        .testTarget(name: "SampoRunsTests", dependencies: testDependencies),
+        .testTarget(name: "SampoFilesTests", dependencies: testDependencies),
+        // The umbrella: the one-call Swift API, the README's examples, the command line end to end.
+        .testTarget(name: "SampoTests", dependencies: testDependencies),
         // Exactness on anisotropic Gaussians to 0.3% and log Ẑ error calibration (release only: minutes).
         .testTarget(name: "SampoExactnessTests", dependencies: ["Sampo"]),
     ]

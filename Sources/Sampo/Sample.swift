@@ -13,9 +13,10 @@ import Foundation
 ///   is an error naming the chain; chains that diverge later are reported in `failedChains`; if every
 ///   chain diverges the call throws `.allChainsDiverged`.
 /// - Population samplers (`.smc`, `.rdmc`) make `chains` independent runs; `steps`, `warmup`, `thin`
-///   and `starts` do not apply to them and must be left at their defaults.
-public func sample(_ target: some LogDensity, with sampler: SamplerChoice, chains: Int = 4, steps: Int = 1000,
-                   warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1, jobs: Int? = nil,
+///   and `starts` do not apply to them and must be left out.
+/// - `steps`, `warmup` and `thin` left out are 1000, 1000 and 1 (`RunSettings`'s defaults).
+public func sample(_ target: some LogDensity, with sampler: SamplerChoice, chains: Int = 4, steps: Int? = nil,
+                   warmup: Int? = nil, thin: Int? = nil, seed: UInt64 = 1, jobs: Int? = nil,
                    starts: [[Double]]? = nil) throws(SampoError) -> SampledRun {
     let named = NamedTarget(name: "custom", density: target)
     return try sample(named, with: sampler, chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
@@ -24,15 +25,15 @@ public func sample(_ target: some LogDensity, with sampler: SamplerChoice, chain
 
 /// `sample(_:with:…)` on a target with a name and known facts (e.g. loaded with `TargetFile.load(named:)`),
 /// whose known moments and exact draws `SampledRun.quality()` then uses.
-public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: Int = 4, steps: Int = 1000,
-                   warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1, jobs: Int? = nil,
+public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: Int = 4, steps: Int? = nil,
+                   warmup: Int? = nil, thin: Int? = nil, seed: UInt64 = 1, jobs: Int? = nil,
                    starts: [[Double]]? = nil) throws(SampoError) -> SampledRun {
     let info = try SamplerCatalog.named(sampler.name)
     let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     if info.isPopulation {
         if sampler.stepSize != nil { throw .invalid(.stepSize, "sampler '\(info.name)' takes no step size") }
         if sampler.adapt == true { throw .invalid(.argument("adapt"), "sampler '\(info.name)' is a population sampler; its moves adapt themselves") }
-        guard starts == nil, steps == 1000, warmup == 1000, thin == 1 else {
+        guard starts == nil, steps == nil, warmup == nil, thin == nil else {
             throw .usage("sampler '\(info.name)' is a population sampler: steps, warmup, thin and starts do not apply")
         }
         let job = try PopulationJob(target: target, sampler: info, parameters: sampler.parameters, runs: chains,
@@ -43,8 +44,8 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
         }
         return SampledRun(target: target, sampler: sampler, draws: result.draws, chains: nil, population: result)
     }
-    let settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed, jobs: workers,
-                               initialization: starts.map { .points($0) } ?? .normal)
+    let settings = RunSettings(chains: chains, steps: steps ?? RunSettings.defaultSteps, warmup: warmup ?? RunSettings.defaultWarmup,
+                               thin: thin ?? 1, seed: seed, jobs: workers, initialization: starts.map { .points($0) } ?? .normal)
     let job = try SamplingJob(target: target, sampler: info, stepSize: sampler.stepSize, parameters: sampler.parameters,
                               settings: settings, adapt: sampler.adapt)
     let run = try job.run()

@@ -3,7 +3,7 @@ import SampoCore
 public enum ExactDraws {
     public static func draw(_ target: NamedTarget, count: Int, seed: UInt64) throws(SampoError) -> Draws {
         guard let sampler = target.exactSampler else {
-            throw .usage("\(target.path): target '\(target.name)' (family \(target.family)) has no exact sampler")
+            throw .badFile(path: target.path, "target '\(target.name)' (family \(target.family)) has no exact sampler")
         }
         guard count >= 1 else { throw .invalid(.argument("count"), "expected at least 1 draw, found \(count)") }
         try MemoryLimit.check(doubles: [count, target.dimension], for: .argument("count"),

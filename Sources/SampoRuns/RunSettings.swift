@@ -20,6 +20,8 @@ public struct RunSettings: Sendable, Equatable {
     /// 1e151 has not converged, whatever its R-hat says); `.infinity` keeps only the finiteness test.
     public var divergenceBound: Double = RunSettings.defaultDivergenceBound
     public static let defaultDivergenceBound = 1e100
+    /// Kept iterations and warm-up iterations per chain when none are given (Stan's 1000 and 1000).
+    public static let defaultSteps = 1000, defaultWarmup = 1000
     /// Warm-up adaptation of the step size (and, for Hamiltonian kernels, the metric); nil: none.
     public var adaptation: Adaptation?
     /// Record each kept transition's statistics (Stan's sampler columns).
@@ -44,7 +46,7 @@ public struct RunSettings: Sendable, Equatable {
         public init(target: Double, metric: MetricKind = .diag) { self.target = target; self.metric = metric }
     }
 
-    public init(chains: Int = 4, steps: Int = 1000, warmup: Int = 1000, thin: Int = 1, seed: UInt64 = 1,
+    public init(chains: Int = 4, steps: Int = RunSettings.defaultSteps, warmup: Int = RunSettings.defaultWarmup, thin: Int = 1, seed: UInt64 = 1,
                 jobs: Int = ProcessInfo.processInfo.activeProcessorCount, initialization: Initialization = .normal) {
         self.chains = chains
         self.steps = steps

@@ -14,8 +14,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Sampler name (see `sampo samplers`).") var sampler: String
     @Option(name: .customLong("step-size"), parsing: .unconditional, help: "Step size h (Langevin convention; proposal sd for rwm).")
     var stepSize: Double?
-    @Option(parsing: .unconditional, help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = 1000
-    @Option(parsing: .unconditional, help: "Warm-up iterations, discarded.") var warmup: Int = 1000
+    @Option(parsing: .unconditional, help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = RunSettings.defaultSteps
+    @Option(parsing: .unconditional, help: "Warm-up iterations, discarded.") var warmup: Int = RunSettings.defaultWarmup
     @Option(parsing: .unconditional, help: "Number of chains.") var chains: Int = 4
     @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Runs the built `sampo` executable as a user would.
 final class EndToEndTests: XCTestCase {
@@ -240,7 +241,7 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testDiagnoseStanFilesAndReference() throws {
-        let fixtures = TestSupport.root.appendingPathComponent("Tests/SampoTests/Fixtures/stan").path
+        let fixtures = TestSupport.root.appendingPathComponent("Tests/Fixtures/stan").path
         let out = tmp("stan-summary.csv")
         let r = try sampo(["diagnose"] + (1...4).map { "\(fixtures)/bern\($0).csv" } + ["--out", out])
         XCTAssertEqual(r.status, 0, r.err)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// The README's Swift API examples, compiled and run against the public API (no @testable import).
 final class ReadmeExampleTests: XCTestCase {

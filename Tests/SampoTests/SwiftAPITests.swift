@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// The one-call API and every misuse a new user hit (issue: a library a Swift user can hold).
 final class SwiftAPITests: XCTestCase {

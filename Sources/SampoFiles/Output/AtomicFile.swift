@@ -13,19 +13,19 @@ public enum AtomicFile {
         if path == "-" { return }
         var st = stat()
         if stat(path, &st) == 0 {
-            if (st.st_mode & S_IFMT) == S_IFDIR { throw .usage("\(path): is a directory, expected a file") }
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw .badFile(path: path, "is a directory, expected a file") }
             if (st.st_mode & S_IFMT) != S_IFREG {
-                guard access(path, W_OK) == 0 else { throw .usage("\(path): cannot write (\(String(cString: strerror(errno))))") }
+                guard access(path, W_OK) == 0 else { throw .badFile(path: path, "cannot write (\(String(cString: strerror(errno))))") }
                 return
             }
         }
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw .usage("\(path): folder \(dir) does not exist")
+            throw .badFile(path: path, "folder \(dir) does not exist")
         }
         guard access(dir, W_OK) == 0 else {
-            throw .usage("\(path): cannot write into folder \(dir) (\(String(cString: strerror(errno))))")
+            throw .badFile(path: path, "cannot write into folder \(dir) (\(String(cString: strerror(errno))))")
         }
     }
 

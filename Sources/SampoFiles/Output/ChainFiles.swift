@@ -59,7 +59,7 @@ public struct ChainFiles: Sendable {
                 }
             }
             guard f.header == first.header else {
-                throw .usage("\(f.path): header differs from \(first.path) (\(f.header.joined(separator: ",")))")
+                throw .badFile(path: f.path, "header differs from \(first.path) (\(f.header.joined(separator: ",")))")
             }
             let chainCol = f.column("chain")!, paramCols = names.map { f.column($0)! }
             // A new chain starts wherever the chain number changes; a number seen before means
@@ -118,13 +118,13 @@ public struct ChainFiles: Sendable {
     private static func readStan(_ files: [NumericCSV]) throws(SampoError) -> ChainFiles {
         let first = files[0]
         let names = first.header.filter { !$0.hasSuffix("__") || $0 == "lp__" }
-        guard !names.isEmpty else { throw .usage("\(first.path): no parameter columns") }
+        guard !names.isEmpty else { throw .badFile(path: first.path, "no parameter columns") }
         var chains: [[[Double]]] = []
         var divergences: Int?
         var acceptSum = 0.0, acceptCount = 0
         for f in files {
             guard f.header == first.header else {
-                throw .usage("\(f.path): columns differ from \(first.path)")
+                throw .badFile(path: f.path, "columns differ from \(first.path)")
             }
             chains.append(names.map { f.values(column: f.column($0)!) })
             if let d = f.column("divergent__") { divergences = (divergences ?? 0) + f.values(column: d).filter { $0 != 0 }.count }
@@ -137,15 +137,15 @@ public struct ChainFiles: Sendable {
     private static func assemble(_ format: Format, names: [String], chains: [[[Double]]], sources: [String],
                                  divergences: Int?, accept: Double?) throws(SampoError) -> ChainFiles {
         let where_ = sources.joined(separator: ", ")
-        guard !names.isEmpty else { throw .usage("\(where_): no parameter columns") }
-        guard let n = chains.first?.first?.count, n > 0 else { throw .usage("\(where_): no draws") }
+        guard !names.isEmpty else { throw .badFile(path: where_, "no parameter columns") }
+        guard let n = chains.first?.first?.count, n > 0 else { throw .badFile(path: where_, "no draws") }
         for (c, chain) in chains.enumerated() where chain[0].count != n {
-            throw .usage("\(where_): chain \(c + 1) has \(chain[0].count) draws, chain 1 has \(n) (chains must have equal lengths)")
+            throw .badFile(path: where_, "chain \(c + 1) has \(chain[0].count) draws, chain 1 has \(n) (chains must have equal lengths)")
         }
         for (c, chain) in chains.enumerated() {
             for (p, series) in chain.enumerated() {
                 if let i = series.firstIndex(where: { !$0.isFinite }) {
-                    throw .usage("\(where_): chain \(c + 1), draw \(i + 1), column '\(names[p])' is \(series[i]) (expected a finite number)")
+                    throw .badFile(path: where_, "chain \(c + 1), draw \(i + 1), column '\(names[p])' is \(series[i]) (expected a finite number)")
                 }
             }
         }

@@ -27,26 +27,26 @@ public enum ComparisonCSV {
         // CRLF files (as `diagnose` accepts) read the same as LF files.
         // (Swift reads "\r\n" as one newline character, so splitting on newlines covers both.)
         var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("#") }
-        guard !lines.isEmpty else { throw .usage("\(path): no header row") }
+        guard !lines.isEmpty else { throw .badFile(path: path, "no header row") }
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard header == ComparisonRow.columns else {
-            throw .usage("\(path): header is not the comparison CSV header (\(ComparisonRow.columns.joined(separator: ",")))")
+            throw .badFile(path: path, "header is not the comparison CSV header (\(ComparisonRow.columns.joined(separator: ",")))")
         }
         var rows: [ComparisonRow] = []
         for (i, line) in lines.enumerated() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             guard cells.count == header.count else {
-                throw .usage("\(path): line \(i + 2): expected \(header.count) cells, found \(cells.count)")
+                throw .badFile(path: path, "line \(i + 2): expected \(header.count) cells, found \(cells.count)")
             }
-            guard let seed = UInt64(cells[2]) else { throw .usage("\(path): line \(i + 2), column 'seed': expected a whole number, found '\(cells[2])'") }
+            guard let seed = UInt64(cells[2]) else { throw .badFile(path: path, "line \(i + 2), column 'seed': expected a whole number, found '\(cells[2])'") }
             var values: [String: Double?] = [:]
             for (k, name) in header.enumerated().dropFirst(3) {
                 if cells[k].isEmpty { values[name] = .some(nil); continue }
                 guard let v = Double(cells[k]), v.isFinite else {
-                    throw .usage("\(path): line \(i + 2), column '\(name)': expected a finite number or an empty cell, found '\(cells[k])'")
+                    throw .badFile(path: path, "line \(i + 2), column '\(name)': expected a finite number or an empty cell, found '\(cells[k])'")
                 }
                 if ComparisonRow.countColumns.contains(name), v.rounded() != v || v < 0 {
-                    throw .usage("\(path): line \(i + 2), column '\(name)': expected a whole number, found '\(cells[k])'")
+                    throw .badFile(path: path, "line \(i + 2), column '\(name)': expected a whole number, found '\(cells[k])'")
                 }
                 values[name] = v
             }

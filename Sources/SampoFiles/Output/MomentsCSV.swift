@@ -26,19 +26,19 @@ public enum MomentsCSV {
     /// Reads a moments CSV; errors name the file, line and column.
     public static func read(_ path: String) throws(SampoError) -> Table {
         var lines = try TextFile.text(path).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("#") }
-        guard !lines.isEmpty else { throw .usage("\(path): no header row") }
+        guard !lines.isEmpty else { throw .badFile(path: path, "no header row") }
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard header.first == "parameter", header.contains("mean") else {
-            throw .usage("\(path): not a moments file (expected a header parameter,mean,variance,…)")
+            throw .badFile(path: path, "not a moments file (expected a header parameter,mean,variance,…)")
         }
         var names: [String] = [], columns = [String: [Double]]()
         for (i, line) in lines.enumerated() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard cells.count == header.count else { throw .usage("\(path): line \(i + 2): expected \(header.count) cells, found \(cells.count)") }
+            guard cells.count == header.count else { throw .badFile(path: path, "line \(i + 2): expected \(header.count) cells, found \(cells.count)") }
             names.append(cells[0])
             for k in 1..<header.count {
                 guard let v = Double(cells[k]), v.isFinite else {
-                    throw .usage("\(path): line \(i + 2), column '\(header[k])': expected a number, found '\(cells[k].prefix(40))'")
+                    throw .badFile(path: path, "line \(i + 2), column '\(header[k])': expected a number, found '\(cells[k].prefix(40))'")
                 }
                 columns[header[k], default: []].append(v)
             }

@@ -41,7 +41,7 @@ public struct NumericCSV: Sendable {
     /// draws file then does not stay resident while its numbers are kept).
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String,
                              releaseAsRead: Bool = false) throws(SampoError) -> NumericCSV {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { throw .usage("\(path): file is empty") }
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { throw .badFile(path: path, "file is empty") }
         let end = base + bytes.count
         // The header (and any comments before it), sequentially.
         var comments: [String] = []
@@ -59,14 +59,14 @@ public struct NumericCSV: Sendable {
                 $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             }
             if let bad = h.firstIndex(where: { $0.isEmpty }) {
-                throw .usage("\(path): line \(lineNumber): header column \(bad + 1) is empty")
+                throw .badFile(path: path, "line \(lineNumber): header column \(bad + 1) is empty")
             }
             if h.allSatisfy({ Double($0) != nil }) {
-                throw .usage("\(path): line \(lineNumber): expected a header row of column names, found numbers")
+                throw .badFile(path: path, "line \(lineNumber): expected a header row of column names, found numbers")
             }
             header = h
         }
-        guard let names = header else { throw .usage("\(path): no header row") }
+        guard let names = header else { throw .badFile(path: path, "no header row") }
         // The rows, in chunks of about 32 MB that start at line boundaries, parsed a batch of one
         // chunk per core at a time (in parallel on large files).
         let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -156,11 +156,11 @@ public struct NumericCSV: Sendable {
                 var cellEnd = cellStart
                 while cellEnd < lineEnd && cellEnd[0] != UInt8(ascii: ",") { cellEnd += 1 }
                 guard column < names.count else {
-                    throw .usage("\(path): line \(lineNumber): expected \(names.count) cells (as the header), found more")
+                    throw .badFile(path: path, "line \(lineNumber): expected \(names.count) cells (as the header), found more")
                 }
                 guard let value = number(cellStart, cellEnd, &field) else {
                     let s = String(decoding: UnsafeBufferPointer(start: cellStart, count: cellEnd - cellStart), as: UTF8.self)
-                    throw .usage("\(path): line \(lineNumber), column '\(names[column])': expected a number, found '\(s.trimmingCharacters(in: .whitespaces))'")
+                    throw .badFile(path: path, "line \(lineNumber), column '\(names[column])': expected a number, found '\(s.trimmingCharacters(in: .whitespaces))'")
                 }
                 cells.append(value)
                 column += 1
@@ -168,7 +168,7 @@ public struct NumericCSV: Sendable {
                 cellStart = cellEnd + 1
             }
             guard column == names.count else {
-                throw .usage("\(path): line \(lineNumber): expected \(names.count) cells (as the header), found \(column)")
+                throw .badFile(path: path, "line \(lineNumber): expected \(names.count) cells (as the header), found \(column)")
             }
         }
         return (cells, comments)
@@ -206,7 +206,7 @@ public struct NumericCSV: Sendable {
         if !names.isEmpty && named.count == names.count { return named }
         var cols: [Int] = []
         while let c = column("x\(cols.count + 1)") { cols.append(c) }
-        guard !cols.isEmpty else { throw .usage("\(path): header has no columns x1, x2, …") }
+        guard !cols.isEmpty else { throw .badFile(path: path, "header has no columns x1, x2, …") }
         return cols
     }
 }
@@ -220,31 +220,31 @@ public enum TextFile {
         if path == "-" {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else if stat(path, &st) != 0 {
-            throw .usage("\(path): file not found")
+            throw .badFile(path: path, "file not found")
         } else if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw .usage("\(path): is a directory, expected a file")
+            throw .badFile(path: path, "is a directory, expected a file")
         } else if (st.st_mode & S_IFMT) != S_IFREG {
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw .usage("\(path): cannot open for reading (\(String(cString: strerror(errno))))")
+                throw .badFile(path: path, "cannot open for reading (\(String(cString: strerror(errno))))")
             }
             data = handle.readDataToEndOfFile()
             try? handle.close()
         } else {
             do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-                throw .usage("\(path): cannot read (\(error.localizedDescription))")
+                throw .badFile(path: path, "cannot read (\(error.localizedDescription))")
             }
         }
-        guard !data.isEmpty else { throw .usage("\(path): file is empty") }
+        guard !data.isEmpty else { throw .badFile(path: path, "file is empty") }
         let hasNul = data.withUnsafeBytes { memchr($0.baseAddress!, 0, $0.count) != nil }
-        guard !hasNul else { throw .usage("\(path): not a text file (binary)") }
+        guard !hasNul else { throw .badFile(path: path, "not a text file (binary)") }
         return data
     }
 
     /// The whole file as UTF-8 text (rejects binary and non-UTF-8 files).
     public static func text(_ path: String) throws(SampoError) -> String {
         let data = try bytes(path)
-        guard let text = String(data: data, encoding: .utf8) else { throw .usage("\(path): not a text file (not UTF-8)") }
-        guard !text.allSatisfy({ $0.isWhitespace }) else { throw .usage("\(path): file is empty") }
+        guard let text = String(data: data, encoding: .utf8) else { throw .badFile(path: path, "not a text file (not UTF-8)") }
+        guard !text.allSatisfy({ $0.isWhitespace }) else { throw .badFile(path: path, "file is empty") }
         return text
     }
 }

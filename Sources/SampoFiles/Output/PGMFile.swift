@@ -26,33 +26,33 @@ public enum PGMFile {
             }
             let start = i
             while i < bytes.count && !(bytes[i] == 32 || (9...13).contains(bytes[i])) && i - start < 20 { i += 1 }
-            guard i > start else { throw .usage("\(path): PGM ends early: expected a header field") }
+            guard i > start else { throw .badFile(path: path, "PGM ends early: expected a header field") }
             return String(decoding: bytes[start..<i], as: UTF8.self)
         }
         func number(_ what: String, max limit: Int) throws(SampoError) -> Int {
             let t = try token()
-            guard let v = Int(t), v >= 1, v <= limit else { throw .usage("\(path): PGM \(what): expected a whole number in 1…\(limit), found '\(t)'") }
+            guard let v = Int(t), v >= 1, v <= limit else { throw .badFile(path: path, "PGM \(what): expected a whole number in 1…\(limit), found '\(t)'") }
             return v
         }
         let magic = try token()
-        guard magic == "P2" || magic == "P5" else { throw .usage("\(path): not a PGM image: expected P2 or P5, found '\(magic.prefix(8))'") }
+        guard magic == "P2" || magic == "P5" else { throw .badFile(path: path, "not a PGM image: expected P2 or P5, found '\(magic.prefix(8))'") }
         let cols = try number("width", max: 8192), rows = try number("height", max: 8192), maxval = try number("maxval", max: 65535)
         var pixels = [Double](repeating: 0, count: rows * cols)
         if magic == "P2" {
             for k in 0..<(rows * cols) {
                 let t = try token()
-                guard let v = Int(t), v >= 0, v <= maxval else { throw .usage("\(path): PGM pixel \(k + 1): expected a whole number in 0…\(maxval), found '\(t)'") }
+                guard let v = Int(t), v >= 0, v <= maxval else { throw .badFile(path: path, "PGM pixel \(k + 1): expected a whole number in 0…\(maxval), found '\(t)'") }
                 pixels[k] = Double(v) / Double(maxval)
             }
         } else {
             i += 1   // the single whitespace byte after maxval
             let width = maxval > 255 ? 2 : 1
             guard bytes.count - i >= rows * cols * width else {
-                throw .usage("\(path): PGM data is short: expected \(rows * cols * width) bytes for \(cols) × \(rows), found \(max(0, bytes.count - i))")
+                throw .badFile(path: path, "PGM data is short: expected \(rows * cols * width) bytes for \(cols) × \(rows), found \(max(0, bytes.count - i))")
             }
             for k in 0..<(rows * cols) {
                 let v = width == 1 ? Int(bytes[i + k]) : Int(bytes[i + 2 * k]) << 8 | Int(bytes[i + 2 * k + 1])
-                guard v <= maxval else { throw .usage("\(path): PGM pixel \(k + 1): \(v) exceeds maxval \(maxval)") }
+                guard v <= maxval else { throw .badFile(path: path, "PGM pixel \(k + 1): \(v) exceeds maxval \(maxval)") }
                 pixels[k] = Double(v) / Double(maxval)
             }
         }

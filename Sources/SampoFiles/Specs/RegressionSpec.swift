@@ -56,7 +56,7 @@ enum RegressionSpec {
             columns.append(c)
         }
         let n = csv.rowCount
-        guard n >= 2 else { throw .usage("\(dataPath): expected at least 2 data rows, found \(n)") }
+        guard n >= 2 else { throw .badFile(path: dataPath, "expected at least 2 data rows, found \(n)") }
         // The response within its support.
         var y = [Double](repeating: 0, count: n)
         for r in 0..<n {
@@ -69,7 +69,7 @@ enum RegressionSpec {
             }
             guard ok else {
                 let expected = likelihood == .poisson ? "a count (0, 1, 2, …)" : likelihood == .gaussian ? "a finite number" : "0 or 1"
-                throw .usage("\(dataPath): row \(r + 1), column '\(responseName)': expected \(expected) for a \(likelihood.rawValue) response, found \(v)")
+                throw .badFile(path: dataPath, "row \(r + 1), column '\(responseName)': expected \(expected) for a \(likelihood.rawValue) response, found \(v)")
             }
             y[r] = v
         }
@@ -79,13 +79,13 @@ enum RegressionSpec {
         for (k, c) in columns.enumerated() {
             var values = (0..<n).map { csv[$0, c] }
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw .usage("\(dataPath): row \(bad + 1), column '\(covariates[k])': expected a finite number, found \(values[bad])")
+                throw .badFile(path: dataPath, "row \(bad + 1), column '\(covariates[k])': expected a finite number, found \(values[bad])")
             }
             if standardize {
                 let mean = values.reduce(0, +) / Double(n)
                 let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)).squareRoot()
                 guard sd > 0 else {
-                    throw .usage("\(dataPath): column '\(covariates[k])' is constant (sd 0) and cannot be standardised; leave it out of covariates or set standardize = false")
+                    throw .badFile(path: dataPath, "column '\(covariates[k])' is constant (sd 0) and cannot be standardised; leave it out of covariates or set standardize = false")
                 }
                 values = values.map { ($0 - mean) / sd }
             }

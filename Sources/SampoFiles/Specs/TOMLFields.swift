@@ -18,12 +18,12 @@ public struct TOMLFields {
     /// Parses TOML text; a syntax error names the file, line and column.
     public static func parse(_ text: String, file: String) throws(SampoError) -> TOMLTable {
         do { return try TOMLDocument.parse(text) } catch {
-            throw .usage("\(file): not valid TOML at line \(error.line), column \(error.column): \(error.message)")
+            throw .badFile(path: file, "not valid TOML at line \(error.line), column \(error.column): \(error.message)")
         }
     }
 
     public func error(_ field: String, _ expected: String) -> SampoError {
-        .usage("\(file): field '\(Truncated.text(prefix + field))': \(Truncated.text(expected, limit: 400))")
+        .badFile(path: file, "field '\(Truncated.text(prefix + field))': \(Truncated.text(expected, limit: 400))")
     }
 
     /// Reads the file that `field` names; its errors say which file and field referred to it.

@@ -27,7 +27,7 @@ public enum TargetFile {
         if nameOrPath == "-" { return nameOrPath }   // standard input
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") {
             guard fm.fileExists(atPath: nameOrPath) else {
-                throw .usage("\(nameOrPath): target file not found")
+                throw .badFile(path: nameOrPath, "target file not found")
             }
             return nameOrPath
         }
@@ -149,9 +149,9 @@ extension TargetFile {
         do { return try make() } catch {
             if case .invalid(.argument(let name, let at), let text) = error {
                 let field = f.prefix + (fields[name] ?? name) + at.map { "[\($0)]" }.joined()
-                throw .usage("\(f.file): field '\(field)': \(text)")
+                throw .badFile(path: f.file, "field '\(field)': \(text)")
             }
-            throw .usage("\(f.file): \(error.message)")
+            throw .badFile(path: f.file, "\(error.message)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// The registry is the only home of defaults and costs: every sampler built without parameters
 /// through the public API carries the registry's defaults, every fixed step cost is what a run

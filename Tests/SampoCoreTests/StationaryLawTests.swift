@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Exact stationary laws of the unadjusted kernels on Gaussians (issue: notebooks that resolve the
 /// seed papers' bias claims): reference values, the closed form, and long runs of the kernels.

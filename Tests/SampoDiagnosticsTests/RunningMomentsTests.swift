@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// `sample --moments`: running moments streamed from the chains equal the moments of the stored
 /// draws (mean and variance exactly, quantiles within P²'s accuracy), and a run that keeps no

@@ -3,18 +3,18 @@ import XCTest
 import Sampo
 
 /// Helpers shared by the tests.
-enum TestSupport {
+package enum TestSupport {
     /// The repository root (for shipped targets and the built executable).
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    package static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    static func target(_ name: String) throws -> NamedTarget {
+    package static func target(_ name: String) throws -> NamedTarget {
         try TargetFile.load(root.appendingPathComponent("targets/\(name).toml").path)
     }
 
     /// Mean and batch-means Monte Carlo standard error of f over the chains' draws:
     /// each chain is cut into ⌊√n⌋ batches and the spread of batch means gives the error.
-    static func batchMeans(_ series: [[Double]]) -> (mean: Double, mcse: Double) {
+    package static func batchMeans(_ series: [[Double]]) -> (mean: Double, mcse: Double) {
         var batchMeans: [Double] = []
         var total = 0.0, count = 0
         for s in series {
@@ -33,7 +33,7 @@ enum TestSupport {
     }
 
     /// Mean and covariance of the chains against the exact moments, within 5 batch-means MCSE.
-    static func assertMomentsRecovered(_ run: ChainRun, _ target: NamedTarget, file: StaticString = #filePath,
+    package static func assertMomentsRecovered(_ run: ChainRun, _ target: NamedTarget, file: StaticString = #filePath,
                                         line: UInt = #line) throws {
         let mean = try XCTUnwrap(target.moments.mean), cov = try XCTUnwrap(target.moments.covariance)
         let d = target.dimension
@@ -55,11 +55,11 @@ enum TestSupport {
     }
 
     /// A parse error message for target text, or nil if it parsed.
-    static func parseError(_ text: String, file: String = "t.toml") -> String? {
+    package static func parseError(_ text: String, file: String = "t.toml") -> String? {
         do { _ = try TargetFile.parse(text, file: file); return nil } catch { return error.message }
     }
 
-    static func write(_ text: String, name: String) -> String {
+    package static func write(_ text: String, name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-tests-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let url = dir.appendingPathComponent(name)
@@ -68,7 +68,7 @@ enum TestSupport {
     }
 
     /// A 64 × 64 phantom deblurring posterior (uniform 5 × 5 blur, σ = 0.02, TV θ = 20).
-    static let phantom64 = """
+    package static let phantom64 = """
     family = "deconvolution"
     image = "phantom"
     size = 64

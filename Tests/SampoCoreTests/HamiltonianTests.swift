@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// HMC and NUTS: the integrator, acceptance against its exact expectation, moments of Gaussian
 /// and multimodal targets, Stan's warm-up, sampler columns and reproducibility.

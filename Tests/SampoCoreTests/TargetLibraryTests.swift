@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class TargetLibraryTests: XCTestCase {
     // MARK: checked values (ALGORITHMS.md §1.2–1.3 and §2)

@@ -1,5 +1,6 @@
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class SamplerTests: XCTestCase {
     private func run(_ sampler: String, target: NamedTarget, h: Double, chains: Int = 4, steps: Int,

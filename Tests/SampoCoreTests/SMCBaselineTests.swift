@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// SMC with proposals fitted to the particles (EM itself, and what it buys on a 40-mode target),
 /// and SMC's own uncertainty: between-run standard errors of log Ẑ and of population summaries.

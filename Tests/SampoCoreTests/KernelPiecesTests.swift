@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Noise that counts what a kernel draws.
 private final class CountingNoise: NoiseSource {

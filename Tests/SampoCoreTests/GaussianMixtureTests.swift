@@ -1,5 +1,6 @@
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class GaussianMixtureTests: XCTestCase {
     /// Checked values of ALGORITHMS.md §1.1 (U = −log π, so ∇log π = −∇U).

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Inputs a hostile user tried (issue 11), each refused with a message or handled, never a crash.
 final class HardeningTests: XCTestCase {
@@ -96,7 +97,7 @@ final class HardeningTests: XCTestCase {
 final class ExtremeValueTests: XCTestCase {
     /// Draws of N(0,1) (fixed pseudo-random sequence) scaled by `scale`, in 4 chains of 500.
     private func chains(scale: Double) -> [[Double]] {
-        var rng = MutationFuzzTests.Mutator(state: 9)
+        var rng = Mutator(state: 9)
         return (0..<4).map { _ in
             (0..<500).map { _ in
                 // Box–Muller from two uniforms in (0, 1).
@@ -193,7 +194,7 @@ final class MappedCSVTests: XCTestCase {
         let rows = 1_600_000   // about 75 MB: more chunks of 32 MB than cores, so several batches
         var text = "# large\nchain,draw,x1,x2\n"
         text.reserveCapacity(rows * 48)
-        var rng = MutationFuzzTests.Mutator(state: 3)
+        var rng = Mutator(state: 3)
         var expected: [Double] = []
         expected.reserveCapacity(rows * 2)
         for i in 0..<rows {

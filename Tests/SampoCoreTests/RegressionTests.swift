@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Regression posteriors on CSV data: likelihoods and gradients, standardisation, the composite
 /// split under a Laplace prior, named parameters, and every bad data case.

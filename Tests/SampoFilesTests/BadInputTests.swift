@@ -1,5 +1,6 @@
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// One test per kind of bad input: each is an error naming the file and field, never a crash.
 final class BadInputTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Issue 15's building blocks: the FFT blur, its adjoint, the TV prox and the envelope's gradient.
 final class ImagingTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// One NUTS transition replayed on scripted noise against a reference written here from Stan's
 /// description of the algorithm (`base_nuts.hpp`, Betancourt 2017), in another representation:

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class PopulationTests: XCTestCase {
     private func job(_ sampler: String, _ target: NamedTarget, _ settings: [String: ParameterValue] = [:], runs: Int = 1,

@@ -1,5 +1,6 @@
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class RunnerTests: XCTestCase {
     private func job(_ sampler: String, h: Double, chains: Int = 3, steps: Int = 500, jobs: Int, thin: Int = 1,

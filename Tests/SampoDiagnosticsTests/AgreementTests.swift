@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Results that may be wrong say so: chains or runs that disagree about log Ẑ or about the modes'
 /// weights beyond their own errors, pooled mode weights off the target's, and the reference of

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Non-reversible parallel tempering: moments, mode weights, log Z, the tuned schedule and
 /// reproducibility.

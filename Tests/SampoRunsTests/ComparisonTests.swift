@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class ComparisonTests: XCTestCase {
     private func grid(budget: Int = 4000, tune: Bool = false) -> ComparisonGrid {

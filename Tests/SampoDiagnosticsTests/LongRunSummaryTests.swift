@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// The bounded-memory summary of long runs must give the statistics of the in-memory one.
 final class LongRunSummaryTests: XCTestCase {

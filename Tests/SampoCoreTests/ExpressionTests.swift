@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 /// Formula targets: parsing, values, exact gradients, errors with columns, and agreement with the
 /// built-in energies they restate.

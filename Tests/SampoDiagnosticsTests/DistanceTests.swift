@@ -1,5 +1,6 @@
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class DistanceTests: XCTestCase {
     private func standardNormal() throws -> GaussianMixture {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class LangevinFamilyTests: XCTestCase {
     private func run(_ sampler: String, _ target: NamedTarget, h: Double, set: [String: ParameterValue] = [:],

@@ -1,9 +1,10 @@
 import Foundation
 import XCTest
 import Sampo
+import SampoTestSupport
 
 final class DiagnosticsTests: XCTestCase {
-    private let fixtures = TestSupport.root.appendingPathComponent("Tests/SampoTests/Fixtures")
+    private let fixtures = TestSupport.root.appendingPathComponent("Tests/Fixtures")
 
     /// Every ArviZ reference value of every case, to 1e-8 relative (nan cells skipped: ArviZ gives
     /// no R-hat for one chain).

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SampoTestSupport
 
 /// The layout the design relies on, read from the sources: the folders of `SampoCore` (and the
 /// sampler families inside `Samplers`) depend on each other without a cycle, every file is named
