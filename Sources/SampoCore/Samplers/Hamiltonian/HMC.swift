@@ -38,6 +38,9 @@ public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKer
         return n.isFinite ? Int(min(max(n, 1), 1e6)) : 1_000_000
     }
 
+    @_specialize(where Target == GaussianMixture)
+    // Tempering (SMC's particles, PT's replicas) runs them on a tempered mixture.
+    @_specialize(where Target == TemperedDensity<GaussianMixture>)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

@@ -31,6 +31,8 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
     }
 
     @_specialize(where Target == GaussianMixture)
+    // Tempering (SMC's particles, PT's replicas) runs them on a tempered mixture.
+    @_specialize(where Target == TemperedDensity<GaussianMixture>)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 

@@ -5,10 +5,19 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
     public let target: Target
     private let y, z: UnsafeMutablePointer<Double>
     /// A lower-triangular d × d factor L (row-major) shaping the proposal to covariance s²LLᵀ
-    /// (SMC sets the particles' Cholesky factor); nil: the identity.
+    /// (SMC sets the particles' Cholesky factor); nil (or the wrong size): the identity.
     public var proposalFactor: [Double]? {
-        didSet { if let f = proposalFactor, f.count != dimension * dimension { proposalFactor = nil } }
+        didSet {
+            factor?.deallocate()
+            factor = nil
+            guard let f = proposalFactor, f.count == dimension * dimension else { proposalFactor = nil; return }
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: f.count)
+            p.initialize(from: f, count: f.count)
+            factor = p
+        }
     }
+    /// The factor's copy the step reads (a pointer: no reference counting in the loop).
+    @exclusivity(unchecked) private var factor: UnsafeMutablePointer<Double>?
 
     public init(target: Target, stepSize: Double) throws(SampoError) {
         let buffers = try Self.allocate(dimension: target.dimension, stepSize: stepSize, vectors: 3)
@@ -16,6 +25,8 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
         y = buffers[1]; z = buffers[2]
         super.init(buffers: buffers, stepSize: stepSize)
     }
+
+    deinit { factor?.deallocate() }
 
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
@@ -31,20 +42,20 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
     }
 
     @_specialize(where Target == GaussianMixture)
+    // Tempering (SMC's particles, PT's replicas) runs them on a tempered mixture.
+    @_specialize(where Target == TemperedDensity<GaussianMixture>)
     public func step(rng: RandomStream) -> Bool { advance(rng) }
     public func step(noise: ScriptedNoise) -> Bool { advance(noise) }
 
     @inline(__always)
     private func advance<N: NoiseSource>(_ rng: N) -> Bool {
         let d = dimension
-        if let factor = proposalFactor {
+        if let l = factor {
             for j in 0..<d { z[j] = rng.normal() }
-            factor.withUnsafeBufferPointer { l in
-                for a in 0..<d {
-                    var s = 0.0
-                    for b in 0...a { s += l[a * d + b] * z[b] }
-                    y[a] = x[a] + stepSize * s
-                }
+            for a in 0..<d {
+                var s = 0.0
+                for b in 0...a { s += l[a * d + b] * z[b] }
+                y[a] = x[a] + stepSize * s
             }
         } else {
             for j in 0..<d { y[j] = x[j] + stepSize * rng.normal() }
