@@ -63,7 +63,7 @@ final class KernelPiecesTests: XCTestCase {
                 return abs(r.endEnergy - r.startEnergy)
             }
             let coarse = energyError(0.1), fine = energyError(0.05)
-            XCTAssertEqual(coarse / fine, 4, accuracy: 0.5, metric.kind)   // second order
+            XCTAssertEqual(coarse / fine, 4, accuracy: 0.5, metric.kind.rawValue)   // second order
             let before = hmc.counts.gradientEvaluations
             let there = hmc.integrate(x: [1.0, -0.5], momentum: [0.3, 0.8], steps: 10, epsilon: 0.1)
             XCTAssertEqual(hmc.counts.gradientEvaluations - before, 10)

@@ -8,12 +8,12 @@ public enum InverseMetric: Sendable, Equatable {
     /// M⁻¹ a symmetric positive-definite d × d matrix, row-major.
     case dense([Double])
 
-    /// "unit", "diag" or "dense".
-    public var kind: String {
+    /// Which kind of metric it is (the one spelling, `MetricKind`).
+    public var kind: MetricKind {
         switch self {
-        case .unit: return "unit"
-        case .diagonal: return "diag"
-        case .dense: return "dense"
+        case .unit: return .unit
+        case .diagonal: return .diag
+        case .dense: return .dense
         }
     }
 
