@@ -12,31 +12,30 @@ struct BiasCommand: ParsableCommand {
 
     @Option(help: "Target name or file: a single Gaussian (gaussian-mixture with one component).") var target: String
     @Option(help: "Comma-separated kernels: ula, rlmc, myula, kinetic-euler, obabo, baoab, klmc, rklmc.") var samplers: String
-    @Option(name: .customLong("step-sizes"), help: "Comma-separated step sizes.") var stepSizes: String
+    @Option(name: .customLong("step-sizes"), help: "Comma-separated step sizes.", transform: NumberList.positive) var stepSizes: NumberList
     @Option(name: .customLong("set"), help: "friction=γ for the kinetic kernels (default 2√L).") var set: [String] = []
     @Option(help: "Write sampler,step_size,w2,max_variance_ratio to this CSV.") var out: String?
-    @Option(help: "Comma-separated accuracies ε: the fewest gradients to W2(law of x_K, target) ≤ ε from x0 ~ N(0, I), best step size of --step-sizes.")
-    var accuracy: String?
+    @Option(help: "Comma-separated accuracies ε: the fewest gradients to W2(law of x_K, target) ≤ ε from x0 ~ N(0, I), best step size of --step-sizes.",
+            transform: NumberList.positive)
+    var accuracy: NumberList?
     @Option(name: .customLong("cost-out"), help: "Write sampler,epsilon,step_size,steps,gradients (with --accuracy) to this CSV.")
     var costOut: String?
     @Option(name: .customLong("max-steps"), help: "Largest K tried per step size with --accuracy.") var maxSteps: Int = 1_000_000
-    @Option(help: "Start for --accuracy: normal (x0 ~ N(0, I), as sample's default) or zero.") var `init`: String = "normal"
+    @Option(help: "Start for --accuracy: normal (x0 ~ N(0, I), as sample's default) or zero.", transform: { text in
+        guard let s = TransientLaw.Start(rawValue: text) else { throw ExpectedValue(description: "expected normal or zero") }
+        return s
+    })
+    var `init` = TransientLaw.Start.normal
+
+    func validate() throws {
+        if costOut != nil && accuracy == nil { throw ValidationError("--cost-out needs --accuracy") }
+        guard maxSteps >= 1 else { throw ValidationError("--max-steps: expected a positive whole number, found \(maxSteps)") }
+    }
 
     func run() throws {
         try reportingErrors {
             try prepareOutputs([("--out", out), ("--cost-out", costOut)])
-            var epsilons: [Double] = []
-            for text in (accuracy ?? "").split(separator: ",") {
-                guard let e = Double(text.trimmingCharacters(in: .whitespaces)), e.isFinite, e > 0 else {
-                    throw SampoError.usage("--accuracy: expected positive numbers, found '\(text)'")
-                }
-                epsilons.append(e)
-            }
-            if costOut != nil && epsilons.isEmpty { throw SampoError.usage("--cost-out needs --accuracy") }
-            guard let start = TransientLaw.Start(rawValue: `init`) else {
-                throw SampoError.usage("--init: expected normal or zero for sampo bias, found '\(`init`.prefix(40))'")
-            }
-            guard maxSteps >= 1 else { throw SampoError.usage("--max-steps: expected a positive whole number, found \(maxSteps)") }
+            let epsilons = accuracy?.values ?? [], start = self.`init`
             let loaded = try TargetFile.load(target)
             guard let gaussian = loaded.density as? GaussianMixture, gaussian.componentCount == 1,
                   let mean = loaded.moments.mean, let covariance = loaded.moments.covariance else {
@@ -52,13 +51,7 @@ struct BiasCommand: ParsableCommand {
                 }
                 kernels.append(k)
             }
-            var steps: [Double] = []
-            for text in stepSizes.split(separator: ",") {
-                guard let h = Double(text.trimmingCharacters(in: .whitespaces)), h.isFinite, h > 0 else {
-                    throw SampoError.usage("--step-sizes: expected positive numbers, found '\(text)'")
-                }
-                steps.append(h)
-            }
+            let steps = stepSizes.values
             let settings = try parseRawSettings(set)
             for key in settings.keys where key != "friction" {
                 throw SampoError.usage("--set \(key): only friction applies to sampo bias")

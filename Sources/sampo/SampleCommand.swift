@@ -28,8 +28,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Write a JSON run report to this file.") var report: String?
     @Option(help: "Stream every kept draw into running moments and write parameter,mean,variance,q05,… to this CSV; without --draws and --summary no draw is kept in memory.")
     var moments: String?
-    @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).", transform: { try Probabilities(parsing: $0) })
-    var quantiles = Probabilities([0.05, 0.5, 0.95])
+    @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).", transform: NumberList.probabilities)
+    var quantiles = NumberList([0.05, 0.5, 0.95])
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
     @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, off otherwise).",
             transform: Toggle.parse) var adapt: Toggle?
