@@ -71,8 +71,10 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
         guard reference.mean.count == d, reference.sd.count == d, reference.sd.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw .invalid(.samplerParameter("reference_scale"), "the reference must have \(d) positive finite sds")
         }
-        try MemoryLimit.check(doubles: [3 * (replicas + 1) + 2, max(d, 1)], for: .samplerParameter("replicas"),
-                              what: "the replicas' states (3 × (replicas + 1) × dimension)")
+        // Each replica's slot (x, ∇log π, ∇log p₀) plus its explorer kernel and tempered density
+        // (at most 10 vectors: HMC's 8 and the density's 2).
+        try MemoryLimit.check(doubles: [3 * (replicas + 1) + 1 + 10 * replicas, max(d, 1)], for: .samplerParameter("replicas"),
+                              what: "the replicas' states and explorers (13 × replicas × dimension)")
         self.target = target
         self.reference = reference
         self.explorer = explorer
