@@ -16,17 +16,19 @@ public final class TemperedDensity<Target: LogDensity>: LogDensity, @unchecked S
     public private(set) var lastLogTarget = -Double.infinity, lastLogReference = -Double.infinity
     /// ∇log π and ∇log p₀ at the last point evaluated with a gradient.
     let lastTargetGradient, lastReferenceGradient: UnsafeMutablePointer<Double>
-    private let buffers: VectorBuffers
 
     public init(target: Target, reference: GaussianReference, beta: Double) {
         self.target = target
         self.reference = reference
         self.beta = beta
         dimension = target.dimension
-        buffers = VectorBuffers(dimension: target.dimension, count: 2)
-        lastTargetGradient = buffers[0]
-        lastReferenceGradient = buffers[1]
+        let n = max(1, target.dimension)
+        lastTargetGradient = .allocate(capacity: 2 * n)
+        lastTargetGradient.initialize(repeating: 0, count: 2 * n)
+        lastReferenceGradient = lastTargetGradient + n
     }
+
+    deinit { lastTargetGradient.deallocate() }
 
     public var costOfGradientCall: OracleCounts { target.costOfGradientCall }
 
