@@ -5,8 +5,9 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
     public let target: Target
     private let y, z: UnsafeMutablePointer<Double>
     /// A lower-triangular d × d factor L (row-major) shaping the proposal to covariance s²LLᵀ
-    /// (SMC sets the particles' Cholesky factor); nil (or the wrong size): the identity.
-    public var proposalFactor: [Double]? {
+    /// (SMC sets the particles' Cholesky factor); nil: the identity. Package-level: a factor of the
+    /// wrong size would fall back to the identity, which only SMC, who sizes it, may rely on.
+    package var proposalFactor: [Double]? {
         didSet {
             factor?.deallocate()
             factor = nil

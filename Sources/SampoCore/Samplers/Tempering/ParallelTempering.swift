@@ -23,7 +23,9 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     public let dimension: Int
     /// Leapfrog steps of the HMC explorer.
     public static var hmcSteps: Int { 10 }
-    public private(set) var counts = OracleCounts()
+    /// Evaluations: PT's own (the exact draws at β = 0 and resets) plus every explorer's.
+    public var counts: OracleCounts { explorers.reduce(ownCounts) { $0 + $1.counts } }
+    private var ownCounts = OracleCounts()
     public var nanProposals: Int { explorers.reduce(0) { $0 + $1.nanProposals } }
     public private(set) var betas: [Double]
     /// Step size per temperature (β = 0 is drawn exactly and has none in use).
@@ -117,10 +119,10 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
     private func evaluate(_ s: Int) {
         if explorer == .rwm {
             logPi[s] = target.logDensity(at: x(s))
-            counts.densityEvaluations += 1
+            ownCounts.densityEvaluations += 1
         } else {
             logPi[s] = target.logDensityAndGradient(at: x(s), gradient: g(s))
-            counts.gradientEvaluations += 1
+            ownCounts.gradientEvaluations += 1
         }
         logRef[s] = reference.logDensity(at: x(s), gradient: gRef(s))
     }
@@ -208,13 +210,10 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
             stale[i] = false
         }
         kernel.adapt(stepSize: stepSizes[i])
-        let before = kernel.counts
         let accepted: Bool
         if let rng = noise as? RandomStream { accepted = kernel.step(rng: rng) } else if let scripted = noise as? ScriptedNoise {
             accepted = kernel.step(noise: scripted)
         } else { accepted = false }
-        counts = counts + OracleCounts(gradientEvaluations: kernel.counts.gradientEvaluations - before.gradientEvaluations,
-                                       densityEvaluations: kernel.counts.densityEvaluations - before.densityEvaluations)
         let probability = kernel.lastTransition.acceptStatistic
         guard accepted else { return (false, probability) }
         x(s).update(from: kernel.position, count: d)
