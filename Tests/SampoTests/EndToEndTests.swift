@@ -293,6 +293,24 @@ final class EndToEndTests: XCTestCase {
         }
     }
 
+    /// The reported peak is the program's own: a process started by a parent that holds 300 MB
+    /// (as this test process may, late in the suite) must not report the parent's peak, which
+    /// getrusage's ru_maxrss carries across vfork + exec.
+    func testPeakMemoryIsTheProgramsOwnNotItsParents() throws {
+        let bytes = 300 << 20
+        let ballast = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 4096)
+        defer { ballast.deallocate() }
+        for page in stride(from: 0, to: bytes, by: 4096) { ballast.storeBytes(of: UInt8(1), toByteOffset: page, as: UInt8.self) }
+        let report = tmp("own-peak.json")
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "1000", "--report", report])
+        XCTAssertEqual(r.status, 0, r.err)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any]
+        let peak = try XCTUnwrap(json?["peak_memory_mb"] as? Double)
+        XCTAssertGreaterThan(peak, 1)
+        XCTAssertLessThan(peak, 150, "a 2-d run beside a 300 MB parent")
+        XCTAssertTrue(r.out.contains("peak memory"), r.out)
+    }
+
     /// --moments, --quantiles and --init target refuse what they cannot do, with exit 2.
     /// A 256 × 256 image posterior (d = 65 536), 10⁴ steps with running moments and every 25th
     /// draw streamed to disk: 400 kept draws are 210 MB, yet the process peaks under 200 MB (its
