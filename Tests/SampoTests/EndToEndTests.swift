@@ -314,7 +314,7 @@ final class EndToEndTests: XCTestCase {
     /// --moments, --quantiles and --init target refuse what they cannot do, with exit 2.
     /// A 256 × 256 image posterior (d = 65 536), 10⁴ steps with running moments and every 25th
     /// draw streamed to disk: 400 kept draws are 210 MB, yet the process peaks under 200 MB (its
-    /// own getrusage figure in the report). A Gaussian prior keeps the steps cheap; memory does not
+    /// own high-water mark, VmHWM, in the report). A Gaussian prior keeps the steps cheap; memory does not
     /// depend on the prior.
     func testImageRunMemoryStaysBounded() throws {
         let target = tmp("deblur256.toml")
