@@ -3,16 +3,34 @@ SWIFT     ?= swift
 SAMPO     := .build/release/sampo
 DEMO_SEED ?= 1
 
-.PHONY: setup build demo test bench notebooks docs clean
+.PHONY: setup stan-toolchain build demo test bench notebooks docs clean
 
-# Installs GSL, pkg-config and gnuplot (for `sampo plot`) with apt-get when they are missing;
-# silent when present.
-setup:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl || ! command -v gnuplot >/dev/null 2>&1; then \
-	  echo "make setup: installing libgsl-dev, pkg-config and gnuplot-nox with apt-get"; \
+# Installs what is missing, silently when nothing is: GSL, pkg-config and gnuplot (for `sampo plot`),
+# a C++17 compiler and zlib (apt-get), and the Stan toolchain (`stan-toolchain`).
+setup: stan-toolchain
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists gsl || ! pkg-config --exists zlib || \
+	    ! command -v gnuplot >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1; then \
+	  echo "make setup: installing libgsl-dev, zlib1g-dev, pkg-config, gnuplot-nox and g++ with apt-get"; \
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libgsl-dev pkg-config gnuplot-nox >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libgsl-dev zlib1g-dev pkg-config gnuplot-nox g++ >/dev/null; \
+	fi
+
+# The Stan toolchain (stanc3 2.35 and the Stan, Stan Math, Eigen, Boost, TBB and SUNDIALS headers and
+# libraries) from its registry package, the PyPI wheel of httpstan 4.13.0, unpacked into .stan/ — the
+# folder `sampo` looks for beside its build (SAMPO_STAN_HOME overrides). Only when missing.
+STAN_HOME ?= .stan/httpstan
+stan-toolchain:
+	@if [ ! -x $(STAN_HOME)/stanc ] || [ ! -f $(STAN_HOME)/lib/libtbb.so.2 ]; then \
+	  echo "make setup: installing the Stan toolchain (PyPI httpstan 4.13.0, 45 MB) into $(STAN_HOME)"; \
+	  if ! command -v python3 >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then \
+	    SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-pip >/dev/null; \
+	  fi; \
+	  tmp=$$(mktemp -d) && \
+	  python3 -m pip download --quiet httpstan==4.13.0 --no-deps --only-binary=:all: \
+	    --platform manylinux2014_x86_64 --python-version 3.11 --implementation cp -d $$tmp && \
+	  python3 scripts/unpack-stan-wheel.py $$tmp/httpstan-4.13.0-*.whl $(STAN_HOME) && rm -rf $$tmp || { rm -rf $$tmp; exit 1; }; \
 	fi
 
 build: setup

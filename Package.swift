@@ -5,7 +5,7 @@ import PackageDescription
 //   sampo (CLI) → SampoFiles → SampoRuns → SampoDiagnostics → SampoCore → CGSL
 // `Sampo` is the umbrella library: it re-exports the four library modules and adds the
 // one-call API (`Sampo.sample`).
-let testDependencies: [Target.Dependency] = ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles", "SampoTestSupport"]
+let testDependencies: [Target.Dependency] = ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles", "SampoStan", "SampoTestSupport"]
 
 let package = Package(
     name: "Sampo",
@@ -32,14 +32,17 @@ let package = Package(
         // TOML target and experiment files (its own TOML reader, which cannot abort), CSV/JSON/gnuplot output.
         .target(
             name: "SampoFiles",
-            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns"]
+            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoStan"]
         ),
-        .target(name: "Sampo", dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles"]),
+        // Stan programs as targets: the toolchain, a compiled-model cache and the bridge, loaded at
+        // run time (dlopen), so nothing of Stan is linked into a program that never uses it.
+        .target(name: "SampoStan", dependencies: ["SampoCore"]),
+        .target(name: "Sampo", dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles", "SampoStan"]),
         .executableTarget(
             name: "sampo",
             // The library modules directly as well as the umbrella: the build then tracks each
             // module's interface, so a change of layout in one of them recompiles the CLI.
-            dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles",
+            dependencies: ["Sampo", "SampoCore", "SampoDiagnostics", "SampoRuns", "SampoFiles", "SampoStan",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Tests, one target per module under test (each may reach `package` internals); they share

@@ -3,3 +3,4 @@
 @_exported import SampoDiagnostics
 @_exported import SampoFiles
 @_exported import SampoRuns
+@_exported import SampoStan

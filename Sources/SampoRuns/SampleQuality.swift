@@ -128,6 +128,12 @@ public struct SampleQuality: Sendable {
         let total = chains.reduce(0) { $0 + draws.recorded[$1] }
         points = total
         guard total > 0 else { return }
+        // Draws reported in other coordinates than the density's (a Stan model's constrained
+        // values): nothing here can be measured against the density.
+        guard d == target.dimension else {
+            unavailable.append(("KSD", "the draws are reported on the constrained scale; the density is on the unconstrained space"))
+            return
+        }
         // Global index k of the pooled points (chain-major) → its first coordinate in `values`.
         func offset(_ k: Int) -> Int {
             var k = k

@@ -40,7 +40,7 @@ struct PlotCommand: ParsableCommand {
             switch kind {
             case "scatter":
                 let names = try draws.map { try ChainFiles.read([$0]).parameters }
-                try Plots.scatter(draws: try loadDraws(), target: try target.map(TargetFile.load), names: names, to: out)
+                try Plots.scatter(draws: try loadDraws(), target: try target.map { (t) throws(SampoError) in try TargetFile.load(t) }, names: names, to: out)
             case "trace": try Plots.trace(draws: try loadDraws(), coordinate: coordinate - 1, name: parameterName(), to: out)
             case "acf": try Plots.autocorrelation(draws: try loadDraws(), coordinate: coordinate - 1, name: parameterName(), to: out)
             case "modes":

@@ -12,6 +12,9 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Target name (shipped in targets/) or path to a target file.") var target: String
     @Option(help: "Sampler name (see `sampo samplers`).") var sampler: String
+    @Option(help: "The data of a Stan program given as --target (a CmdStan JSON file).") var data: String?
+    @Flag(help: "Stan targets: write the sampler's own (unconstrained) coordinates instead of lp__ and the constrained values.")
+    var unconstrained = false
     @Option(name: .customLong("step-size"), parsing: .unconditional, help: "Step size h (Langevin convention; proposal sd for rwm).")
     var stepSize: Double?
     @Option(parsing: .unconditional, help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = RunSettings.defaultSteps
@@ -59,8 +62,13 @@ struct SampleCommand: ParsableCommand {
             let info = try SamplerCatalog.named(sampler)
             if info.isPopulation { try runPopulation(info); return }
             let params = try parseSettings(set)
-            let loaded = try TargetFile.load(target)
+            let loaded = try TargetFile.load(target, data: data)
             loaded.notes.forEach(note)
+            // A Stan model's draws are reported as lp__ and constrained values, mapped after sampling.
+            let reporting = unconstrained ? nil : loaded.density as? any ReportedCoordinates
+            if unconstrained && !(loaded.density is any ReportedCoordinates) {
+                note("--unconstrained: '\(target)' is sampled in its own coordinates already")
+            }
             let initialization = try startingPoints(loaded)
             var settings = RunSettings(chains: chains, steps: steps, warmup: warmup, thin: thin, seed: seed,
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
@@ -68,7 +76,8 @@ struct SampleCommand: ParsableCommand {
             settings.divergenceBound = divergenceBound
             if moments != nil {
                 settings.momentProbabilities = quantiles.values
-                settings.keepDraws = draws != nil || summary != nil
+                // Reported coordinates are computed from kept draws, so a Stan run keeps them.
+                settings.keepDraws = draws != nil || summary != nil || reporting != nil
                 // A streaming run keeps whatever draws it keeps on disk, not in memory.
                 settings.drawsOnDisk = true
             }
@@ -76,8 +85,13 @@ struct SampleCommand: ParsableCommand {
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings, adapt: adapt?.isOn)
-            let result = try job.runKeepingDivergedChains()
-            let quality = try writeOutputs(job: job, result: result, target: loaded)
+            let sampled = try job.runKeepingDivergedChains()
+            let result = try reporting.map { (r) throws(SampoError) in try sampled.reported(by: r) } ?? sampled
+            let names = reporting?.reportedNames ?? loaded.parameterNames
+            let quality = try writeOutputs(job: job, result: result, target: loaded, names: names)
+            if let model = loaded.density as? StanModel, let error = model.firstError {
+                note("warning: the Stan model threw an error (not a rejection) at some points, which were treated as rejected: \(error)")
+            }
             printTable(job: job, run: result, quality: quality)
             try sayWhatWentWrong(info: info, result: result, quality: quality)
         }
@@ -120,7 +134,7 @@ struct SampleCommand: ParsableCommand {
 
     /// Writes --draws (on its own thread), --summary, --moments and --report; returns the sample's
     /// quality, computed once for the report and the printed table.
-    private func writeOutputs(job: SamplingJob, result: ChainRun, target loaded: NamedTarget) throws -> SampleQuality {
+    private func writeOutputs(job: SamplingJob, result: ChainRun, target loaded: NamedTarget, names: [String]) throws -> SampleQuality {
             let healthy = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
         var drawsMetadata = job.metadata(kind: "draws") + job.adaptationMetadata(result)
         if !result.divergedChains.isEmpty {
@@ -129,24 +143,24 @@ struct SampleCommand: ParsableCommand {
         // The draws file is written on its own thread while the summaries are computed: both only
         // read the draws, and on a long run each takes minutes, mostly on one core.
         let drawsWrite = draws.map { path in
-            BackgroundTask { [result, drawsMetadata, names = loaded.parameterNames] () throws(SampoError) in
+            BackgroundTask { [result, drawsMetadata, names] () throws(SampoError) in
                 try DrawsCSV.write(result.draws, names: names, to: path, metadata: drawsMetadata,
                                    extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
             }
         }
         // Computed once, for the summary file and the convergence lines of the report.
-        let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy)
+        let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: names, chains: healthy)
         let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
         try drawsWrite?.wait()
         if let path = summary, healthy.isEmpty {
             note("--summary: every chain diverged; nothing to summarise, \(path) not written")
         } else if let path = summary {
-            try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: loaded.parameterNames, chains: healthy), to: path,
+            try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: names, chains: healthy), to: path,
                                  metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
         }
         if let path = moments {
             if let m = result.moments {
-                try MomentsCSV.write(m, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "moments") + [
+                try MomentsCSV.write(m, names: names, to: path, metadata: job.metadata(kind: "moments") + [
                     ("moments_chains", healthy.map { "\($0 + 1)" }.joined(separator: " ")),
                     ("draws_per_chain", "\(m.count / max(healthy.count, 1))"),
                     ("quantiles", "P² estimates per chain, averaged over the chains")])
@@ -165,7 +179,10 @@ struct SampleCommand: ParsableCommand {
 
     /// `smc` and `rdmc`: `--chains` independent runs of `particles` particles each.
     private func runPopulation(_ info: SamplerInfo) throws {
-        let loaded = try TargetFile.load(target)
+        let loaded = try TargetFile.load(target, data: data)
+        if loaded.density is any ReportedCoordinates {
+            throw SampoError.usage("--sampler \(sampler): population samplers do not yet report a Stan model's constrained values; use a Markov sampler (nuts, hmc, mala, pt, …)")
+        }
         loaded.notes.forEach(note)
         let job = try PopulationJob(target: loaded, sampler: info, parameters: try parseSettings(set), runs: chains, seed: seed,
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)

@@ -16,6 +16,7 @@ public enum TargetFile {
         ("expression", { (f, _) throws(SampoError) in try ExpressionSpec.build(f) }),
         ("regression", { (f, _) throws(SampoError) in try RegressionSpec.build(f) }),
         ("deconvolution", { (f, notes) throws(SampoError) in try DeconvolutionSpec.build(f, notes: &notes) }),
+        ("stan", { (f, _) throws(SampoError) in try StanSpec.build(f) }),
     ]
 
     public static var families: [String] { readers.map(\.name) }
@@ -91,8 +92,10 @@ public enum TargetFile {
         throw .unknownTarget(name: name, shipped: shippedNames())
     }
 
-    /// Loads a target by name or path.
-    public static func load(_ nameOrPath: String) throws(SampoError) -> NamedTarget {
+    /// Loads a target by name or path; a `.stan` program takes its data from `data` (a JSON file).
+    public static func load(_ nameOrPath: String, data: String? = nil) throws(SampoError) -> NamedTarget {
+        if nameOrPath.hasSuffix(".stan") { return try StanSpec.target(program: nameOrPath, data: data) }
+        if let data { throw .usage("--data \(data): only a Stan program (a .stan target) takes a data file; '\(nameOrPath)' is not one") }
         let path = try resolve(nameOrPath)
         let text = try readText(path)
         return try parse(text, file: path)
