@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"])]
         ),
+        // zlib, for posteriordb's zipped data and reference draws.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Random streams, targets, kernels and their shared pieces, population samplers.
         .target(name: "SampoCore", dependencies: ["CGSL"]),
         // ESS, R-hat, MCSE, quantiles, distances: work on draws from anywhere.
@@ -32,7 +34,7 @@ let package = Package(
         // TOML target and experiment files (its own TOML reader, which cannot abort), CSV/JSON/gnuplot output.
         .target(
             name: "SampoFiles",
-            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoStan"]
+            dependencies: ["SampoCore", "SampoDiagnostics", "SampoRuns", "SampoStan", "CZlib"]
         ),
         // Stan programs as targets: the toolchain, a compiled-model cache and the bridge, loaded at
         // run time (dlopen), so nothing of Stan is linked into a program that never uses it.

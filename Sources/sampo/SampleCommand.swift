@@ -13,6 +13,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Target name (shipped in targets/) or path to a target file.") var target: String
     @Option(help: "Sampler name (see `sampo samplers`).") var sampler: String
     @Option(help: "The data of a Stan program given as --target (a CmdStan JSON file).") var data: String?
+    @Option(help: "A posteriordb posterior_database folder, for --target posteriordb:NAME (default: $SAMPO_POSTERIORDB).")
+    var posteriordb: String?
     @Flag(help: "Stan targets: write the sampler's own (unconstrained) coordinates instead of lp__ and the constrained values.")
     var unconstrained = false
     @Option(name: .customLong("step-size"), parsing: .unconditional, help: "Step size h (Langevin convention; proposal sd for rwm).")
@@ -62,7 +64,7 @@ struct SampleCommand: ParsableCommand {
             let info = try SamplerCatalog.named(sampler)
             if info.isPopulation { try runPopulation(info); return }
             let params = try parseSettings(set)
-            let loaded = try TargetFile.load(target, data: data)
+            let loaded = try TargetFile.load(target, data: data, posteriordb: posteriordb)
             loaded.notes.forEach(note)
             // A Stan model's draws are reported as lp__ and constrained values, mapped after sampling.
             let reporting = unconstrained ? nil : loaded.density as? any ReportedCoordinates
@@ -179,7 +181,7 @@ struct SampleCommand: ParsableCommand {
 
     /// `smc` and `rdmc`: `--chains` independent runs of `particles` particles each.
     private func runPopulation(_ info: SamplerInfo) throws {
-        let loaded = try TargetFile.load(target, data: data)
+        let loaded = try TargetFile.load(target, data: data, posteriordb: posteriordb)
         if loaded.density is any ReportedCoordinates {
             throw SampoError.usage("--sampler \(sampler): population samplers do not yet report a Stan model's constrained values; use a Markov sampler (nuts, hmc, mala, pt, …)")
         }

@@ -32,6 +32,15 @@ enum StanSpec {
         return NamedTarget(name: name, description: "Stan program \(program)", family: "stan", path: program, density: m)
     }
 
+    /// A posterior of posteriordb: its model, with its data read from the zip.
+    static func target(posterior name: String, in db: PosteriorDB) throws(SampoError) -> NamedTarget {
+        let p = try db.posterior(name)
+        guard FileManager.default.fileExists(atPath: p.modelPath) else { throw .badFile(path: p.modelPath, "the posterior's Stan program is missing") }
+        let m = try StanModel(program: p.modelPath, data: try db.dataText(p), dataPath: p.dataPath)
+        return NamedTarget(name: name, description: "posteriordb posterior \(name) (model \(p.modelName), data \(p.dataName ?? "none"))",
+                           family: "stan", path: "posteriordb:" + name, density: m)
+    }
+
     static func relative(_ path: String, to file: String) -> String {
         guard !path.hasPrefix("/"), file != "-" else { return path }
         return ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)

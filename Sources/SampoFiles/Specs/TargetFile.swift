@@ -93,7 +93,12 @@ public enum TargetFile {
     }
 
     /// Loads a target by name or path; a `.stan` program takes its data from `data` (a JSON file).
-    public static func load(_ nameOrPath: String, data: String? = nil) throws(SampoError) -> NamedTarget {
+    /// `posteriordb:NAME` is a posterior of the posteriordb folder `posteriordb` (else `SAMPO_POSTERIORDB`).
+    public static func load(_ nameOrPath: String, data: String? = nil, posteriordb: String? = nil) throws(SampoError) -> NamedTarget {
+        if nameOrPath.hasPrefix("posteriordb:") {
+            if let data { throw .usage("--data \(data): a posteriordb target brings its own data") }
+            return try StanSpec.target(posterior: String(nameOrPath.dropFirst("posteriordb:".count)), in: try PosteriorDB.locate(posteriordb))
+        }
         if nameOrPath.hasSuffix(".stan") { return try StanSpec.target(program: nameOrPath, data: data) }
         if let data { throw .usage("--data \(data): only a Stan program (a .stan target) takes a data file; '\(nameOrPath)' is not one") }
         let path = try resolve(nameOrPath)
