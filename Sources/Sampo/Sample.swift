@@ -31,6 +31,9 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
     let info = try SamplerCatalog.named(sampler.name)
     let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     if info.isPopulation {
+        if target.density is any ReportedCoordinates {
+            throw .usage("sampler '\(info.name)': population samplers do not yet report a Stan model's constrained values; use a Markov sampler")
+        }
         if sampler.stepSize != nil { throw .invalid(.stepSize, "sampler '\(info.name)' takes no step size") }
         if sampler.adapt == true { throw .invalid(.argument("adapt"), "sampler '\(info.name)' is a population sampler; its moves adapt themselves") }
         guard starts == nil, steps == nil, warmup == nil, thin == nil else {
@@ -48,6 +51,8 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
                                thin: thin ?? 1, seed: seed, jobs: workers, initialization: starts.map { .points($0) } ?? .normal)
     let job = try SamplingJob(target: target, sampler: info, stepSize: sampler.stepSize, parameters: sampler.parameters,
                               settings: settings, adapt: sampler.adapt)
-    let run = try job.run()
+    let sampled = try job.run()
+    // A Stan model's draws come back as lp__ and its constrained values, named as Stan names them.
+    let run = try (target.density as? any ReportedCoordinates).map { (r) throws(SampoError) in try sampled.reported(by: r) } ?? sampled
     return SampledRun(target: target, sampler: sampler, draws: run.draws, chains: run, population: nil)
 }

@@ -8,6 +8,9 @@ public struct SampledRun: Sendable {
     public let chains: ChainRun?
     /// The population runs (log Ẑ, schedules, failures); nil for Markov samplers.
     public let population: PopulationJob.Result?
+    /// The draws' column names: the target's parameters, or for a Stan model `lp__` and its
+    /// constrained values (``ReportedCoordinates``).
+    public var names: [String] { (target.density as? any ReportedCoordinates)?.reportedNames ?? target.parameterNames }
 
     /// Chains (or runs) that diverged or failed, numbered from 0.
     public var failedChains: [Int] {
@@ -28,8 +31,9 @@ public struct SampledRun: Sendable {
         guard !used.isEmpty else { throw .allChainsDiverged(chains: draws.chains) }
         // Markov chains are summarised with ESS and R-hat across chains; population runs with
         // standard errors between the runs (their particles are not a Markov chain).
-        let rows = population == nil ? try DrawsSummary.summarize(draws, names: names, chains: used)
-            : try PopulationSummary.summarize(draws, names: names, runs: used)
+        let given = names ?? self.names
+        let rows = population == nil ? try DrawsSummary.summarize(draws, names: given, chains: used)
+            : try PopulationSummary.summarize(draws, names: given, runs: used)
         return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted())
     }
 

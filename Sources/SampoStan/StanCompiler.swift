@@ -106,7 +106,7 @@ public struct StanCompiler: Sendable {
         return h.hex
     }
 
-    static func isValidEntry(_ entry: String) -> Bool {
+    package static func isValidEntry(_ entry: String) -> Bool {
         guard let library = FileManager.default.contents(atPath: entry + "/model.so"),
               let recorded = FileManager.default.contents(atPath: entry + "/model.so.checksum") else { return false }
         return String(decoding: recorded, as: UTF8.self) == checksum(library)
