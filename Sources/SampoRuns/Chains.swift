@@ -96,6 +96,7 @@ public enum Chains {
         switch settings.initialization {
         case .normal: for j in 0..<d { start[j] = rng.normal() }
         case .zero: break
+        case .uniform(let r): for j in 0..<d { start[j] = r * (2 * rng.uniform() - 1) }
         case .point(let x): start = x
         case .points(let xs): start = xs[chain]
         }

@@ -9,6 +9,9 @@ public enum Initialization: Sendable, Equatable {
     case normal
     /// The origin.
     case zero
+    /// Each coordinate uniform on (−r, r), on the chain's own stream: Stan's default start is r = 2
+    /// on the unconstrained space.
+    case uniform(Double)
     /// The same given point for every chain.
     case point([Double])
     /// One given point per chain.

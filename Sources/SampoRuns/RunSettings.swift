@@ -95,6 +95,8 @@ public struct RunSettings: Sendable, Equatable {
         }
         switch initialization {
         case .normal, .zero: break
+        case .uniform(let r):
+            guard r > 0, r.isFinite else { throw .invalid(.argument("initialization"), "expected a positive finite radius, found \(r)") }
         case .point(let x): try Self.check(start: x, dimension: dimension, chain: nil)
         case .points(let xs):
             guard xs.count == chains else {

@@ -55,6 +55,11 @@ public struct SamplingJob: Sendable {
             throw .usage("sampler '\(sampler.name)' is a population sampler; run it with PopulationJob")
         }
         try sampler.validate(stepSize: h)
+        // A model sampled in other coordinates than it reports (a Stan program) has no nonsmooth
+        // term to take a proximal map of: a proximal sampler would run as a plain Langevin one.
+        if sampler.family == .proximal, target.density is any ReportedCoordinates {
+            throw .usage("sampler '\(sampler.name)' is proximal, and the target '\(target.name)' has no proximal (nonsmooth) term; use a gradient sampler (nuts, hmc, mala, ula, the kinetic ones)")
+        }
         self.parameters = try sampler.parameters(parameters)
         var settings = settings
         settings.adaptation = nil
@@ -139,6 +144,7 @@ extension Initialization {
         switch self {
         case .normal: return "normal"
         case .zero: return "zero"
+        case .uniform(let r): return "uniform(-\(r), \(r))"
         case .point(let x): return x.map { "\($0)" }.joined(separator: " ")
         case .points(let xs): return xs.map { $0.map { "\($0)" }.joined(separator: " ") }.joined(separator: "; ")
         }

@@ -48,13 +48,13 @@ public struct StanCompiler: Sendable {
             throw .runtime("\(cacheFolder): cannot create the model cache (\(error.localizedDescription)); set SAMPO_CACHE to a writable folder")
         }
         let name = Self.modelName(path)
-        progress("compiling Stan model \(name) (about 40 s; cached afterwards in \(entry))")
         let staging = cacheFolder + "/.building-\(key)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         defer { try? FileManager.default.removeItem(atPath: staging) }
         do { try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: false) } catch {
             throw .runtime("\(staging): cannot create (\(error.localizedDescription))")
         }
         try translate(path, name: name, into: staging)
+        progress("compiling Stan model \(name) (about 40 s; cached afterwards in \(entry))")
         try build(staging: staging)
         guard let library = FileManager.default.contents(atPath: staging + "/model.so") else {
             throw .runtime("\(staging)/model.so: the compiler wrote no library")

@@ -25,9 +25,11 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
     @Option(parsing: .unconditional, help: "Keep every K-th iteration.") var thin: Int = 1
-    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, or target (its natural start, e.g. an image posterior's observation; the default where a target has one, else normal).",
+    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, target (its natural start, e.g. an image posterior's observation; the default where a target has one, else normal), or stan (uniform on (-2, 2) per coordinate, Stan's default).",
             transform: StartChoice.parse)
     var `init`: StartChoice?
+    @Option(help: "Stan targets: initial values on the constrained scale, as a CmdStan inits JSON file (every chain starts there).")
+    var inits: String?
     @Option(help: "Write draws to this CSV file.") var draws: String?
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
@@ -124,9 +126,17 @@ struct SampleCommand: ParsableCommand {
     /// not given.
     private func startingPoints(_ loaded: NamedTarget) throws(SampoError) -> Initialization {
         let natural = (loaded.density as? any HasNaturalStart)?.naturalStart
+        if let inits {
+            guard self.`init` == nil else { throw .usage("--inits and --init: give one of them") }
+            guard let model = loaded.density as? StanModel else {
+                throw .usage("--inits \(inits): constrained initial values are for Stan targets; use --init for '\(loaded.name)'")
+            }
+            return .point(try model.unconstrain(json: try TextFile.text(inits), path: inits))
+        }
         switch self.`init` {
         case .normal: return .normal
         case .zero: return .zero
+        case .stan: return .uniform(2)
         case nil: return natural.map { .point($0) } ?? .normal
         case .target:
             guard let start = natural else { throw .usage("--init target: \(loaded.name) has no natural start (use normal or zero)") }
