@@ -13,8 +13,10 @@ struct DiagnoseCommand: ParsableCommand {
 
     @Argument(help: "Draws CSV files.") var files: [String]
     @Option(help: "Write the summary CSV to this file.") var out: String?
-    @Option(help: "Target (name or file) to measure the draws against: moments, sliced W2, energy distance, KSD, mode weights.")
+    @Option(help: "Target (name or file) to measure the draws against: moments, sliced W2, energy distance, KSD, mode weights; or posteriordb:NAME, its gold-standard reference draws (ref_mean, ref_sd, z_mean, sd_ratio).")
     var reference: String?
+    @Option(help: "A posteriordb posterior_database folder, for --reference posteriordb:NAME (default: $SAMPO_POSTERIORDB).")
+    var posteriordb: String?
 
     func run() throws {
         try reportingErrors {
@@ -29,7 +31,15 @@ struct DiagnoseCommand: ParsableCommand {
                 say("population draws (runs × particles): MCSE and ess_bulk from the spread between runs, no ess_tail")
             }
             say(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
-            if let reference {
+            if let reference, reference.hasPrefix("posteriordb:") {
+                let db = try PosteriorDB.locate(posteriordb)
+                let name = String(reference.dropFirst("posteriordb:".count))
+                let agreement = try ReferenceAgreement(summaries: rows, reference: try db.referenceDraws(try db.posterior(name)))
+                say("against posteriordb's reference draws of \(name) (z_mean: difference over the combined MCSE):")
+                say(agreement.table, terminator: "")
+                let flagged = agreement.rows.filter { !$0.flags.isEmpty }.map(\.parameter)
+                if !flagged.isEmpty { note("warning: \(flagged.count) parameter(s) disagree with the reference: \(flagged.joined(separator: ", "))") }
+            } else if let reference {
                 let target = try TargetFile.load(reference)
                 let names = target.parameterNames.allSatisfy(set.parameters.contains)
                     ? target.parameterNames : NamedTarget.defaultNames(target.dimension)
