@@ -30,7 +30,10 @@ struct SampleCommand: ParsableCommand {
     var `init`: StartChoice?
     @Option(help: "Stan targets: initial values on the constrained scale, as a CmdStan inits JSON file (every chain starts there).")
     var inits: String?
-    @Option(help: "Write draws to this CSV file.") var draws: String?
+    @Option(help: "Write draws to this CSV file (with --format cmdstan: the prefix DIR/NAME of one CSV per chain, NAME_1.csv, …).") var draws: String?
+    @Option(help: "Draws file format: sampo (one CSV, chain and draw columns) or cmdstan (CmdStan's layout, one CSV per chain).",
+            transform: DrawsFormat.parse)
+    var format: DrawsFormat = .sampo
     @Option(help: "Write the per-parameter summary CSV to this file.") var summary: String?
     @Option(help: "Write a JSON run report to this file.") var report: String?
     @Option(help: "Stream every kept draw into running moments and write parameter,mean,variance,q05,… to this CSV; without --draws and --summary no draw is kept in memory.")
@@ -62,7 +65,9 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try prepareOutputs([("--draws", draws), ("--summary", summary), ("--report", report), ("--moments", moments)])
+            // CmdStan's layout writes PREFIX_1.csv, …: the first file stands for them in the check.
+            let drawsFile = format == .cmdstan ? draws.map { CmdStanCSV.path(prefix: $0, chain: 0) } : draws
+            try prepareOutputs([("--draws", drawsFile), ("--summary", summary), ("--report", report), ("--moments", moments)])
             let info = try SamplerCatalog.named(sampler)
             if info.isPopulation { try runPopulation(info); return }
             let params = try parseSettings(set)
@@ -85,7 +90,8 @@ struct SampleCommand: ParsableCommand {
                 // A streaming run keeps whatever draws it keeps on disk, not in memory.
                 settings.drawsOnDisk = true
             }
-            settings.samplerStatistics = samplerStats
+            // CmdStan's layout has the sampler columns wherever the sampler records them.
+            settings.samplerStatistics = samplerStats || (format == .cmdstan && info.acceptanceTarget != nil)
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings, adapt: adapt?.isOn)
@@ -155,6 +161,10 @@ struct SampleCommand: ParsableCommand {
         // The draws file is written on its own thread while the summaries are computed: both only
         // read the draws, and on a long run each takes minutes, mostly on one core.
         let drawsWrite = draws.map { path in
+            format == .cmdstan ? BackgroundTask { [result, names] () throws(SampoError) in
+                let model = (loaded.density as? StanModel)?.modelName ?? loaded.name
+                try CmdStanCSV.write(job: job, run: result, names: names, modelName: model, prefix: path)
+            } :
             BackgroundTask { [result, drawsMetadata, names] () throws(SampoError) in
                 try DrawsCSV.write(result.draws, names: names, to: path, metadata: drawsMetadata,
                                    extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })

@@ -130,7 +130,8 @@ public struct ChainFiles: Sendable {
             if let d = f.column("divergent__") { divergences = (divergences ?? 0) + f.values(column: d).filter { $0 != 0 }.count }
             if let a = f.column("accept_stat__") { acceptSum += f.values(column: a).reduce(0, +); acceptCount += f.rowCount }
         }
-        return try assemble(.stan, names: names, chains: chains, sources: files.map(\.path), divergences: divergences,
+        // CmdStan's dotted names (theta.1) in the bracket form Stan programs and posteriordb use (theta[1]).
+        return try assemble(.stan, names: names.map(StanNames.bracketed), chains: chains, sources: files.map(\.path), divergences: divergences,
                             accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
     }
 
