@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+import Sampo
+import SampoTestSupport
+
+/// `sampo` on Stan targets as a user runs it: posteriordb targets, target files, CmdStan output read
+/// back, reference checks, and what it refuses.
+final class StanCommandLineTests: XCTestCase {
+    override class func setUp() {
+        super.setUp()
+        setenv("SAMPO_CACHE", StanTargetTests.cacheRoot, 1)
+    }
+
+    private func sampo(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let exe = TestSupport.root.appendingPathComponent(".build/release/sampo")
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("sampo not built in release") }
+        let p = Process()
+        p.executableURL = exe
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    private func tmp(_ name: String) -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-stan-cli-\(getpid())")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent(name).path
+    }
+
+    private func rows(_ path: String) throws -> [Substring] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+    }
+
+    private var target: String { "posteriordb:" + StanTargetTests.name }
+    private var db: [String] { ["--posteriordb", StanTargetTests.posteriordb] }
+
+    /// CmdStan's layout, checked against a real CmdStan file (Tests/Fixtures/stan), read back by
+    /// `diagnose` into the same summary as the run's own; then the reference check on it.
+    func testCmdStanFilesAndReferenceCheck() throws {
+        let prefix = tmp("es"), summary = tmp("es-summary.csv"), again = tmp("es-again.csv")
+        let r = try sampo(["sample", "--target", target] + db + ["--sampler", "nuts", "--chains", "2", "--steps", "400",
+                           "--format", "cmdstan", "--draws", prefix, "--summary", summary])
+        XCTAssertEqual(r.status, 0, r.err)
+        let text = try String(contentsOfFile: prefix + "_1.csv", encoding: .utf8)
+        let stan = try String(contentsOfFile: TestSupport.root.appendingPathComponent("Tests/Fixtures/stan/bern1.csv").path, encoding: .utf8)
+        func header(_ t: String) -> [Substring] { t.split(separator: "\n").first { !$0.hasPrefix("#") }!.split(separator: ",") }
+        XCTAssertEqual(Array(header(text).prefix(7)), Array(header(stan).prefix(7)))
+        XCTAssertEqual(header(text)[7], "theta_trans.1")
+        XCTAssertTrue(header(text).contains("theta.8"))
+        for key in ["model", "method", "num_samples", "num_warmup", "algorithm", "engine", "max_depth", "metric", "stepsize", "id", "seed"] {
+            XCTAssertTrue(stan.contains("# ") && stan.contains(" \(key) = "), key)
+            XCTAssertTrue(text.contains(" \(key) = "), "our header lacks \(key)")
+        }
+        XCTAssertTrue(text.contains("# Adaptation terminated\n# Step size = "))
+        XCTAssertTrue(text.contains("# Diagonal elements of inverse mass matrix:\n# "))
+        XCTAssertEqual(try rows(prefix + "_1.csv").count, 401)
+        let d = try sampo(["diagnose", prefix + "_1.csv", prefix + "_2.csv", "--out", again])
+        XCTAssertEqual(d.status, 0, d.err)
+        XCTAssertEqual(try rows(summary), try rows(again))
+        let ref = try sampo(["diagnose", prefix + "_1.csv", prefix + "_2.csv", "--reference", target] + db)
+        XCTAssertEqual(ref.status, 0, ref.err)
+        XCTAssertTrue(ref.out.contains("z_mean"), ref.out)
+        XCTAssertTrue(ref.out.contains("theta[8]"), ref.out)
+        // Draws without the reference's parameters: the missing one is named.
+        let other = tmp("gmm.csv")
+        XCTAssertEqual(try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "200", "--draws", other]).status, 0)
+        let missing = try sampo(["diagnose", other, "--reference", target] + db)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("'mu'"), missing.err)
+    }
+
+    /// A target file with family = "stan", paths relative to it; a second run finds the model in the
+    /// cache; proximal samplers and population samplers refuse with exit 2; bad --inits are named.
+    func testTargetFileCacheAndRefusals() throws {
+        let folder = tmp("eight")
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let program = StanTargetTests.posteriordb + "/models/stan/eight_schools_noncentered.stan"
+        try FileManager.default.copyItem(atPath: program, toPath: folder + "/es.stan")
+        try "{\"J\": 8, \"y\": [28, 8, -3, 7, -1, 1, 18, 12], \"sigma\": [15, 10, 16, 11, 9, 11, 10, 18]}"
+            .write(toFile: folder + "/es.json", atomically: true, encoding: .utf8)
+        try "family = \"stan\"\nmodel = \"es.stan\"\ndata = \"es.json\"\n".write(toFile: folder + "/es.toml", atomically: true, encoding: .utf8)
+        let started = Date()
+        let r = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", "nuts", "--steps", "200", "--seed", "3"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertFalse(r.err.contains("compiling"), "the model text is the fixture's, compiled by StanTargetTests: \(r.err)")
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        let direct = try sampo(["sample", "--target", folder + "/es.stan", "--data", folder + "/es.json", "--sampler", "nuts", "--steps", "200", "--seed", "3"])
+        XCTAssertEqual(direct.status, 0, direct.err)
+        for sampler in ["myula", "psgla"] {
+            let p = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", sampler, "--steps", "10"])
+            XCTAssertEqual(p.status, 2, sampler)
+            XCTAssertTrue(p.err.contains("no proximal"), p.err)
+        }
+        let smc = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", "smc"])
+        XCTAssertEqual(smc.status, 2)
+        try "{\"mu\": 1}".write(toFile: folder + "/inits.json", atomically: true, encoding: .utf8)
+        let inits = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", "nuts", "--steps", "10", "--inits", folder + "/inits.json"])
+        XCTAssertEqual(inits.status, 2)
+        XCTAssertTrue(inits.err.contains("inits.json") && inits.err.contains("theta_trans"), inits.err)
+        let noData = try sampo(["sample", "--target", "lau-gmm", "--data", folder + "/es.json", "--sampler", "nuts", "--steps", "10"])
+        XCTAssertEqual(noData.status, 2)
+    }
+}
