@@ -104,5 +104,11 @@ final class StanCommandLineTests: XCTestCase {
         XCTAssertTrue(inits.err.contains("inits.json") && inits.err.contains("theta_trans"), inits.err)
         let noData = try sampo(["sample", "--target", "lau-gmm", "--data", folder + "/es.json", "--sampler", "nuts", "--steps", "10"])
         XCTAssertEqual(noData.status, 2)
+        let list = try sampo(["targets"] + db)
+        XCTAssertEqual(list.status, 0, list.err)
+        XCTAssertTrue(list.out.contains(StanTargetTests.name) && list.out.contains("yes"), list.out)
+        let noDB = try sampo(["targets", "--posteriordb", folder])
+        XCTAssertEqual(noDB.status, 2)
+        XCTAssertTrue(noDB.err.contains("posteriors/"), noDB.err)
     }
 }

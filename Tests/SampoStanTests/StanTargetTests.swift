@@ -107,6 +107,17 @@ final class StanTargetTests: XCTestCase {
         XCTAssertEqual(summary.parameters.first?.parameter, "lp__")
     }
 
+    /// The README's Swift example: a program and its data, draws named as Stan names them.
+    func testReadmeExample() throws {
+        let program = Self.posteriordb + "/models/stan/eight_schools_noncentered.stan"
+        let schools = try StanModel(program: program, data: #"{"J": 2, "y": [28, 8], "sigma": [15, 10]}"#)
+        let fit = try Sampo.sample(schools, with: .nuts(), chains: 4, steps: 1_000, seed: 11)
+        XCTAssertEqual(Array(fit.names.prefix(3)), ["lp__", "theta_trans[1]", "theta_trans[2]"])
+        XCTAssertEqual(fit.names.count, 1 + 2 + 2 + 2)
+        let tau = try XCTUnwrap(try fit.summary()["tau"]?.mean)
+        XCTAssertGreaterThan(tau, 0)
+    }
+
     /// The same seed gives the same draws for any number of jobs.
     func testDrawsDoNotDependOnJobs() throws {
         let m = try Self.model()

@@ -384,7 +384,7 @@ final class EndToEndTests: XCTestCase {
             (["--target", "gmm25", "--sampler", "smc", "--init", "zero"], "--init: 'smc' draws its own initial particles"),
             (["--target", "gmm25", "--sampler", "mala", "--moments", tmp("m.csv"), "--quantiles", "0.5,1.2"], "invalid for '--quantiles <quantiles>': expected probabilities strictly between 0 and 1, found '1.2'"),
             (["--target", "gmm25", "--sampler", "mala", "--init", "target"], "--init target: gmm25 has no natural start"),
-            (["--target", "gmm25", "--sampler", "mala", "--init", "uniform"], "The value 'uniform' is invalid for '--init <init>': expected normal, zero or target"),
+            (["--target", "gmm25", "--sampler", "mala", "--init", "uniform"], "The value 'uniform' is invalid for '--init <init>': expected normal, zero, target or stan"),
         ]
         for (args, expected) in cases {
             let r = try sampo(["sample"] + args)
