@@ -31,9 +31,6 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
     let info = try SamplerCatalog.named(sampler.name)
     let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     if info.isPopulation {
-        if target.density is any ReportedCoordinates {
-            throw .usage("sampler '\(info.name)': population samplers do not yet report a Stan model's constrained values; use a Markov sampler")
-        }
         if sampler.stepSize != nil { throw .invalid(.stepSize, "sampler '\(info.name)' takes no step size") }
         if sampler.adapt == true { throw .invalid(.argument("adapt"), "sampler '\(info.name)' is a population sampler; its moves adapt themselves") }
         guard starts == nil, steps == nil, warmup == nil, thin == nil else {
@@ -45,7 +42,9 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
         guard result.failedRuns.count < result.runs.count else {
             throw .runtime("every run of \(info.name) failed: " + result.runs.compactMap(\.failure).joined(separator: "; "))
         }
-        return SampledRun(target: target, sampler: sampler, draws: result.draws, chains: nil, population: result)
+        // A Stan model's particles come back as lp__ and its constrained values, as chains' draws do.
+        let draws = try (target.density as? any ReportedCoordinates).map { (r) throws(SampoError) in try result.draws.reported(by: r, seed: seed) } ?? result.draws
+        return SampledRun(target: target, sampler: sampler, draws: draws, chains: nil, population: result)
     }
     let settings = RunSettings(chains: chains, steps: steps ?? RunSettings.defaultSteps, warmup: warmup ?? RunSettings.defaultWarmup,
                                thin: thin ?? 1, seed: seed, jobs: workers, initialization: starts.map { .points($0) } ?? .normal)

@@ -1,16 +1,16 @@
 import SampoCore
 import SampoDiagnostics
 
-extension ChainRun {
-    /// The run with its draws in the target's reported coordinates (``ReportedCoordinates``), each
-    /// chain mapped on its own with its own stream of the run's seed; chains map in parallel and the
+extension Draws {
+    /// The draws in the target's reported coordinates (``ReportedCoordinates``): each chain (or
+    /// population run) mapped on its own with its own stream of `seed`, chains in parallel; the
     /// result does not depend on the number of jobs.
-    public func reported(by target: any ReportedCoordinates) throws(SampoError) -> ChainRun {
-        let width = target.reportedNames.count, d = draws.dimension
-        var mapped = Draws(chains: draws.chains, capacity: draws.capacity, dimension: width)
-        mapped.recorded = draws.recorded
-        let source = draws, storage = mapped.storage, seed = settings.seed
-        let failures = Parallel.map(count: draws.chains) { c -> SampoError? in
+    public func reported(by target: any ReportedCoordinates, seed: UInt64) throws(SampoError) -> Draws {
+        let width = target.reportedNames.count, d = dimension
+        var mapped = Draws(chains: chains, capacity: capacity, dimension: width)
+        mapped.recorded = recorded
+        let source = self, storage = mapped.storage
+        let failures = Parallel.map(count: chains) { c -> SampoError? in
             let n = source.recorded[c]
             guard n > 0 else { return nil }
             do throws(SampoError) {
@@ -20,14 +20,23 @@ extension ChainRun {
             return nil
         }
         if let first = failures.compactMap({ $0 }).first { throw first }
+        return mapped
+    }
+}
+
+extension ChainRun {
+    /// The run with its draws in the target's reported coordinates (`Draws.reported(by:seed:)`),
+    /// and its running moments, if it kept them, of the reported values.
+    public func reported(by target: any ReportedCoordinates) throws(SampoError) -> ChainRun {
         var run = self
-        run.draws = mapped
+        run.draws = try draws.reported(by: target, seed: settings.seed)
+        let width = run.draws.dimension
         // Running moments (--moments) of the reported values, merged in chain order as a run merges them.
         if let probabilities = settings.momentProbabilities {
             var merged: RunningMoments?
             for c in 0..<draws.chains where outcomes[c].divergedAt == nil {
                 var m = RunningMoments(dimension: width, probabilities: probabilities)
-                mapped.forEachBlock(chain: c) { block in
+                run.draws.forEachBlock(chain: c) { block in
                     for row in stride(from: 0, to: block.count, by: width) { m.add(block.baseAddress! + row) }
                 }
                 if merged == nil { merged = m } else { merged?.merge(m) }

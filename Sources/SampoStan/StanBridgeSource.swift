@@ -6,8 +6,8 @@ enum StanBridgeSource {
     static let text = #"""
 // Sampo's bridge to a Stan model: a C interface over stan::model::model_base, compiled once per
 // model together with stanc's C++ (which defines `new_model`). Every call catches its exceptions:
-// a std::domain_error (the model rejected the point) is status 1, anything else status 2 with a
-// message; nothing escapes into Swift.
+// a std::domain_error (the model rejected the point) is status 1, anything else status 2, each with
+// its message; nothing escapes into Swift.
 #include <stan/io/json/json_data.hpp>
 #include <stan/io/empty_var_context.hpp>
 #include <stan/math.hpp>
@@ -127,8 +127,9 @@ int sampo_stan_log_density(void* handle, const double* x, double* lp, double* gr
       target.grad();
       for (size_t i = 0; i < d; ++i) gradient[i] = params(i).adj();
     }
-  } catch (const std::domain_error&) {
+  } catch (const std::domain_error& e) {
     *lp = -std::numeric_limits<double>::infinity();
+    set_error(error, e.what());
     status = 1;
   } catch (const std::exception& e) {
     set_error(error, e.what());

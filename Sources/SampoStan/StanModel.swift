@@ -20,7 +20,7 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
 
     let library: StanLibrary
     private let handle: UnsafeMutableRawPointer
-    private let errors = FirstError()
+    private let errors = FirstError(), rejections = FirstError()
 
     /// Compiles (or finds in the cache) and loads `program`, then builds the model with `data`
     /// (JSON text as CmdStan reads it; nil for a program without data). `seed` is the model's
@@ -79,16 +79,18 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
         return settle(status, lp, error)
     }
 
-    /// Status 1 (rejected) and 2 (any other exception) are both −∞; the first message of status 2 is
-    /// kept for `firstError` so a run can say the model failed rather than rejected.
+    /// Status 1 (rejected) and 2 (any other exception) are both −∞; the first message of each is
+    /// kept, so a run can say the model failed rather than rejected, and why a start was rejected.
     private func settle(_ status: Int32, _ lp: Double, _ error: UnsafeMutablePointer<CChar>?) -> Double {
         guard status != 0 else { return lp }
-        if let message = library.take(error), status == 2 { errors.record(message) }
+        if let message = library.take(error) { (status == 2 ? errors : rejections).record(Self.firstLine(message)) }
         return -.infinity
     }
 
     /// The first error (not a rejection) the model threw while sampling, if any.
     public var firstError: String? { errors.value }
+    /// The first rejection's message (a `reject()` or a violated constraint), if any.
+    public var firstRejection: String? { rejections.value }
 
     /// The constrained values of an unconstrained point: parameters only, or with transformed
     /// parameters and generated quantities (`all`), drawing from `rng` (``StanRNG``).

@@ -95,7 +95,14 @@ struct SampleCommand: ParsableCommand {
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings, adapt: adapt?.isOn)
-            let sampled = try job.runKeepingDivergedChains()
+            let sampled: ChainRun
+            do { sampled = try job.runKeepingDivergedChains() } catch {
+                // A start a Stan model rejects: say the model's own reason beside the start error.
+                if case SampoError.nonFiniteStart = error, let why = (loaded.density as? StanModel)?.firstRejection {
+                    note("the Stan model rejected the starting point: \(why)")
+                }
+                throw error
+            }
             let result = try reporting.map { (r) throws(SampoError) in try sampled.reported(by: r) } ?? sampled
             let names = reporting?.reportedNames ?? loaded.parameterNames
             let quality = try writeOutputs(job: job, result: result, target: loaded, names: names)
@@ -202,23 +209,25 @@ struct SampleCommand: ParsableCommand {
     /// `smc` and `rdmc`: `--chains` independent runs of `particles` particles each.
     private func runPopulation(_ info: SamplerInfo) throws {
         let loaded = try TargetFile.load(target, data: data, posteriordb: posteriordb)
-        if loaded.density is any ReportedCoordinates {
-            throw SampoError.usage("--sampler \(sampler): population samplers do not yet report a Stan model's constrained values; use a Markov sampler (nuts, hmc, mala, pt, …)")
-        }
+
         loaded.notes.forEach(note)
         let job = try PopulationJob(target: loaded, sampler: info, parameters: try parseSettings(set), runs: chains, seed: seed,
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         let result = job.run()
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
+        // A Stan model's particles are reported as lp__ and constrained values, each run on its own stream.
+        let reporting = unconstrained ? nil : loaded.density as? any ReportedCoordinates
+        let drawn = try reporting.map { (r) throws(SampoError) in try result.draws.reported(by: r, seed: seed) } ?? result.draws
+        let names = reporting?.reportedNames ?? loaded.parameterNames
         var populationReport = RunReport(job: job, result: result)
         // Mode weights against the target's, between the runs (the one pass over the draws, used below too).
-        let quality = ok.isEmpty ? nil : SampleQuality(draws: result.draws, chains: ok, target: loaded)
+        let quality = ok.isEmpty ? nil : SampleQuality(draws: drawn, chains: ok, target: loaded)
         populationReport.warnings += quality?.warnings ?? []
         for f in populationReport.failures ?? [] { note(f) }
         for w in populationReport.warnings { note("warning: " + w) }
-        if let path = draws { try DrawsCSV.write(result.draws, names: loaded.parameterNames, to: path, metadata: job.metadata(kind: "draws")) }
+        if let path = draws { try DrawsCSV.write(drawn, names: names, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
-            try SummaryCSV.write(try PopulationSummary.summarize(result.draws, names: loaded.parameterNames, runs: ok), to: path,
+            try SummaryCSV.write(try PopulationSummary.summarize(drawn, names: names, runs: ok), to: path,
                                  metadata: job.metadata(kind: "summary"))
         }
         if let path = report {

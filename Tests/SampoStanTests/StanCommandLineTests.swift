@@ -75,7 +75,7 @@ final class StanCommandLineTests: XCTestCase {
     }
 
     /// A target file with family = "stan", paths relative to it; a second run finds the model in the
-    /// cache; proximal samplers and population samplers refuse with exit 2; bad --inits are named.
+    /// cache; proximal samplers refuse with exit 2, SMC reports constrained values; bad --inits are named.
     func testTargetFileCacheAndRefusals() throws {
         let folder = tmp("eight")
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -96,8 +96,10 @@ final class StanCommandLineTests: XCTestCase {
             XCTAssertEqual(p.status, 2, sampler)
             XCTAssertTrue(p.err.contains("no proximal"), p.err)
         }
-        let smc = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", "smc"])
-        XCTAssertEqual(smc.status, 2)
+        let smcDraws = tmp("smc.csv")
+        let smc = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", "smc", "--set", "particles=300", "--chains", "2", "--draws", smcDraws])
+        XCTAssertEqual(smc.status, 0, smc.err)
+        XCTAssertEqual(try rows(smcDraws).first?.split(separator: ",").prefix(3).map(String.init), ["chain", "draw", "lp__"])
         try "{\"mu\": 1}".write(toFile: folder + "/inits.json", atomically: true, encoding: .utf8)
         let inits = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", "nuts", "--steps", "10", "--inits", folder + "/inits.json"])
         XCTAssertEqual(inits.status, 2)
