@@ -10,7 +10,8 @@ public struct ComparisonRow: Sendable, Equatable {
     public static let columns = ["target", "sampler", "seed", "step_size", "chains", "steps", "grad_evals", "wall_seconds",
                                  "accept_rate", "ess_bulk_min", "ess_tail_min", "rhat_max", "ess_per_second",
                                  "ess_per_1k_grad", "mean_error", "cov_error", "sliced_w2", "energy_distance", "ksd",
-                                 "mode_weight_tv", "log_z", "log_z_se", "diverged_chains", "psnr", "ssim"]
+                                 "mode_weight_tv", "log_z", "log_z_se", "diverged_chains", "psnr", "ssim",
+                                 "ref_max_abs_z", "ref_max_sd_error"]
     /// Columns that hold counts (whole numbers).
     public static let countColumns: Set<String> = ["chains", "steps", "grad_evals", "diverged_chains"]
     /// Columns that measure time and so differ between otherwise identical runs.

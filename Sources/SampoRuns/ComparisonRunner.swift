@@ -83,7 +83,10 @@ public enum ComparisonRunner {
                             + tuningCounts.gradientEvaluations + tuningCounts.densityEvaluations)
         let healthyChains = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
         let healthy = healthyChains.map { result.outcomes[$0] }
-        let rows = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, chains: healthyChains)
+        // A Stan model's chains are summarised on the constrained values, as Stan reports them.
+        let reporting = target.density as? any ReportedCoordinates
+        let reported = try reporting.map { (r) throws(SampoError) in try result.draws.reported(by: r, seed: result.settings.seed) } ?? result.draws
+        let rows = healthy.isEmpty ? nil : try? DrawsSummary.summarize(reported, names: reporting?.reportedNames, chains: healthyChains)
         let essBulk = rows?.compactMap(\.essBulk).min(), essTail = rows?.compactMap(\.essTail).min()
         var v: [String: Double?] = [
             "step_size": h, "chains": Double(grid.chains), "steps": Double(steps), "grad_evals": oracle,
@@ -96,6 +99,7 @@ public enum ComparisonRunner {
             "diverged_chains": Double(result.divergedChains.count),
         ]
         fill(&v, quality)
+        try against(target, rows, &v)
         return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
     }
 
@@ -120,7 +124,9 @@ public enum ComparisonRunner {
         let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: 1, seed: cell.seed, jobs: jobs)
         let result = job.run()
         let ok = result.failedRuns.isEmpty
-        let quality = ok ? SampleQuality(draws: result.draws, chains: Array(0..<result.draws.chains), target: target) : SampleQuality()
+        let reporting = target.density as? any ReportedCoordinates
+        let drawn = try reporting.map { (r) throws(SampoError) in try result.draws.reported(by: r, seed: cell.seed) } ?? result.draws
+        let quality = ok ? SampleQuality(draws: drawn, chains: Array(0..<drawn.chains), target: target) : SampleQuality()
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations + pilotCalls)
         var v: [String: Double?] = [
             "step_size": nil, "chains": 1, "steps": Double(job.sampler.particles), "grad_evals": oracle,
@@ -130,7 +136,23 @@ public enum ComparisonRunner {
             "log_z": result.logZ, "log_z_se": result.logZStandardError, "diverged_chains": ok ? 0 : 1,
         ]
         fill(&v, quality)
+        // A population's MCSE comes from the spread between runs: one run has none, so its z is not defined.
+        let rows = ok && drawn.chains > 1 ? try? PopulationSummary.summarize(drawn, names: reporting?.reportedNames, runs: Array(0..<drawn.chains)) : nil
+        try against(target, rows, &v)
         return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
+    }
+
+    /// Gold-standard columns (a posteriordb target): the largest |z| of a mean and the largest
+    /// |sd ratio − 1| over the reference's parameters.
+    /// `rows` nil: nothing to compare (every chain diverged, or one population run without an MCSE).
+    static func against(_ target: NamedTarget, _ rows: [ParameterSummary]?, _ v: inout [String: Double?]) throws(SampoError) {
+        // Present and empty unless the target has a gold standard (as a row read back from a file is).
+        v["ref_max_abs_z"] = Double?.none
+        v["ref_max_sd_error"] = Double?.none
+        guard let rows, let load = target.referenceDraws else { return }
+        let agreement = try ReferenceAgreement(summaries: rows, reference: try load())
+        v["ref_max_abs_z"] = agreement.maxAbsZ
+        v["ref_max_sd_error"] = agreement.maxSDError
     }
 
     static func fill(_ v: inout [String: Double?], _ q: SampleQuality) {

@@ -22,8 +22,12 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
     @Option(help: "Read the grid from an experiment file (TOML).") var experiment: String?
     @Flag(help: "Report progress on stderr even when it is not a terminal.") var progress = false
+    @Option(help: "A posteriordb posterior_database folder, for posteriordb:NAME targets (default: $SAMPO_POSTERIORDB); their rows get ref_max_abs_z and ref_max_sd_error.")
+    var posteriordb: String?
 
     func run() throws {
+        // Targets are loaded by name in the runner, which reads the folder from the environment.
+        if let posteriordb { setenv("SAMPO_POSTERIORDB", posteriordb, 1) }
         try reportingErrors {
             try prepareOutputs([("--out", out)])
             var grid: ComparisonGrid

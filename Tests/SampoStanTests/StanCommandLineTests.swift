@@ -66,6 +66,20 @@ final class StanCommandLineTests: XCTestCase {
         XCTAssertEqual(ref.status, 0, ref.err)
         XCTAssertTrue(ref.out.contains("z_mean"), ref.out)
         XCTAssertTrue(ref.out.contains("theta[8]"), ref.out)
+        // compare: the gold-standard columns of a posteriordb target.
+        let grid = tmp("grid.csv")
+        let cmp = try sampo(["compare", "--targets", target, "--samplers", "nuts,mala", "--budget", "10000", "--chains", "4"] + db + ["--out", grid])
+        XCTAssertEqual(cmp.status, 0, cmp.err)
+        let lines = try rows(grid)
+        let columns = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(Array(columns.suffix(2)), ["ref_max_abs_z", "ref_max_sd_error"])
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let z = try XCTUnwrap(Double(cells[columns.count - 2]), String(line)), e = try XCTUnwrap(Double(cells[columns.count - 1]))
+            // Both samplers are exact; with ≥ 300 bulk-ESS their means sit within 5 combined MCSE.
+            XCTAssertLessThan(z, 5, String(line))
+            XCTAssertLessThan(e, 0.25, String(line))
+        }
         // Draws without the reference's parameters: the missing one is named.
         let other = tmp("gmm.csv")
         XCTAssertEqual(try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "200", "--draws", other]).status, 0)

@@ -11,6 +11,9 @@ public struct NamedTarget: Sendable {
     public let moments: KnownMoments
     /// Things the loader changed and the user should hear about (e.g. weights normalised).
     public let notes: [String]
+    /// Gold-standard reference draws, when the target has them (a posteriordb posterior): chains of
+    /// parameter name → draws, read when asked for.
+    public var referenceDraws: (@Sendable () throws(SampoError) -> [[String: [Double]]])?
     /// Names given by the file or the density (nil: x1 … xd).
     private let givenNames: [String]?
     /// The parameters' names, used by every output (draws header, summaries, plots): the file's

@@ -37,8 +37,12 @@ enum StanSpec {
         let p = try db.posterior(name)
         guard FileManager.default.fileExists(atPath: p.modelPath) else { throw .badFile(path: p.modelPath, "the posterior's Stan program is missing") }
         let m = try StanModel(program: p.modelPath, data: try db.dataText(p), dataPath: p.dataPath)
-        return NamedTarget(name: name, description: "posteriordb posterior \(name) (model \(p.modelName), data \(p.dataName ?? "none"))",
-                           family: "stan", path: "posteriordb:" + name, density: m)
+        var target = NamedTarget(name: name, description: "posteriordb posterior \(name) (model \(p.modelName), data \(p.dataName ?? "none"))",
+                                 family: "stan", path: "posteriordb:" + name, density: m)
+        if let reference = p.referencePath, FileManager.default.fileExists(atPath: reference) {
+            target.referenceDraws = { () throws(SampoError) in try db.referenceDraws(p) }
+        }
+        return target
     }
 
     static func relative(_ path: String, to file: String) -> String {
