@@ -12,6 +12,7 @@ final class StanLibrary: @unchecked Sendable {
     typealias LogDensity = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<Double>?, UnsafeMutablePointer<Double>?,
                                            UnsafeMutablePointer<Double>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
     typealias RNGNew = @convention(c) (UInt32, UInt32) -> UnsafeMutableRawPointer?
+    typealias TimeGradient = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<Double>?, Int) -> Double
     typealias Constrain = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<Double>?, Int32, UnsafeMutableRawPointer?,
                                           UnsafeMutablePointer<Double>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
     typealias Unconstrain = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, UnsafeMutablePointer<Double>?,
@@ -20,6 +21,7 @@ final class StanLibrary: @unchecked Sendable {
     let path: String
     let new: New, free: Free, freeString: FreeString, size: Size, names: Names, modelName: ModelName
     let logDensity: LogDensity, rngNew: RNGNew, rngFree: Free, constrain: Constrain, unconstrain: Unconstrain
+    let timeGradient: TimeGradient
 
     /// Libraries stay loaded for the life of the process (a model's code must outlive every model
     /// made from it); opening the same path twice returns the same library.
@@ -46,6 +48,7 @@ final class StanLibrary: @unchecked Sendable {
         rngFree = try symbol("sampo_stan_rng_free", as: Free.self)
         constrain = try symbol("sampo_stan_constrain", as: Constrain.self)
         unconstrain = try symbol("sampo_stan_unconstrain_json", as: Unconstrain.self)
+        timeGradient = try symbol("sampo_stan_time_gradient", as: TimeGradient.self)
     }
 
     /// A string the bridge allocated, copied and freed.

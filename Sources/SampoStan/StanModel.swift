@@ -120,6 +120,22 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
         return out
     }
 
+    /// Nanoseconds per log density and gradient at `x`: (through this model, as a sampler calls it;
+    /// the bridge's own C++ loop over the same call). Their ratio is the Swift side's overhead.
+    public func timeGradient(at x: [Double], calls n: Int) -> (sampo: Double, bare: Double) {
+        var g = [Double](repeating: 0, count: dimension)
+        let bare = x.withUnsafeBufferPointer { library.timeGradient(handle, $0.baseAddress, n) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        x.withUnsafeBufferPointer { xp in
+            g.withUnsafeMutableBufferPointer { gp in
+                // Calls through a C function pointer: the compiler cannot drop them.
+                for _ in 0..<n { _ = logDensityAndGradient(at: xp.baseAddress!, gradient: gp.baseAddress!) }
+            }
+        }
+        let ns = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(max(n, 1))
+        return (ns, bare)
+    }
+
     static func firstLine(_ s: String) -> String {
         s.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? s
     }

@@ -11,8 +11,13 @@ struct BenchCommand: ParsableCommand {
 
     @Flag(help: "Only the cases compare.sh needs (MALA, 1 chain) plus one multi-chain row.") var quick = false
     @Option(help: "Write the rows as CSV to this file.") var out: String?
+    @Option(help: "Instead: time a Stan target's log density and gradient through Sampo against the bridge's bare C++ loop (a .stan file with --data, or posteriordb:NAME).")
+    var stan: String?
+    @Option(help: "The data of a --stan program (JSON).") var data: String?
+    @Option(help: "A posteriordb posterior_database folder, for --stan posteriordb:NAME.") var posteriordb: String?
 
     func run() throws {
+        if let stan { try benchStan(stan); return }
         try reportingErrors {
             try prepareOutputs([("--out", out)])
             let cores = ProcessInfo.processInfo.activeProcessorCount
@@ -37,6 +42,30 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             if let out { try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: out) }
+        }
+    }
+
+    /// Five alternating rounds of about 0.2 s each at the model's zero point; the medians.
+    private func benchStan(_ name: String) throws {
+        try reportingErrors {
+            try prepareOutputs([("--out", out)])
+            let target = try TargetFile.load(name, data: data, posteriordb: posteriordb)
+            guard let model = target.density as? StanModel else { throw SampoError.usage("--stan \(name): not a Stan target") }
+            let x = [Double](repeating: 0, count: model.dimension)
+            let probe = model.timeGradient(at: x, calls: 200)
+            let calls = max(1_000, Int(2e8 / max(probe.bare, 1)))
+            var through: [Double] = [], bare: [Double] = []
+            for _ in 0..<5 {
+                let t = model.timeGradient(at: x, calls: calls)
+                through.append(t.sampo)
+                bare.append(t.bare)
+            }
+            func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+            let header = "stan_target,dimension,calls,ns_per_gradient_sampo,ns_per_gradient_bare,overhead"
+            let line = "\(target.name),\(model.dimension),\(calls)," + String(format: "%.1f,%.1f,%.3f", median(through), median(bare), median(through) / median(bare))
+            say(header)
+            say(line)
+            if let out { try AtomicFile.write(header + "\n" + line + "\n", to: out) }
         }
     }
 }

@@ -80,6 +80,15 @@ final class StanCommandLineTests: XCTestCase {
             XCTAssertLessThan(z, 5, String(line))
             XCTAssertLessThan(e, 0.25, String(line))
         }
+        // bench --stan: the bridge's overhead over its own C++ loop. The bound is 10% (measured
+        // 0.90–0.98 on eight schools, 0.95 on diamonds); here only a gross regression fails, timing
+        // being noisy on a shared machine.
+        let bench = try sampo(["bench", "--stan", target] + db)
+        XCTAssertEqual(bench.status, 0, bench.err)
+        let cells = try XCTUnwrap(bench.out.split(separator: "\n").last?.split(separator: ","))
+        let overhead = try XCTUnwrap(Double(cells.last ?? ""), bench.out)
+        XCTAssertLessThan(overhead, 1.5, bench.out)
+        XCTAssertGreaterThan(overhead, 0.5, bench.out)
         // Draws without the reference's parameters: the missing one is named.
         let other = tmp("gmm.csv")
         XCTAssertEqual(try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "200", "--draws", other]).status, 0)
