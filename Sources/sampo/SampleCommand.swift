@@ -165,6 +165,12 @@ struct SampleCommand: ParsableCommand {
         if !result.divergedChains.isEmpty {
             drawsMetadata.append(("diverged_chains", result.divergedChains.map { "\($0 + 1)" }.joined(separator: " ")))
         }
+        // Stan's unconstrained names do not say they are transforms (tau > 0 is sampled as log tau): the file says.
+        if loaded.density is any ReportedCoordinates {
+            drawsMetadata.append(("coordinates", unconstrained
+                ? "unconstrained (Stan's unconstrained names: a constrained parameter appears as its transform, e.g. tau > 0 as log tau)"
+                : "constrained (lp__, then Stan's parameters, transformed parameters and generated quantities)"))
+        }
         // The draws file is written on its own thread while the summaries are computed: both only
         // read the draws, and on a long run each takes minutes, mostly on one core.
         let drawsWrite = draws.map { path in

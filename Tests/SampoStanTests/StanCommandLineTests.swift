@@ -112,8 +112,13 @@ final class StanCommandLineTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertFalse(r.err.contains("compiling"), "the model text is the fixture's, compiled by StanTargetTests: \(r.err)")
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
-        let direct = try sampo(["sample", "--target", folder + "/es.stan", "--data", folder + "/es.json", "--sampler", "nuts", "--steps", "200", "--seed", "3"])
+        let unconstrainedDraws = tmp("unconstrained.csv")
+        let direct = try sampo(["sample", "--target", folder + "/es.stan", "--data", folder + "/es.json", "--sampler", "nuts", "--steps", "200",
+                                "--seed", "3", "--unconstrained", "--draws", unconstrainedDraws])
         XCTAssertEqual(direct.status, 0, direct.err)
+        let text = try String(contentsOfFile: unconstrainedDraws, encoding: .utf8)
+        XCTAssertTrue(text.contains("# coordinates: unconstrained"), text)
+        XCTAssertEqual(try rows(unconstrainedDraws).first, "chain,draw," + (1...8).map { "theta_trans[\($0)]" }.joined(separator: ",") + ",mu,tau")
         for sampler in ["myula", "psgla"] {
             let p = try sampo(["sample", "--target", folder + "/es.toml", "--sampler", sampler, "--steps", "10"])
             XCTAssertEqual(p.status, 2, sampler)
