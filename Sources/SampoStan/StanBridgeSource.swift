@@ -47,6 +47,25 @@ void set_error(char** error, const std::string& what) {
   if (error) *error = copy_string(what);
 }
 
+// Runs `body`, turning its exceptions into a status with the message in `error`: 0 ok, 1 the model
+// rejected the point (std::domain_error), 2 any other exception. The one catch ladder of the bridge.
+template <class Body>
+int guarded(char** error, Body&& body) {
+  try {
+    body();
+    return 0;
+  } catch (const std::domain_error& e) {
+    set_error(error, e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    set_error(error, e.what());
+    return 2;
+  } catch (...) {
+    set_error(error, "unknown C++ exception");
+    return 2;
+  }
+}
+
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) { if (i) out += '\n'; out += names[i]; }
@@ -58,7 +77,8 @@ extern "C" {
 
 // The model with its data (JSON text; empty for a model without data). Null on failure, with the message in `error`.
 void* sampo_stan_new(const char* data_json, unsigned int seed, char** error) {
-  try {
+  Model* out = nullptr;
+  guarded(error, [&] {
     thread_stack();
     std::ostringstream messages;
     stan::model::model_base* m;
@@ -70,17 +90,13 @@ void* sampo_stan_new(const char* data_json, unsigned int seed, char** error) {
       stan::json::json_data data(in);
       m = &new_model(data, seed, &messages);
     }
-    Model* out = new Model{m, {}, {}, {}};
-    m->unconstrained_param_names(out->unconstrained_names, false, false);
-    m->constrained_param_names(out->parameter_names, false, false);
-    m->constrained_param_names(out->all_names, true, true);
-    return out;
-  } catch (const std::exception& e) {
-    set_error(error, e.what());
-  } catch (...) {
-    set_error(error, "unknown C++ exception");
-  }
-  return nullptr;
+    Model* made = new Model{m, {}, {}, {}};
+    m->unconstrained_param_names(made->unconstrained_names, false, false);
+    m->constrained_param_names(made->parameter_names, false, false);
+    m->constrained_param_names(made->all_names, true, true);
+    out = made;
+  });
+  return out;
 }
 
 void sampo_stan_free(void* handle) {
@@ -118,8 +134,7 @@ int sampo_stan_log_density(void* handle, const double* x, double* lp, double* gr
   Model* m = static_cast<Model*>(handle);
   thread_stack();
   const size_t d = m->unconstrained_names.size();
-  int status = 0;
-  try {
+  const int status = guarded(error, [&] {
     Eigen::Matrix<stan::math::var, -1, 1> params(d);
     for (size_t i = 0; i < d; ++i) params(i) = x[i];
     stan::math::var target = m->model->log_prob_propto_jacobian(params, nullptr);
@@ -128,17 +143,8 @@ int sampo_stan_log_density(void* handle, const double* x, double* lp, double* gr
       target.grad();
       for (size_t i = 0; i < d; ++i) gradient[i] = params(i).adj();
     }
-  } catch (const std::domain_error& e) {
-    *lp = -std::numeric_limits<double>::infinity();
-    set_error(error, e.what());
-    status = 1;
-  } catch (const std::exception& e) {
-    set_error(error, e.what());
-    status = 2;
-  } catch (...) {
-    set_error(error, "unknown C++ exception");
-    status = 2;
-  }
+  });
+  if (status != 0) *lp = -std::numeric_limits<double>::infinity();
   stan::math::recover_memory();
   return status;
 }
@@ -174,7 +180,7 @@ void sampo_stan_rng_free(void* rng) { delete static_cast<stan::rng_t*>(rng); }
 int sampo_stan_constrain(void* handle, const double* x, int all, void* rng, double* out, char** error) {
   Model* m = static_cast<Model*>(handle);
   const size_t d = m->unconstrained_names.size();
-  try {
+  return guarded(error, [&] {
     Eigen::VectorXd params(d), values;
     for (size_t i = 0; i < d; ++i) params(i) = x[i];
     std::ostringstream messages;
@@ -183,37 +189,20 @@ int sampo_stan_constrain(void* handle, const double* x, int all, void* rng, doub
     m->model->write_array(r, params, values, all != 0, all != 0, &messages);
     const size_t n = all ? m->all_names.size() : m->parameter_names.size();
     for (size_t i = 0; i < n; ++i) out[i] = i < static_cast<size_t>(values.size()) ? values(i) : std::numeric_limits<double>::quiet_NaN();
-    return 0;
-  } catch (const std::domain_error& e) {
-    set_error(error, e.what());
-    return 1;
-  } catch (const std::exception& e) {
-    set_error(error, e.what());
-    return 2;
-  } catch (...) {
-    set_error(error, "unknown C++ exception");
-    return 2;
-  }
+  });
 }
 
 // Initial values given as Stan JSON on the constrained scale, mapped to the unconstrained space.
 int sampo_stan_unconstrain_json(void* handle, const char* json, double* out, char** error) {
   Model* m = static_cast<Model*>(handle);
-  try {
+  return guarded(error, [&] {
     std::istringstream in(json);
     stan::json::json_data inits(in);
     Eigen::VectorXd params;
     std::ostringstream messages;
     m->model->transform_inits(inits, params, &messages);
     for (Eigen::Index i = 0; i < params.size(); ++i) out[i] = params(i);
-    return 0;
-  } catch (const std::exception& e) {
-    set_error(error, e.what());
-    return 2;
-  } catch (...) {
-    set_error(error, "unknown C++ exception");
-    return 2;
-  }
+  });
 }
 }
 """#

@@ -122,7 +122,7 @@ public struct StanCompiler: Sendable {
     static func modelName(_ path: String) -> String {
         let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         var name = String(base.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" }.filter(\.isASCII))
-        if name.isEmpty || name.first!.isNumber { name = "m_" + name }
+        if name.first.map({ $0.isNumber }) ?? true { name = "m_" + name }
         return name + "_model"
     }
 

@@ -58,7 +58,7 @@ public struct StanToolchain: Sendable, Equatable {
     /// stanc's version line, e.g. "stanc3 v2.35.0 (Unix)".
     public func stancVersion() throws(SampoError) -> String {
         let r = try StanProcess.run(stanc, ["--version"])
-        guard r.status == 0 else { throw .runtime("\(stanc) --version failed: \(r.stderr)") }
+        guard r.status == 0 else { throw .runtime("\(stanc) does not report its version: \(r.stderr)") }
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -65,7 +65,7 @@ public struct ZipArchive {
 
     /// The only member, or the one named `name`, as UTF-8 text.
     public func text(_ name: String? = nil) throws(SampoError) -> String {
-        let member = name ?? (members.count == 1 ? members.keys.first! : "")
+        let member = name ?? (members.count == 1 ? members.keys.first : nil) ?? ""
         return String(decoding: try data(member), as: UTF8.self)
     }
 

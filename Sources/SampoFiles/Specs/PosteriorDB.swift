@@ -12,7 +12,7 @@ public struct PosteriorDB: Sendable {
     /// The folder named by `given` (`--posteriordb`), else `SAMPO_POSTERIORDB`.
     public static func locate(_ given: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(SampoError) -> PosteriorDB {
         guard let folder = given ?? environment["SAMPO_POSTERIORDB"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            throw .usage("posteriordb targets need a posterior_database folder: pass --posteriordb DIR or set SAMPO_POSTERIORDB")
+            throw .invalid(.argument("posteriordb"), "posteriordb targets need a posterior_database folder (or the SAMPO_POSTERIORDB environment variable)")
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder + "/posteriors", isDirectory: &isDir), isDir.boolValue else {

@@ -96,11 +96,11 @@ public enum TargetFile {
     /// `posteriordb:NAME` is a posterior of the posteriordb folder `posteriordb` (else `SAMPO_POSTERIORDB`).
     public static func load(_ nameOrPath: String, data: String? = nil, posteriordb: String? = nil) throws(SampoError) -> NamedTarget {
         if nameOrPath.hasPrefix("posteriordb:") {
-            if let data { throw .usage("--data \(data): a posteriordb target brings its own data") }
+            if let data { throw .invalid(.argument("data"), "\(data): a posteriordb target brings its own data") }
             return try StanSpec.target(posterior: String(nameOrPath.dropFirst("posteriordb:".count)), in: try PosteriorDB.locate(posteriordb))
         }
         if nameOrPath.hasSuffix(".stan") { return try StanSpec.target(program: nameOrPath, data: data) }
-        if let data { throw .usage("--data \(data): only a Stan program (a .stan target) takes a data file; '\(nameOrPath)' is not one") }
+        if let data { throw .invalid(.argument("data"), "\(data): only a Stan program (a .stan target) takes a data file; '\(nameOrPath)' is not one") }
         let path = try resolve(nameOrPath)
         let text = try readText(path)
         return try parse(text, file: path)
