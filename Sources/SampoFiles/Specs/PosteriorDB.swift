@@ -72,7 +72,21 @@ public struct PosteriorDB: Sendable {
         guard let chains = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
             throw .badFile(path: path, "expected a JSON list of chains, each a map from parameter name to draws")
         }
-        return chains.map { chain in chain.compactMapValues { ($0 as? [Any])?.compactMap { ($0 as? NSNumber)?.doubleValue } } }
+        // Every value must be a number: a draw dropped here would shorten one chain without a word.
+        var out: [[String: [Double]]] = []
+        for (c, chain) in chains.enumerated() {
+            var parsed: [String: [Double]] = [:]
+            for (name, value) in chain {
+                guard let list = value as? [Any] else { throw .badFile(path: path, "chain \(c + 1), '\(name)': expected a list of draws") }
+                let numbers = list.compactMap { ($0 as? NSNumber)?.doubleValue }
+                guard numbers.count == list.count else {
+                    throw .badFile(path: path, "chain \(c + 1), '\(name)': \(list.count - numbers.count) draw(s) are not numbers")
+                }
+                parsed[name] = numbers
+            }
+            out.append(parsed)
+        }
+        return out
     }
 
     /// The data as JSON text (read from its zip).
