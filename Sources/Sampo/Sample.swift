@@ -9,7 +9,8 @@ import Foundation
 ///
 /// - Markov samplers run `chains` chains of `warmup` + `steps` iterations (keeping every `thin`-th after
 ///   warm-up), chain c on random stream (seed, c); the result does not depend on `jobs`. Each chain
-///   starts at `starts[c]` when given, else at a N(0, I) draw. A start whose log density is not finite
+///   starts at `starts[c]` when given, else where `Initialization.default(for:)` says (a Stan model: uniform on
+///   (−2, 2) as Stan's; otherwise a N(0, I) draw). A start whose log density is not finite
 ///   is an error naming the chain; chains that diverge later are reported in `failedChains`; if every
 ///   chain diverges the call throws `.allChainsDiverged`.
 /// - Population samplers (`.smc`, `.rdmc`) make `chains` independent runs; `steps`, `warmup`, `thin`
@@ -47,7 +48,7 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
         return SampledRun(target: target, sampler: sampler, draws: draws, chains: nil, population: result)
     }
     let settings = RunSettings(chains: chains, steps: steps ?? RunSettings.defaultSteps, warmup: warmup ?? RunSettings.defaultWarmup,
-                               thin: thin ?? 1, seed: seed, jobs: workers, initialization: starts.map { .points($0) } ?? .normal)
+                               thin: thin ?? 1, seed: seed, jobs: workers, initialization: starts.map { .points($0) } ?? .default(for: target))
     let job = try SamplingJob(target: target, sampler: info, stepSize: sampler.stepSize, parameters: sampler.parameters,
                               settings: settings, adapt: sampler.adapt)
     let sampled = try job.run()

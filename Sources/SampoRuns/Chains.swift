@@ -100,7 +100,17 @@ public enum Chains {
         case .point(let x): start = x
         case .points(let xs): start = xs[chain]
         }
-        let startLogDensity = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
+        var startLogDensity = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
+        // Stan's random start tries again (up to 100 draws in all) where the density is not finite,
+        // e.g. an ODE that fails for extreme parameters.
+        if case .uniform(let r) = settings.initialization {
+            var attempts = 1
+            while !startLogDensity.isFinite && attempts < Initialization.uniformAttempts {
+                attempts += 1
+                for j in 0..<d { start[j] = r * (2 * rng.uniform() - 1) }
+                startLogDensity = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
+            }
+        }
         guard startLogDensity.isFinite else { throw .nonFiniteStart(chain: chain, logDensity: startLogDensity) }
         var accepted = 0
         var recorded = 0

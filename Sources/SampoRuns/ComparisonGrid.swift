@@ -26,11 +26,14 @@ public struct ComparisonGrid: Sendable, Equatable {
     public var budget: Int
     public var chains: Int
     public var tune: Bool
+    /// Independent runs of a population sampler, sharing its total budget (budget × chains): with
+    /// two or more, its standard errors (and a gold standard's z) come from the spread between them.
+    public var populationRuns: Int
 
     public init(targets: [String], samplers: [SamplerEntry], seeds: [UInt64], budget: Int = 10_000, chains: Int = 4,
-                tune: Bool = false) {
+                tune: Bool = false, populationRuns: Int = 1) {
         self.targets = targets; self.samplers = samplers; self.seeds = seeds
-        self.budget = budget; self.chains = chains; self.tune = tune
+        self.budget = budget; self.chains = chains; self.tune = tune; self.populationRuns = populationRuns
     }
 
     public func validate() throws(SampoError) {
@@ -39,6 +42,7 @@ public struct ComparisonGrid: Sendable, Equatable {
         guard !seeds.isEmpty else { throw .invalid(.argument("seeds"), "expected at least one seed") }
         guard budget >= 100 else { throw .invalid(.argument("budget"), "expected at least 100 oracle calls per chain, found \(budget)") }
         guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1, found \(chains)") }
+        guard populationRuns >= 1 else { throw .invalid(.argument("population-runs"), "expected at least 1, found \(populationRuns)") }
         if let t = firstRepeat(targets) { throw .invalid(.argument("targets"), "'\(t)' is listed twice") }
         if let s = firstRepeat(samplers.map { "\($0.name) \($0.stepSize.map { "\($0)" } ?? "") \($0.settings.sorted { $0.key < $1.key })" }) {
             throw .invalid(.argument("samplers"), "the same sampler with the same settings is listed twice (\(s.split(separator: " ")[0]))")

@@ -5,7 +5,7 @@ import Foundation
 /// Runs one cell of a comparison grid and measures it. Markov samplers run `chains` chains whose
 /// oracle calls per chain add up to the budget (a sampler with two gradients per step gets half the
 /// steps; a fifth of them are warm-up). Population samplers get the same total, budget × chains,
-/// through their population size.
+/// through their population size (split over `populationRuns` independent runs).
 public enum ComparisonRunner {
     /// `targets` turns a grid's target name into a target (the files layer passes its loader).
     public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int,
@@ -63,11 +63,8 @@ public enum ComparisonRunner {
         return row
     }
 
-    /// Where the chains start, as `sample` does by default: the target's natural start (an image
-    /// posterior's observation) when it has one, else a N(0, I) draw per chain.
-    static func startingPoint(_ target: NamedTarget) -> Initialization {
-        (target.density as? any HasNaturalStart)?.naturalStart.map { .point($0) } ?? .normal
-    }
+    /// Where the chains start, as `sample` does by default.
+    static func startingPoint(_ target: NamedTarget) -> Initialization { .default(for: target) }
 
     /// Runs a job and fills a comparison row; `steps` nil: the draws the healthy chains kept.
     /// With warm-up adaptation the row's step size is the chains' mean adapted one.
@@ -111,7 +108,8 @@ public enum ComparisonRunner {
     static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,
                            target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
         var given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
-        let total = grid.budget * grid.chains
+        let runs = grid.populationRuns
+        let total = grid.budget * grid.chains / runs
         var pilotCalls = 0
         if given["particles"] == nil {
             // Population size from the budget, as the sampler plans it (SMC counts the stages of a
@@ -121,7 +119,7 @@ public enum ComparisonRunner {
             pilotCalls = plan.pilotCalls
             given["particles"] = .text("\(plan.particles)")
         }
-        let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: 1, seed: cell.seed, jobs: jobs)
+        let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: runs, seed: cell.seed, jobs: jobs)
         let result = job.run()
         let ok = result.failedRuns.isEmpty
         let reporting = target.density as? any ReportedCoordinates
@@ -129,7 +127,7 @@ public enum ComparisonRunner {
         let quality = ok ? SampleQuality(draws: drawn, chains: Array(0..<drawn.chains), target: target) : SampleQuality()
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations + pilotCalls)
         var v: [String: Double?] = [
-            "step_size": nil, "chains": 1, "steps": Double(job.sampler.particles), "grad_evals": oracle,
+            "step_size": nil, "chains": Double(runs), "steps": Double(job.sampler.particles), "grad_evals": oracle,
             "wall_seconds": result.wallSeconds,
             "accept_rate": result.runs.first.flatMap { r in r.acceptancePerStage.isEmpty ? nil : r.acceptancePerStage.reduce(0, +) / Double(r.acceptancePerStage.count) },
             "ess_bulk_min": nil, "ess_tail_min": nil, "rhat_max": nil, "ess_per_second": nil, "ess_per_1k_grad": nil,

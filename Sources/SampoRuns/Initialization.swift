@@ -10,10 +10,23 @@ public enum Initialization: Sendable, Equatable {
     /// The origin.
     case zero
     /// Each coordinate uniform on (−r, r), on the chain's own stream: Stan's default start is r = 2
-    /// on the unconstrained space.
+    /// on the unconstrained space. As Stan's, a draw where the log density is not finite is
+    /// replaced by another, up to ``uniformAttempts`` draws.
     case uniform(Double)
     /// The same given point for every chain.
     case point([Double])
     /// One given point per chain.
     case points([[Double]])
+
+    /// Stan's number of random starts tried before it gives up.
+    public static let uniformAttempts = 100
+
+    /// Where chains start unless told: the target's natural start (an image posterior's
+    /// observation) when it has one; Stan's uniform(−2, 2) on a model sampled in unconstrained
+    /// coordinates (a Stan program), as a Stan user expects; else a N(0, I) draw per chain.
+    public static func `default`(for target: NamedTarget) -> Initialization {
+        if let start = (target.density as? any HasNaturalStart)?.naturalStart { return .point(start) }
+        if target.density is any ReportedCoordinates { return .uniform(2) }
+        return .normal
+    }
 }

@@ -31,13 +31,29 @@ public struct StanCompiler: Sendable {
         public let compiled: Bool
     }
 
+    /// What goes into a model's library besides stanc's output.
+    public enum Contents: Sendable {
+        /// Sampo's bridge: what sampling needs.
+        case bridge
+        /// The bridge and Stan's own NUTS (for `sampo bench --stan`; a separate cache entry).
+        case bridgeWithStanNUTS
+
+        var sources: [String] {
+            switch self {
+            case .bridge: [StanBridgeSource.text]
+            case .bridgeWithStanNUTS: [StanBridgeSource.text, StanReferenceNUTSSource.text]
+            }
+        }
+    }
+
     /// The library for the program in `path` (a `.stan` file), compiled if the cache has no valid
     /// entry. `progress` hears one line before a compilation starts.
-    public func compile(programAt path: String, progress: (String) -> Void = { FileHandle.standardError.write(Data(("sampo: " + $0 + "\n").utf8)) }) throws(SampoError) -> Compiled {
+    public func compile(programAt path: String, contents: Contents = .bridge,
+                        progress: (String) -> Void = { FileHandle.standardError.write(Data(("sampo: " + $0 + "\n").utf8)) }) throws(SampoError) -> Compiled {
         guard let text = FileManager.default.contents(atPath: path) else {
             throw .badFile(path: path, "cannot read the Stan program")
         }
-        let key = try cacheKey(program: text)
+        let key = try cacheKey(program: text, sources: contents.sources)
         let entry = cacheFolder + "/" + key
         if Self.isValidEntry(entry) { return Compiled(library: entry + "/model.so", key: key, compiled: false) }
         // An entry that is there but fails its checksum is removed and rebuilt.
@@ -55,7 +71,7 @@ public struct StanCompiler: Sendable {
         }
         try translate(path, name: name, into: staging)
         progress("compiling Stan model \(name) (about 40 s; cached afterwards in \(entry))")
-        try build(staging: staging)
+        try build(staging: staging, sources: contents.sources)
         guard let library = FileManager.default.contents(atPath: staging + "/model.so") else {
             throw .runtime("\(staging)/model.so: the compiler wrote no library")
         }
@@ -81,8 +97,8 @@ public struct StanCompiler: Sendable {
 
     /// The C++ compiler: stanc's output and the bridge in one translation unit. A failure shows
     /// the compiler's first error and keeps the full log.
-    private func build(staging: String) throws(SampoError) {
-        let unit = "#include \"model.hpp\"\n" + StanBridgeSource.text
+    private func build(staging: String, sources: [String]) throws(SampoError) {
+        let unit = (["#include \"model.hpp\""] + sources).joined(separator: "\n")
         try Self.write(unit, to: staging + "/unit.cpp")
         let args = toolchain.compileFlags + ["unit.cpp", "-o", "model.so"] + toolchain.linkFlags
         let r = try StanProcess.run(toolchain.compiler, args, in: staging)
@@ -96,11 +112,11 @@ public struct StanCompiler: Sendable {
     }
 
     /// FNV-1a over the parts that decide the library.
-    private func cacheKey(program: Data) throws(SampoError) -> String {
+    private func cacheKey(program: Data, sources: [String]) throws(SampoError) -> String {
         var h = StableHash()
         h.add(program)
         for part in [try toolchain.stancVersion(), try toolchain.compilerVersion(), toolchain.home]
-            + toolchain.compileFlags + toolchain.linkFlags + [StanBridgeSource.text] {
+            + toolchain.compileFlags + toolchain.linkFlags + sources {
             h.add(Data(part.utf8))
         }
         return h.hex

@@ -15,6 +15,8 @@ final class StanLibrary: @unchecked Sendable {
     typealias TimeGradient = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<Double>?, Int) -> Double
     typealias Constrain = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<Double>?, Int32, UnsafeMutableRawPointer?,
                                           UnsafeMutablePointer<Double>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
+    typealias ReferenceNUTS = @convention(c) (UnsafeMutableRawPointer?, UInt32, Int32, Int32, UnsafeMutablePointer<Double>?,
+                                              UnsafeMutablePointer<Double>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
     typealias Unconstrain = @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?, UnsafeMutablePointer<Double>?,
                                             UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
 
@@ -22,6 +24,8 @@ final class StanLibrary: @unchecked Sendable {
     let new: New, free: Free, freeString: FreeString, size: Size, names: Names, modelName: ModelName
     let logDensity: LogDensity, rngNew: RNGNew, rngFree: Free, constrain: Constrain, unconstrain: Unconstrain
     let timeGradient: TimeGradient
+    /// Stan's own NUTS, in a library built with ``StanCompiler/Contents/bridgeWithStanNUTS`` only.
+    let referenceNUTS: ReferenceNUTS?
 
     /// Libraries stay loaded for the life of the process (a model's code must outlive every model
     /// made from it); opening the same path twice returns the same library.
@@ -49,6 +53,7 @@ final class StanLibrary: @unchecked Sendable {
         constrain = try symbol("sampo_stan_constrain", as: Constrain.self)
         unconstrain = try symbol("sampo_stan_unconstrain_json", as: Unconstrain.self)
         timeGradient = try symbol("sampo_stan_time_gradient", as: TimeGradient.self)
+        referenceNUTS = dlsym(handle, "sampo_stan_reference_nuts").map { unsafeBitCast($0, to: ReferenceNUTS.self) }
     }
 
     /// A string the bridge allocated, copied and freed.

@@ -20,6 +20,7 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
 
     let library: StanLibrary
     private let handle: UnsafeMutableRawPointer
+    private let data: String?, dataPath: String?, seed: UInt32
     private let errors = FirstError(), rejections = FirstError()
 
     /// Compiles (or finds in the cache) and loads `program`, then builds the model with `data`
@@ -56,6 +57,9 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
         }
         library = lib
         handle = made
+        self.data = data
+        self.dataPath = dataPath
+        self.seed = seed
         programPath = program
         modelName = lib.take(lib.modelName(made)) ?? "model"
         unconstrainedNames = unconstrained
@@ -134,6 +138,30 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
         }
         let ns = Double(DispatchTime.now().uptimeNanoseconds - start) / Double(max(n, 1))
         return (ns, bare)
+    }
+
+    /// This model (same program, data and seed) in a library that also holds Stan's own NUTS,
+    /// compiled once into its own cache entry, for timing Stan's sampler against Sampo's.
+    public func withStanNUTS(toolchain: StanToolchain? = nil, cacheFolder: String? = nil) throws(SampoError) -> StanModel {
+        if library.referenceNUTS != nil { return self }
+        let tools = if let toolchain { toolchain } else { try StanToolchain.locate() }
+        let compiled = try StanCompiler(toolchain: tools, cacheFolder: cacheFolder).compile(programAt: programPath, contents: .bridgeWithStanNUTS)
+        return try StanModel(library: compiled.library, program: programPath, data: data, dataPath: dataPath, seed: seed)
+    }
+
+    /// A run of Stan's NUTS (CmdStan's defaults, one chain, inits uniform on (−2, 2)): its wall
+    /// seconds and leapfrog steps (gradients) over warm-up and draws, constrained values of the
+    /// draws computed as CmdStan's writer does. Needs ``withStanNUTS(toolchain:cacheFolder:)``.
+    public func runStanNUTS(seed: UInt32, warmup: Int, draws: Int) throws(SampoError) -> (seconds: Double, gradients: Double) {
+        guard let run = library.referenceNUTS else {
+            throw .runtime("\(programPath): this model was compiled without Stan's NUTS (use withStanNUTS())")
+        }
+        var seconds = 0.0, leapfrogs = 0.0, error: UnsafeMutablePointer<CChar>?
+        let status = run(handle, seed, Int32(clamping: warmup), Int32(clamping: draws), &seconds, &leapfrogs, &error)
+        guard status == 0 else {
+            throw .runtime("\(programPath): Stan's NUTS failed: " + Self.firstLine(library.take(error) ?? "unknown error"))
+        }
+        return (seconds, leapfrogs)
     }
 
     static func firstLine(_ s: String) -> String {

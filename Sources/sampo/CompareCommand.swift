@@ -17,6 +17,9 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Oracle calls per chain (gradient, or density for gradient-free samplers).") var budget: Int = 10_000
     @Option(parsing: .unconditional, help: "Chains per run (Markov samplers).") var chains: Int = 4
     @Flag(help: "Tune step sizes (dual averaging for Metropolis samplers, KSD pilot grid for unadjusted ones).") var tune = false
+    @Option(name: .customLong("population-runs"), parsing: .unconditional,
+            help: "Independent runs of each population sampler (smc, rdmc), sharing its budget × chains; two or more give between-run standard errors (and ref_max_abs_z).")
+    var populationRuns: Int?
     @Option(help: "Output CSV (default: comparison.csv).") var out: String = "comparison.csv"
     @Option(parsing: .unconditional, help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
     @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
@@ -40,9 +43,10 @@ struct CompareCommand: ParsableCommand {
                 grid = ComparisonGrid(targets: targets.split(separator: ",").map(String.init),
                                       samplers: samplers.split(separator: ",").map { .init(name: String($0)) },
                                       seeds: try ComparisonGrid.parseSeeds(seeds), budget: budget, chains: chains, tune: tune)
-                try grid.validate()
             }
             if tune { grid.tune = true }
+            if let populationRuns { grid.populationRuns = populationRuns }
+            try grid.validate()
             var cells = grid.cells
             if let shard {
                 let (i, n) = try ComparisonGrid.parseShard(shard)

@@ -12,7 +12,7 @@ struct DiagnoseCommand: ParsableCommand {
         abstract: "ESS, R-hat, MCSE and quantiles of draws (Sampo draws CSV, or Stan CSV with one file per chain).")
 
     @Argument(help: "Draws CSV files.") var files: [String]
-    @Option(help: "Write the summary CSV to this file.") var out: String?
+    @Option(help: "Write the summary CSV to this file (with --reference posteriordb:NAME, also ref_mean, ref_sd, z_mean, sd_ratio).") var out: String?
     @Option(help: "Target (name or file) to measure the draws against: moments, sliced W2, energy distance, KSD, mode weights; or posteriordb:NAME, its gold-standard reference draws (ref_mean, ref_sd, z_mean, sd_ratio).")
     var reference: String?
     @Option(help: "A posteriordb posterior_database folder, for --reference posteriordb:NAME (default: $SAMPO_POSTERIORDB).")
@@ -31,10 +31,12 @@ struct DiagnoseCommand: ParsableCommand {
                 say("population draws (runs × particles): MCSE and ess_bulk from the spread between runs, no ess_tail")
             }
             say(SummaryCSV.table(rows, chains: set.chainCount), terminator: "")
+            var goldStandard: ReferenceAgreement?
             if let reference, reference.hasPrefix("posteriordb:") {
                 let db = try PosteriorDB.locate(posteriordb)
                 let name = String(reference.dropFirst("posteriordb:".count))
                 let agreement = try ReferenceAgreement(summaries: rows, reference: try db.referenceDraws(try db.posterior(name)))
+                goldStandard = agreement
                 say("against posteriordb's reference draws of \(name) (z_mean: difference over the combined MCSE):")
                 say(agreement.table, terminator: "")
                 let flagged = agreement.rows.filter { !$0.flags.isEmpty }.map(\.parameter)
@@ -55,7 +57,9 @@ struct DiagnoseCommand: ParsableCommand {
                 for line in SampleQuality(points: points, target: target).lines { say("  " + line) }
             }
             if let out {
-                try SummaryCSV.write(rows, to: out, metadata: [("sampo", "summary"), ("files", files.joined(separator: " "))])
+                var metadata = [("sampo", "summary"), ("files", files.joined(separator: " "))]
+                if let reference, goldStandard != nil { metadata.append(("reference", reference)) }
+                try SummaryCSV.write(rows, to: out, metadata: metadata, reference: goldStandard)
             }
         }
     }

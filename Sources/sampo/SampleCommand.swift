@@ -25,7 +25,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
     @Option(parsing: .unconditional, help: "Keep every K-th iteration.") var thin: Int = 1
-    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, target (its natural start, e.g. an image posterior's observation; the default where a target has one, else normal), or stan (uniform on (-2, 2) per coordinate, Stan's default).",
+    @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, target (its natural start, e.g. an image posterior's observation; the default where a target has one), or stan (uniform on (-2, 2) per coordinate, redrawn where the density is not finite, Stan's default; the default for Stan targets). Otherwise normal is the default.",
             transform: StartChoice.parse)
     var `init`: StartChoice?
     @Option(help: "Stan targets: initial values on the constrained scale, as a CmdStan inits JSON file (every chain starts there).")
@@ -135,8 +135,7 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    /// The chains' starts: `--init`, or the target's natural start when it has one and `--init` is
-    /// not given.
+    /// The chains' starts: `--inits`, `--init`, or the target's default (`Initialization.default(for:)`).
     private func startingPoints(_ loaded: NamedTarget) throws(SampoError) -> Initialization {
         let natural = (loaded.density as? any HasNaturalStart)?.naturalStart
         if let inits {
@@ -150,7 +149,7 @@ struct SampleCommand: ParsableCommand {
         case .normal: return .normal
         case .zero: return .zero
         case .stan: return .uniform(2)
-        case nil: return natural.map { .point($0) } ?? .normal
+        case nil: return .default(for: loaded)
         case .target:
             guard let start = natural else { throw .usage("--init target: \(loaded.name) has no natural start (use normal or zero)") }
             return .point(start)

@@ -111,6 +111,18 @@ final class ComparisonTests: XCTestCase {
         }
     }
 
+    /// `populationRuns` splits the same total over independent runs, whose spread gives the errors.
+    func testPopulationRunsShareTheBudget() throws {
+        var g = ComparisonGrid(targets: [TestSupport.root.appendingPathComponent("targets/gmm25.toml").path],
+                               samplers: [.init(name: "smc")], seeds: [1], budget: 20_000, chains: 4, populationRuns: 2)
+        let row = try ComparisonRunner.run(g.cells[0], grid: g, jobs: 2)
+        XCTAssertEqual(row.values["chains"] ?? nil, 2)
+        XCTAssertEqual(try XCTUnwrap(row.values["grad_evals"] ?? nil), 80_000, accuracy: 0.35 * 80_000)
+        XCTAssertNotNil(row.values["log_z_se"] ?? nil)
+        g.populationRuns = 0
+        XCTAssertThrowsError(try g.validate()) { XCTAssertTrue("\($0)".contains("population-runs"), "\($0)") }
+    }
+
     func testBadExperimentFiles() {
         func message(_ text: String) -> String {
             do { _ = try ExperimentFile.parse(text, file: "exp.toml"); return "" } catch { return error.message }
@@ -126,6 +138,8 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(message("targets = [\"lau-gmm\"]\ntargest = 1" + samplers).contains("field 'targest': unknown field"))
         let ok = try? ExperimentFile.parse("targets = [\"lau-gmm\"]\nseeds = [1, 2]\nbudget = 2000\ntune = true\n[[samplers]]\nname = \"smc\"\nset = { particles = 300, resampling = \"residual\" }\n", file: "ok.toml")
         XCTAssertEqual(ok?.samplers.first?.settings["resampling"], "residual")
-        XCTAssertEqual(ok?.seeds, [1, 2]); XCTAssertEqual(ok?.tune, true)
+        XCTAssertEqual(ok?.seeds, [1, 2]); XCTAssertEqual(ok?.tune, true); XCTAssertEqual(ok?.populationRuns, 1)
+        XCTAssertEqual(try? ExperimentFile.parse("targets = [\"lau-gmm\"]\npopulation_runs = 3" + samplers, file: "p.toml").populationRuns, 3)
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\npopulation_runs = 0" + samplers).contains("population-runs: expected at least 1"))
     }
 }

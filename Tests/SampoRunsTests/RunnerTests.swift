@@ -77,4 +77,27 @@ final class RunnerTests: XCTestCase {
         XCTAssertEqual(seeds.count, 1000)
         XCTAssertNotEqual(StreamSeed.derive(seed: 1, stream: 1), StreamSeed.derive(seed: 2, stream: 0))
     }
+
+    /// Stan's start: a uniform(−2, 2) draw where the density is not finite is redrawn (up to 100
+    /// draws), so a density defined only on x > 1.5 (1/8 of the box: a first draw fails with
+    /// probability 7/8) still starts every chain; the normal start is not redrawn.
+    func testStansStartRedrawsWhereTheDensityIsNotFinite() throws {
+        let shelf = NamedTarget(name: "shelf", density: ClosureTarget(dimension: 1, logDensity: { x in x[0] < 1.5 ? -.infinity : -x[0] }))
+        func run(_ start: Initialization, seed: UInt64) throws -> ChainRun {
+            try SamplingJob(target: shelf, sampler: try SamplerCatalog.named("rwm"), stepSize: 0.5,
+                            settings: RunSettings(chains: 4, steps: 200, warmup: 0, seed: seed, jobs: 2, initialization: start)).run()
+        }
+        for seed: UInt64 in 1...5 {
+            let r = try run(.uniform(2), seed: seed)
+            for c in 0..<4 { XCTAssertTrue(r.draws.series(chain: c, coordinate: 0).allSatisfy { $0 >= 1.5 }) }
+            // Four N(0, 1) starts all in x > 1.5: probability 0.067⁴.
+            XCTAssertThrowsError(try run(.normal, seed: seed))
+        }
+        let nowhere = NamedTarget(name: "nowhere", density: ClosureTarget(dimension: 1, logDensity: { _ in -.infinity }))
+        XCTAssertThrowsError(try SamplingJob(target: nowhere, sampler: try SamplerCatalog.named("rwm"), stepSize: 0.5,
+                                             settings: RunSettings(chains: 1, steps: 10, initialization: .uniform(2))).run()) {
+            guard case .nonFiniteStart(let chain, _)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertEqual(chain, 0)
+        }
+    }
 }

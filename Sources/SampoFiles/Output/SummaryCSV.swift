@@ -4,20 +4,29 @@ import SampoRuns
 import Foundation
 
 /// The summary CSV: `parameter,mean,sd,mcse_mean,mcse_sd,q05,q50,q95,ess_bulk,ess_tail,rhat`,
-/// full precision, an empty cell where a statistic is undefined; `#` metadata lines first.
+/// full precision, an empty cell where a statistic is undefined; `#` metadata lines first. Against
+/// a gold standard, `ref_mean,ref_sd,z_mean,sd_ratio` follow (empty for parameters it lacks).
 public enum SummaryCSV {
-    public static func render(_ rows: [ParameterSummary], metadata: [(String, String)] = []) -> String {
+    public static func render(_ rows: [ParameterSummary], metadata: [(String, String)] = [],
+                              reference: ReferenceAgreement? = nil) -> String {
         var out = ""
         for (k, v) in metadata { out += "# \(k): \(v)\n" }
-        out += ParameterSummary.columns.joined(separator: ",") + "\n"
+        let against = reference.map { Dictionary($0.rows.map { ($0.parameter, $0) }, uniquingKeysWith: { a, _ in a }) }
+        out += (ParameterSummary.columns + (against == nil ? [] : ["ref_mean", "ref_sd", "z_mean", "sd_ratio"])).joined(separator: ",") + "\n"
         for r in rows {
-            out += ([r.parameter] + r.values.map { $0.map(DrawsCSV.format) ?? "" }).joined(separator: ",") + "\n"
+            var cells = [r.parameter] + r.values.map { $0.map(DrawsCSV.format) ?? "" }
+            if let against {
+                let a = against[r.parameter]
+                cells += [a?.referenceMean, a?.referenceSD, a?.zMean, a?.sdRatio].map { $0.map(DrawsCSV.format) ?? "" }
+            }
+            out += cells.joined(separator: ",") + "\n"
         }
         return out
     }
 
-    public static func write(_ rows: [ParameterSummary], to path: String, metadata: [(String, String)] = []) throws(SampoError) {
-        try AtomicFile.write(render(rows, metadata: metadata), to: path)
+    public static func write(_ rows: [ParameterSummary], to path: String, metadata: [(String, String)] = [],
+                             reference: ReferenceAgreement? = nil) throws(SampoError) {
+        try AtomicFile.write(render(rows, metadata: metadata, reference: reference), to: path)
     }
 
     /// A plain-text table for the terminal; flags R-hat > 1.01 and bulk-ESS below 100 per chain.

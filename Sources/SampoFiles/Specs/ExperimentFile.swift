@@ -9,6 +9,7 @@ import SampoRuns
 /// budget = 20000                # oracle calls per chain
 /// chains = 4
 /// tune = false
+/// population_runs = 1           # independent runs of each population sampler, sharing its budget
 /// [[samplers]]
 /// name = "mala"
 /// step_size = 0.2
@@ -24,7 +25,7 @@ public enum ExperimentFile {
     public static func parse(_ text: String, file: String) throws(SampoError) -> ComparisonGrid {
         let table = try TOMLFields.parse(text, file: file)
         let f = TOMLFields(file: file, table: table)
-        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "samplers", "description"])
+        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "population_runs", "samplers", "description"])
         guard let targetArray = table["targets"]?.array else { throw f.error("targets", "missing: an array of target names or files") }
         var targets: [String] = []
         for i in 0..<targetArray.count {
@@ -45,6 +46,7 @@ public enum ExperimentFile {
         }
         let budget = f.has("budget") ? try f.int("budget") : 10_000
         let chains = f.has("chains") ? try f.int("chains") : 4
+        let populationRuns = f.has("population_runs") ? try f.int("population_runs") : 1
         var tune = false
         if let t = table["tune"] {
             guard let b = t.bool else { throw f.error("tune", "expected true or false") }
@@ -75,7 +77,8 @@ public enum ExperimentFile {
             }
             samplers.append(entry)
         }
-        let grid = ComparisonGrid(targets: targets, samplers: samplers, seeds: seeds, budget: budget, chains: chains, tune: tune)
+        let grid = ComparisonGrid(targets: targets, samplers: samplers, seeds: seeds, budget: budget, chains: chains, tune: tune,
+                                  populationRuns: populationRuns)
         do { try grid.validate() } catch { throw .badFile(path: file, error.description) }
         return grid
     }
