@@ -3,6 +3,7 @@
 #   bash notebooks-md/run.sh            full budgets; writes results/, figures/ and the tables in the .md files
 #   bash notebooks-md/run.sh --check    small budgets into a temporary folder; changes nothing (used by make test)
 #   bash notebooks-md/run.sh --tables   only refresh the tables from the existing results/
+#   bash notebooks-md/run.sh [MODE] 09  only the notebooks whose names start with the given prefixes
 # Commands see: $SAMPO (the binary), $RES (results folder), $FIG (figures folder), and q FULL QUICK,
 # which prints FULL normally and QUICK under --check.
 set -euo pipefail
@@ -12,6 +13,8 @@ export SAMPO="$root/.build/release/sampo"
 check=0 tables_only=0
 [[ ${1:-} == --check ]] && check=1
 [[ ${1:-} == --tables ]] && tables_only=1
+[[ ${1:-} == --* ]] && shift
+only=("$@")
 if (( check )); then
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
   export RES="$tmp/results" FIG="$tmp/figures"
@@ -37,6 +40,11 @@ table() {
 
 cd "$root"
 for nb in "$here"/[0-9][0-9]-*.md; do
+  if (( ${#only[@]} )); then
+    wanted=0
+    for p in "${only[@]}"; do [[ $(basename "$nb") == "$p"* ]] && wanted=1; done
+    (( wanted )) || continue
+  fi
   echo "== $(basename "$nb")"
   awk '/^```sh$/ {on = 1; next} /^```$/ {on = 0} on' "$nb" > "$RES/.commands.sh"
   (( tables_only )) || (cd "$root" && bash -euo pipefail "$RES/.commands.sh")

@@ -25,7 +25,7 @@ struct DensityCommand: ParsableCommand {
             guard cols.count == d else {
                 throw SampoError.usage("\(points): has \(cols.count) coordinate columns, target \(loaded.name) has dimension \(d)")
             }
-            var text = loaded.parameterNames.joined(separator: ",") + ",log_density,"
+            var text = loaded.parameterNames.map(CSVField.escaped).joined(separator: ",") + ",log_density,"
                 + (1...d).map { "grad\($0)" }.joined(separator: ",") + "\n"
             for r in 0..<csv.rowCount {
                 let x = cols.map { csv[r, $0] }

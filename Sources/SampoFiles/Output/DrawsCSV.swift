@@ -55,8 +55,8 @@ public enum DrawsCSV {
         for (k, v) in metadata { out.append(contentsOf: "# \(k): \(v)\n".utf8) }
         out.append(contentsOf: "chain,draw".utf8)
         let header = names?.count == draws.dimension ? names! : NamedTarget.defaultNames(draws.dimension)
-        for name in header { out.append(contentsOf: ",\(name)".utf8) }
-        for name in extra?.names ?? [] { out.append(contentsOf: ",\(name)".utf8) }
+        for name in header { out.append(contentsOf: ",\(CSVField.escaped(name))".utf8) }
+        for name in extra?.names ?? [] { out.append(contentsOf: ",\(CSVField.escaped(name))".utf8) }
         out.append(0x0A)
         let d = draws.dimension
         for c in 0..<draws.chains {

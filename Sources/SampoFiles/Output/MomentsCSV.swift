@@ -10,7 +10,7 @@ public enum MomentsCSV {
         for (k, v) in metadata { out += "# \(k): \(v)\n" }
         out += (["parameter", "mean", "variance"] + m.probabilities.map(RunningMoments.columnName)).joined(separator: ",") + "\n"
         for j in 0..<m.dimension {
-            var row = [names[j], DrawsCSV.format(m.mean(j)), DrawsCSV.format(m.variance(j))]
+            var row = [CSVField.escaped(names[j]), DrawsCSV.format(m.mean(j)), DrawsCSV.format(m.variance(j))]
             for k in m.probabilities.indices { row.append(DrawsCSV.format(m.quantile(j, k))) }
             out += row.joined(separator: ",") + "\n"
         }
@@ -33,7 +33,7 @@ public enum MomentsCSV {
         }
         var names: [String] = [], columns = [String: [Double]]()
         for (i, line) in lines.enumerated() {
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let cells = CSVField.split(line)
             guard cells.count == header.count else { throw .badFile(path: path, "line \(i + 2): expected \(header.count) cells, found \(cells.count)") }
             names.append(cells[0])
             for k in 1..<header.count {

@@ -55,9 +55,7 @@ public struct NumericCSV: Sendable {
             if p[0] == UInt8(ascii: "#") { comments.append(comment(p, lineEnd)); continue }
             if isBlank(p, lineEnd) { continue }
             let text = String(decoding: UnsafeBufferPointer(start: p, count: lineEnd - p), as: UTF8.self)
-            let h = text.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
+            let h = CSVField.split(text).map { $0.trimmingCharacters(in: .whitespaces) }
             if let bad = h.firstIndex(where: { $0.isEmpty }) {
                 throw .badFile(path: path, "line \(lineNumber): header column \(bad + 1) is empty")
             }

@@ -14,7 +14,7 @@ public enum SummaryCSV {
         let against = reference.map { Dictionary($0.rows.map { ($0.parameter, $0) }, uniquingKeysWith: { a, _ in a }) }
         out += (ParameterSummary.columns + (against == nil ? [] : ["ref_mean", "ref_sd", "z_mean", "sd_ratio"])).joined(separator: ",") + "\n"
         for r in rows {
-            var cells = [r.parameter] + r.values.map { $0.map(DrawsCSV.format) ?? "" }
+            var cells = [CSVField.escaped(r.parameter)] + r.values.map { $0.map(DrawsCSV.format) ?? "" }
             if let against {
                 let a = against[r.parameter]
                 cells += [a?.referenceMean, a?.referenceSD, a?.zMean, a?.sdRatio].map { $0.map(DrawsCSV.format) ?? "" }
