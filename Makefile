@@ -47,12 +47,13 @@ demo: build
 	done
 	@echo "draws and run reports are in results/"
 
-# The whole test suite: every notebook command at a small budget, the downstream package that
+# The whole test suite: every notebook command at a small budget (Stan models compiled into the
+# tests' own cache, which the Swift tests then reuse), the downstream package that
 # uses Sampo by path through public API only, then the library's tests in release mode
 # (statistical tests are too slow in debug builds).
 test: setup
 	$(SWIFT) build -c release
-	bash notebooks-md/run.sh --check
+	SAMPO_CACHE=$(CURDIR)/.build/stan-test-cache bash notebooks-md/run.sh --check
 	$(SWIFT) test --package-path Examples/Downstream --disable-swift-testing
 	$(SWIFT) test -c release --disable-swift-testing
 
@@ -64,7 +65,7 @@ bench: build
 	  $(SAMPO) bench; \
 	fi
 
-# Reruns every notebook command at full budget and refreshes tables and figures (about 52 minutes on 2 cores).
+# Reruns every notebook command at full budget and refreshes tables and figures (about 90 minutes on 2 cores).
 notebooks: build
 	bash notebooks-md/run.sh
 

@@ -85,7 +85,8 @@ public struct SamplerChoice: Sendable, Equatable {
                                "jitter": jitter.map(ParameterValue.real), "metric": metric.map { .text($0.rawValue) },
                                "delta": delta.map(ParameterValue.real)])
     }
-    /// The No-U-Turn sampler as Stan's; `metric` `.diag` (default), `.dense` or `.unit`.
+    /// The No-U-Turn sampler as Stan's; `metric` `.diag` (default), `.dense`, `.fisherDiag`,
+    /// `.fisherDense` (fitted from draws and gradients by minimising Fisher divergence) or `.unit`.
     public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: MetricKind? = nil, delta: Double? = nil) -> SamplerChoice {
         with("nuts", stepSize, ["max_depth": maxDepth.map(ParameterValue.integer), "metric": metric.map { .text($0.rawValue) },
                                 "delta": delta.map(ParameterValue.real)])

@@ -18,6 +18,10 @@ public struct ChainOutcome: Sendable, Equatable {
     public var adaptedStepSize: Double?
     /// The inverse metric warm-up adapted (Hamiltonian kernels).
     public var inverseMetric: InverseMetric?
+    /// Warm-up windows whose metric fit could not be made: a Fisher fit that fell back to Stan's
+    /// estimate (window shorter than the dimension, a gradient that did not vary) or a metric that
+    /// was not positive definite and was not installed.
+    public var metricFallbacks = 0
     /// Kept transitions whose energy error exceeded the threshold (Hamiltonian kernels; Stan's
     /// `divergent__`). Unrelated to `divergedAt`, a chain that left the finite range.
     public var divergentTransitions = 0

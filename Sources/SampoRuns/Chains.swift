@@ -118,7 +118,7 @@ public enum Chains {
         let total = settings.warmup + settings.steps
         var iteration = 0
         var sinceKept = 0
-        var adaptedStepSize: Double?, inverseMetric: InverseMetric?
+        var adaptedStepSize: Double?, inverseMetric: InverseMetric?, metricFallbacks = 0
         if let adaptation = settings.adaptation, settings.warmup > 0 {
             guard let adaptable = kernel as? any StepSizeAdaptable else {
                 throw .invalid(.argument("adaptation"), "this sampler cannot adapt its step size (adaptation needs a Metropolis-adjusted or Hamiltonian sampler)")
@@ -133,6 +133,7 @@ public enum Chains {
             }
             adaptedStepSize = warmup.finish()
             inverseMetric = (kernel as? any MetricAdaptable)?.inverseMetric
+            metricFallbacks = warmup.fallbacks + warmup.failedMetricUpdates
         }
         // Hamiltonian kernels report divergent transitions; statistics are read only when asked.
         let hamiltonian = kernel as? any MetricAdaptable
@@ -183,7 +184,7 @@ public enum Chains {
         let outcome = ChainOutcome(acceptanceRate: kept > 0 ? acceptance / Double(kept) : 0,
                                    counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
                                    adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
-                                   divergentTransitions: divergentTransitions,
+                                   metricFallbacks: metricFallbacks, divergentTransitions: divergentTransitions,
                                    report: (kernel as? any KernelReporting)?.report)
         return (min(recorded, capacity), outcome, moments)
     }

@@ -29,11 +29,15 @@ public struct ComparisonGrid: Sendable, Equatable {
     /// Independent runs of a population sampler, sharing its total budget (budget × chains): with
     /// two or more, its standard errors (and a gold standard's z) come from the spread between them.
     public var populationRuns: Int
+    /// Warm-up iterations of the samplers with Stan's warm-up (hmc, nuts); nil: a fifth of the
+    /// iterations for fixed-cost ones, a fiftieth of the budget (150–1 000) for NUTS.
+    public var warmup: Int?
 
     public init(targets: [String], samplers: [SamplerEntry], seeds: [UInt64], budget: Int = 10_000, chains: Int = 4,
-                tune: Bool = false, populationRuns: Int = 1) {
+                tune: Bool = false, populationRuns: Int = 1, warmup: Int? = nil) {
         self.targets = targets; self.samplers = samplers; self.seeds = seeds
         self.budget = budget; self.chains = chains; self.tune = tune; self.populationRuns = populationRuns
+        self.warmup = warmup
     }
 
     public func validate() throws(SampoError) {
@@ -42,6 +46,7 @@ public struct ComparisonGrid: Sendable, Equatable {
         guard !seeds.isEmpty else { throw .invalid(.argument("seeds"), "expected at least one seed") }
         guard budget >= 100 else { throw .invalid(.argument("budget"), "expected at least 100 oracle calls per chain, found \(budget)") }
         guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1, found \(chains)") }
+        if let w = warmup, w < 0 { throw .invalid(.argument("warmup"), "expected at least 0 iterations, found \(w)") }
         guard populationRuns >= 1 else { throw .invalid(.argument("population-runs"), "expected at least 1, found \(populationRuns)") }
         if let t = firstRepeat(targets) { throw .invalid(.argument("targets"), "'\(t)' is listed twice") }
         if let s = firstRepeat(samplers.map { "\($0.name) \($0.stepSize.map { "\($0)" } ?? "") \($0.settings.sorted { $0.key < $1.key })" }) {

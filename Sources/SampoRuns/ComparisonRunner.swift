@@ -24,7 +24,8 @@ public enum ComparisonRunner {
         var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let calls = cost.charged(for: target.density)
         let iterations = grid.budget / max(1, calls) - 1
-        let warmup = iterations / 5, steps = iterations - warmup
+        let warmup = info.adaptsByDefault ? min(grid.warmup ?? iterations / 5, iterations) : iterations / 5
+        let steps = iterations - warmup
         guard steps >= 10 else {
             throw .invalid(.argument("budget"), "\(grid.budget) leaves fewer than 10 steps for \(info.name)")
         }
@@ -43,13 +44,13 @@ public enum ComparisonRunner {
         return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts)
     }
 
-    /// Samplers whose cost per step varies (NUTS; HMC with a trajectory length): Stan's 1000
-    /// warm-up iterations (a fiftieth of the budget in iterations when that is fewer, at least
-    /// 150), then draws until each chain has spent the budget, warm-up included; chains are cut
-    /// to the shortest. Oracle calls are counted exactly.
+    /// Samplers whose cost per step varies (NUTS; HMC with a trajectory length): the grid's warm-up
+    /// iterations, by default Stan's 1000 (a fiftieth of the budget in iterations when that is
+    /// fewer, at least 150), then draws until each chain has spent the budget, warm-up included;
+    /// chains are cut to the shortest. Oracle calls are counted exactly.
     static func variableCost(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo,
                              given: [String: ParameterValue], target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
-        let warmup = max(150, min(1000, grid.budget / 50))
+        let warmup = grid.warmup ?? max(150, min(1000, grid.budget / 50))
         var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs,
                                    initialization: startingPoint(target))
         settings.oracleBudget = grid.budget

@@ -94,6 +94,12 @@ public struct SampleQuality: Sendable {
                 maxRhat = rows.compactMap(\.rhat).max()
             }
         }
+        let fellBack = run.outcomes.enumerated().filter { $0.element.metricFallbacks > 0 }
+        if !fellBack.isEmpty {
+            warnings.append("the metric fit of warm-up could not be made in " + fellBack.map { "chain \($0.offset + 1) (\($0.element.metricFallbacks) window(s))" }
+                .joined(separator: ", ") + ": a simpler one was used there (fisher-dense from a window no longer than the dimension: "
+                + "the diagonal Fisher fit; fisher-diag where a gradient did not vary: Stan's variances; a metric not positive definite: the previous one)")
+        }
         // Image posteriors: the posterior mean from the running moments, else from the draws.
         if let truth = (target.density as? any HasImageTruth)?.imageTruth {
             var mean: [Double]?

@@ -20,6 +20,9 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("population-runs"), parsing: .unconditional,
             help: "Independent runs of each population sampler (smc, rdmc), sharing its budget × chains; two or more give between-run standard errors (and ref_max_abs_z).")
     var populationRuns: Int?
+    @Option(parsing: .unconditional,
+            help: "Warm-up iterations of the samplers with Stan's warm-up (hmc, nuts), e.g. 1000 as Stan (default: a fiftieth of the budget, 150–1000, for nuts; a fifth of the iterations otherwise).")
+    var warmup: Int?
     @Option(help: "Output CSV (default: comparison.csv).") var out: String = "comparison.csv"
     @Option(parsing: .unconditional, help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
     @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
@@ -46,6 +49,7 @@ struct CompareCommand: ParsableCommand {
             }
             if tune { grid.tune = true }
             if let populationRuns { grid.populationRuns = populationRuns }
+            if let warmup { grid.warmup = warmup }
             try grid.validate()
             var cells = grid.cells
             if let shard {

@@ -123,6 +123,19 @@ final class ComparisonTests: XCTestCase {
         XCTAssertThrowsError(try g.validate()) { XCTAssertTrue("\($0)".contains("population-runs"), "\($0)") }
     }
 
+    /// `warmup` sets Stan's warm-up length of nuts (here longer than the budget allows) and hmc.
+    func testWarmupOfTheSamplersWithStansWarmup() throws {
+        var g = ComparisonGrid(targets: ["lau-gmm"], samplers: [.init(name: "nuts")], seeds: [1], budget: 3_000, chains: 2, warmup: 2_000)
+        XCTAssertThrowsError(try ComparisonRunner.run(g.cells[0], grid: g, jobs: 2)) {
+            XCTAssertTrue("\($0)".contains("after its 2000 warm-up iterations"), "\($0)")
+        }
+        g.warmup = 200
+        let row = try ComparisonRunner.run(g.cells[0], grid: g, jobs: 2)
+        XCTAssertGreaterThan(try XCTUnwrap(row.values["steps"] ?? nil), 10)
+        g.warmup = -1
+        XCTAssertThrowsError(try g.validate())
+    }
+
     func testBadExperimentFiles() {
         func message(_ text: String) -> String {
             do { _ = try ExperimentFile.parse(text, file: "exp.toml"); return "" } catch { return error.message }

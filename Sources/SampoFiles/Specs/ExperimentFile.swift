@@ -10,6 +10,7 @@ import SampoRuns
 /// chains = 4
 /// tune = false
 /// population_runs = 1           # independent runs of each population sampler, sharing its budget
+/// warmup = 1000                 # warm-up iterations of hmc and nuts (default: from the budget)
 /// [[samplers]]
 /// name = "mala"
 /// step_size = 0.2
@@ -25,7 +26,7 @@ public enum ExperimentFile {
     public static func parse(_ text: String, file: String) throws(SampoError) -> ComparisonGrid {
         let table = try TOMLFields.parse(text, file: file)
         let f = TOMLFields(file: file, table: table)
-        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "population_runs", "samplers", "description"])
+        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "population_runs", "warmup", "samplers", "description"])
         guard let targetArray = table["targets"]?.array else { throw f.error("targets", "missing: an array of target names or files") }
         var targets: [String] = []
         for i in 0..<targetArray.count {
@@ -47,6 +48,7 @@ public enum ExperimentFile {
         let budget = f.has("budget") ? try f.int("budget") : 10_000
         let chains = f.has("chains") ? try f.int("chains") : 4
         let populationRuns = f.has("population_runs") ? try f.int("population_runs") : 1
+        let warmup = f.has("warmup") ? try f.int("warmup") : nil
         var tune = false
         if let t = table["tune"] {
             guard let b = t.bool else { throw f.error("tune", "expected true or false") }
@@ -78,7 +80,7 @@ public enum ExperimentFile {
             samplers.append(entry)
         }
         let grid = ComparisonGrid(targets: targets, samplers: samplers, seeds: seeds, budget: budget, chains: chains, tune: tune,
-                                  populationRuns: populationRuns)
+                                  populationRuns: populationRuns, warmup: warmup)
         do { try grid.validate() } catch { throw .badFile(path: file, error.description) }
         return grid
     }

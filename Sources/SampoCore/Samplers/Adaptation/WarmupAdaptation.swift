@@ -15,6 +15,9 @@ public struct WarmupAdaptation {
     /// Metric updates that failed (a covariance that is not positive definite); the previous
     /// metric was kept.
     public private(set) var failedMetricUpdates = 0
+    /// Fisher fits that could not be made (a window too short or singular) and fell back to
+    /// Stan's regularised estimate of the same shape.
+    public private(set) var fallbacks = 0
 
     /// Starts the warm-up; a Hamiltonian kernel's first step size comes from Stan's heuristic.
     public init(kernel: any StepSizeAdaptable, warmup: Int, target: Double, metric: MetricKind, rng: RandomStream) {
@@ -24,7 +27,7 @@ public struct WarmupAdaptation {
         schedule = WindowedAdaptation(warmup: warmup)
         hamiltonian = kernel as? any MetricAdaptable
         if let h = hamiltonian, metric != .unit, schedule.adaptsMetric {
-            estimator = MetricEstimator(dimension: h.dimension, dense: metric == .dense)
+            estimator = MetricEstimator(dimension: h.dimension, kind: metric)
         }
         hamiltonian?.initializeStepSize(noise: rng)
     }
@@ -34,9 +37,11 @@ public struct WarmupAdaptation {
         dual.update(acceptance: min(1, max(0, kernel.lastTransition.acceptStatistic)))
         kernel.adapt(stepSize: dual.stepSize)
         guard estimator != nil, let h = hamiltonian else { return }
-        if schedule.inWindow { estimator?.add(h.position) }
+        if schedule.inWindow { estimator?.add(h.position, gradient: h.gradientAtPosition) }
         if schedule.endsWindow {
-            if let m = estimator?.inverseMetric() {
+            if let fit = estimator?.fit() {
+                if fit.fellBack { fallbacks += 1 }
+                let m = fit.metric
                 do { try h.adapt(inverseMetric: m) } catch { failedMetricUpdates += 1 }
             }
             estimator?.restart()

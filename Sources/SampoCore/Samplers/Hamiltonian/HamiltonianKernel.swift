@@ -40,6 +40,7 @@ public class HamiltonianKernel<Target: LogDensity>: GradientKernelBase<Target> {
     }
 
     public var inverseMetric: InverseMetric { metric.metric }
+    public var gradientAtPosition: UnsafePointer<Double> { UnsafePointer(grad) }
     public func adapt(inverseMetric m: InverseMetric) throws(SampoError) { try metric.set(m) }
     public func adapt(stepSize h: Double) { stepSize = h }
 

@@ -10,6 +10,8 @@ public protocol StepSizeAdaptable: TransitionReporting {
 /// for a first step size.
 public protocol MetricAdaptable: StepSizeAdaptable {
     var inverseMetric: InverseMetric { get }
+    /// ∇log π at the current position (for metrics fitted from gradients).
+    var gradientAtPosition: UnsafePointer<Double> { get }
     func adapt(inverseMetric: InverseMetric) throws(SampoError)
     /// Stan's heuristic: from the current step size, double or halve until the acceptance
     /// probability of one leapfrog step from a fresh momentum crosses 0.8. Its gradients count.
