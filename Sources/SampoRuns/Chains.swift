@@ -100,6 +100,12 @@ public enum Chains {
         case .point(let x): start = x
         case .points(let xs): start = xs[chain]
         }
+        if let m = settings.initialMetric {
+            guard let h = kernel as? any MetricAdaptable else {
+                throw .invalid(.argument("metric-from"), "this sampler has no metric to start from (hmc and nuts have one)")
+            }
+            try h.adapt(inverseMetric: m)
+        }
         var startLogDensity = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
         // Stan's random start tries again (up to 100 draws in all) where the density is not finite,
         // e.g. an ODE that fails for extreme parameters.

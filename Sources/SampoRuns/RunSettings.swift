@@ -24,6 +24,9 @@ public struct RunSettings: Sendable, Equatable {
     public static let defaultSteps = 1000, defaultWarmup = 1000
     /// Warm-up adaptation of the step size (and, for Hamiltonian kernels, the metric); nil: none.
     public var adaptation: Adaptation?
+    /// An inverse metric every chain of a Hamiltonian sampler starts with (e.g. one adapted by an
+    /// earlier run); warm-up then adapts the step size only.
+    public var initialMetric: InverseMetric?
     /// Record each kept transition's statistics (Stan's sampler columns).
     public var samplerStatistics = false
     /// Oracle calls per chain, warm-up included: after warm-up a chain stops once it has spent

@@ -30,6 +30,9 @@ struct SampleCommand: ParsableCommand {
     var `init`: StartChoice?
     @Option(help: "Stan targets: initial values on the constrained scale, as a CmdStan inits JSON file (every chain starts there).")
     var inits: String?
+    @Option(name: .customLong("metric-from"),
+            help: "hmc, nuts: start every chain with the inverse metric a run report (--report) of the same target recorded, averaged over its chains; warm-up then adapts the step size only.")
+    var metricFrom: String?
     @Option(help: "Write draws to this CSV file (with --format cmdstan: the prefix DIR/NAME of one CSV per chain, NAME_1.csv, …).") var draws: String?
     @Option(help: "Draws file format: sampo (one CSV, chain and draw columns) or cmdstan (CmdStan's layout, one CSV per chain).",
             transform: DrawsFormat.parse)
@@ -58,6 +61,9 @@ struct SampleCommand: ParsableCommand {
         if moments != nil {
             throw ValidationError("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
         }
+        if metricFrom != nil {
+            throw ValidationError("--metric-from: '\(sampler)' is a population sampler and has no metric (hmc and nuts have one)")
+        }
         if self.`init` != nil {
             throw ValidationError("--init: '\(sampler)' draws its own initial particles (see its init parameter)")
         }
@@ -83,6 +89,7 @@ struct SampleCommand: ParsableCommand {
                                        jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                        initialization: initialization)
             settings.divergenceBound = divergenceBound
+            if let metricFrom { settings.initialMetric = try MetricFile.read(metricFrom, target: loaded) }
             if moments != nil {
                 settings.momentProbabilities = quantiles.values
                 // Reported coordinates are computed from kept draws, so a Stan run keeps them.

@@ -147,6 +147,36 @@ final class EndToEndTests: XCTestCase {
         return dir.appendingPathComponent(name).path
     }
 
+    /// `--metric-from`: a run report's adapted metric (mean over chains) starts every chain of a new
+    /// run, whose warm-up then adapts the step size only; reports of another target or shape, and
+    /// samplers without a metric, are refused with the file and field named.
+    func testMetricFromAReport() throws {
+        let first = tmp("metric-first.json"), second = tmp("metric-second.json")
+        let a = try sampo(["sample", "--target", "lau-gmm", "--sampler", "nuts", "--set", "metric=fisher-dense", "--steps", "200", "--report", first])
+        XCTAssertEqual(a.status, 0, a.err)
+        let b = try sampo(["sample", "--target", "lau-gmm", "--sampler", "nuts", "--steps", "200", "--metric-from", first, "--report", second])
+        XCTAssertEqual(b.status, 0, b.err)
+        func json(_ path: String) throws -> [String: Any] {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        }
+        let given = try XCTUnwrap(json(first)["inverse_metrics"] as? [[Double]])
+        let mean = (0..<given[0].count).map { k in given.map { $0[k] }.reduce(0, +) / Double(given.count) }
+        let used = try XCTUnwrap(json(second)["inverse_metrics"] as? [[Double]])
+        for chain in used { for k in mean.indices { XCTAssertEqual(chain[k], mean[k], accuracy: 1e-12 * max(1, abs(mean[k]))) } }
+        XCTAssertEqual(try json(second)["metric"] as? String, "given dense")
+        let other = try sampo(["sample", "--target", "gmm25", "--sampler", "nuts", "--steps", "50", "--metric-from", first])
+        XCTAssertEqual(other.status, 2, other.err)
+        XCTAssertTrue(other.err.contains("metric-first.json") && other.err.contains("'lau-gmm'"), other.err)
+        let mala = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "50", "--metric-from", first])
+        XCTAssertEqual(mala.status, 2, mala.err)
+        XCTAssertTrue(mala.err.contains("no metric"), mala.err)
+        let notJSON = tmp("metric-bad.json")
+        try "chain,draw\n".write(toFile: notJSON, atomically: true, encoding: .utf8)
+        let bad = try sampo(["sample", "--target", "lau-gmm", "--sampler", "nuts", "--steps", "50", "--metric-from", notJSON])
+        XCTAssertEqual(bad.status, 2, bad.err)
+        XCTAssertTrue(bad.err.contains("metric-bad.json"), bad.err)
+    }
+
     func testSampleWritesIdenticalDrawsForAnyJobs() throws {
         let a = tmp("a.csv"), b = tmp("b.csv"), report = tmp("r.json")
         let common = ["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "2000", "--chains", "3", "--seed", "5"]

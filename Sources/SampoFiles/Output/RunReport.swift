@@ -132,7 +132,8 @@ public struct RunReport: Codable, Sendable {
         if let a = job.settings.adaptation {
             adaptedStepSizes = run.outcomes.map { $0.adaptedStepSize ?? job.stepSize }
             if job.sampler.adaptsMetric {
-                metric = a.metric.rawValue
+                // A metric given by --metric-from is reported by its shape (warm-up adapted none).
+                metric = job.settings.initialMetric.map { "given \($0.kind.rawValue)" } ?? a.metric.rawValue
                 inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
             }
         }
