@@ -102,7 +102,7 @@ public enum Chains {
         }
         if let m = settings.initialMetric {
             guard let h = kernel as? any MetricAdaptable else {
-                throw .invalid(.argument("metric-from"), "this sampler has no metric to start from (hmc and nuts have one)")
+                throw .invalid(.argument("initialMetric"), "this sampler has no metric to start from (hmc and nuts have one)")
             }
             try h.adapt(inverseMetric: m)
         }

@@ -47,7 +47,7 @@ public struct ComparisonGrid: Sendable, Equatable {
         guard budget >= 100 else { throw .invalid(.argument("budget"), "expected at least 100 oracle calls per chain, found \(budget)") }
         guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1, found \(chains)") }
         if let w = warmup, w < 0 { throw .invalid(.argument("warmup"), "expected at least 0 iterations, found \(w)") }
-        guard populationRuns >= 1 else { throw .invalid(.argument("population-runs"), "expected at least 1, found \(populationRuns)") }
+        guard populationRuns >= 1 else { throw .invalid(.argument("populationRuns"), "expected at least 1, found \(populationRuns)") }
         if let t = firstRepeat(targets) { throw .invalid(.argument("targets"), "'\(t)' is listed twice") }
         if let s = firstRepeat(samplers.map { "\($0.name) \($0.stepSize.map { "\($0)" } ?? "") \($0.settings.sorted { $0.key < $1.key })" }) {
             throw .invalid(.argument("samplers"), "the same sampler with the same settings is listed twice (\(s.split(separator: " ")[0]))")

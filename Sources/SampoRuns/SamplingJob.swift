@@ -72,7 +72,7 @@ public struct SamplingJob: Sendable {
             settings.adaptation = RunSettings.Adaptation(target: goal, metric: settings.initialMetric == nil ? metric : .unit)
         }
         if settings.initialMetric != nil && !sampler.adaptsMetric {
-            throw .invalid(.argument("metric-from"), "sampler '\(sampler.name)' has no metric to start from (hmc and nuts have one)")
+            throw .invalid(.argument("initialMetric"), "sampler '\(sampler.name)' has no metric to start from (hmc and nuts have one)")
         }
         try settings.validate(dimension: target.dimension)
         makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters, moments: target.moments)

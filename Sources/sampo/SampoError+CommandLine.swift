@@ -27,7 +27,8 @@ extension SampoError {
 extension SampoError.Setting {
     /// Library argument names whose flag is spelled differently.
     static let flagNames = ["initialization": "--init", "runs": "--chains", "path": "--out",
-                            "samplerStatistics": "--sampler-stats", "adaptation": "--adapt"]
+                            "samplerStatistics": "--sampler-stats", "adaptation": "--adapt",
+                            "initialMetric": "--metric-from", "populationRuns": "--population-runs"]
 
     var flag: String {
         switch self {

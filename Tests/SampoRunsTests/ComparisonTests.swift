@@ -120,7 +120,7 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(row.values["grad_evals"] ?? nil), 80_000, accuracy: 0.35 * 80_000)
         XCTAssertNotNil(row.values["log_z_se"] ?? nil)
         g.populationRuns = 0
-        XCTAssertThrowsError(try g.validate()) { XCTAssertTrue("\($0)".contains("population-runs"), "\($0)") }
+        XCTAssertThrowsError(try g.validate()) { XCTAssertTrue("\($0)".contains("populationRuns"), "\($0)") }
     }
 
     /// `warmup` sets Stan's warm-up length of nuts (here longer than the budget allows) and hmc.
@@ -153,6 +153,6 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(ok?.samplers.first?.settings["resampling"], "residual")
         XCTAssertEqual(ok?.seeds, [1, 2]); XCTAssertEqual(ok?.tune, true); XCTAssertEqual(ok?.populationRuns, 1)
         XCTAssertEqual(try? ExperimentFile.parse("targets = [\"lau-gmm\"]\npopulation_runs = 3" + samplers, file: "p.toml").populationRuns, 3)
-        XCTAssertTrue(message("targets = [\"lau-gmm\"]\npopulation_runs = 0" + samplers).contains("population-runs: expected at least 1"))
+        XCTAssertTrue(message("targets = [\"lau-gmm\"]\npopulation_runs = 0" + samplers).contains("field 'population_runs': expected at least 1"))
     }
 }

@@ -1,14 +1,14 @@
 import Foundation
 import SampoCore
 
-/// An adapted metric read back from a run report (`sample --report`), for `--metric-from`: the
+/// An adapted metric read back from a run report (``RunReport``'s JSON), to start a run with: the
 /// inverse metrics of its chains (d variances, or d² row-major), averaged over the chains (a mean of
 /// SPD matrices is SPD). The report must be of the same target and dimension.
 public enum MetricFile {
     public static func read(_ path: String, target: NamedTarget) throws(SampoError) -> InverseMetric {
         let text = try TextFile.text(path)
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw .badFile(path: path, "not a JSON run report (expected an object, as `sample --report` writes)")
+            throw .badFile(path: path, "not a JSON run report (expected an object with inverse_metrics)")
         }
         if let name = object["target"] as? String, name != target.name {
             throw .badFile(path: path, "the report is of target '\(name)', not '\(target.name)'")

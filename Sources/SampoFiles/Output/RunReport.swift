@@ -132,7 +132,7 @@ public struct RunReport: Codable, Sendable {
         if let a = job.settings.adaptation {
             adaptedStepSizes = run.outcomes.map { $0.adaptedStepSize ?? job.stepSize }
             if job.sampler.adaptsMetric {
-                // A metric given by --metric-from is reported by its shape (warm-up adapted none).
+                // A metric the run started with (RunSettings.initialMetric) is reported by its shape (warm-up adapted none).
                 metric = job.settings.initialMetric.map { "given \($0.kind.rawValue)" } ?? a.metric.rawValue
                 inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
             }

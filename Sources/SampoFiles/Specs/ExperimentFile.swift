@@ -48,7 +48,9 @@ public enum ExperimentFile {
         let budget = f.has("budget") ? try f.int("budget") : 10_000
         let chains = f.has("chains") ? try f.int("chains") : 4
         let populationRuns = f.has("population_runs") ? try f.int("population_runs") : 1
+        guard populationRuns >= 1 else { throw f.error("population_runs", "expected at least 1, found \(populationRuns)") }
         let warmup = f.has("warmup") ? try f.int("warmup") : nil
+        if let w = warmup, w < 0 { throw f.error("warmup", "expected at least 0 iterations, found \(w)") }
         var tune = false
         if let t = table["tune"] {
             guard let b = t.bool else { throw f.error("tune", "expected true or false") }

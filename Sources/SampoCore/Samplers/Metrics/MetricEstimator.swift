@@ -62,7 +62,13 @@ public struct MetricEstimator: Sendable {
             for i in 0..<d { a[i * d + i] += ridge }
             return .dense(Self.symmetrized(a, d))
         }
-        return .diagonal(x.m2.map { shrink * $0 / (n - 1) + ridge })
+        return stanDiagonal(stride: 1)
+    }
+
+    /// Stan's regularised variances, reading every `stride`-th M2 entry (d + 1: a dense matrix's diagonal).
+    private func stanDiagonal(stride: Int) -> InverseMetric {
+        let n = Double(count), shrink = n / (n + 5), ridge = 1e-3 * 5 / (n + 5)
+        return .diagonal((0..<dimension).map { shrink * x.m2[$0 * stride] / (n - 1) + ridge })
     }
 
     private func fisherDiagonal() -> Fit {
@@ -77,10 +83,7 @@ public struct MetricEstimator: Sendable {
         var values = [Double](repeating: 0, count: d)
         for j in 0..<d {
             let r = (x.m2[j * stride] / g.m2[j * stride]).squareRoot()
-            guard r.isFinite, r > 0 else {
-                let n = Double(count), shrink = n / (n + 5), ridge = 1e-3 * 5 / (n + 5)
-                return Fit(metric: .diagonal((0..<d).map { shrink * x.m2[$0 * stride] / (n - 1) + ridge }), fellBack: true)
-            }
+            guard r.isFinite, r > 0 else { return Fit(metric: stanDiagonal(stride: stride), fellBack: true) }
             values[j] = min(max(r, 1e-20), 1e20)
         }
         return Fit(metric: .diagonal(values), fellBack: false)
