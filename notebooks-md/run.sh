@@ -9,7 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-export SAMPO="$root/.build/release/sampo"
+export SAMPO="${SAMPO:-$root/.build/release/sampo}"
 check=0 tables_only=0
 [[ ${1:-} == --check ]] && check=1
 [[ ${1:-} == --tables ]] && tables_only=1

@@ -80,15 +80,21 @@ public struct SamplerChoice: Sendable, Equatable {
     // Hamiltonian Monte Carlo (stepSize is the leapfrog step ε, the initial one when adapting).
     /// Static HMC: `steps` leapfrog steps, or `length` integration time; Stan's warm-up by default.
     public static func hmc(stepSize: Double? = nil, steps: Int? = nil, length: Double? = nil, jitter: Double? = nil,
-                           metric: MetricKind? = nil, delta: Double? = nil) -> SamplerChoice {
+                           metric: MetricKind? = nil, adaptation: AdaptationSchedule? = nil, delta: Double? = nil) -> SamplerChoice {
         with("hmc", stepSize, ["steps": steps.map(ParameterValue.integer), "length": length.map(ParameterValue.real),
                                "jitter": jitter.map(ParameterValue.real), "metric": metric.map { .text($0.rawValue) },
-                               "delta": delta.map(ParameterValue.real)])
+                               "adaptation": adaptation.map { .text($0.rawValue) }, "delta": delta.map(ParameterValue.real)])
     }
     /// The No-U-Turn sampler as Stan's; `metric` `.diag` (default), `.dense`, `.fisherDiag`,
-    /// `.fisherDense` (fitted from draws and gradients by minimising Fisher divergence) or `.unit`.
-    public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: MetricKind? = nil, delta: Double? = nil) -> SamplerChoice {
+    /// `.fisherLowRank`, `.fisherDense` (fitted from draws and gradients by minimising Fisher
+    /// divergence) or `.unit`; `adaptation` `.stan` (default) or `.nutpie` (nuts-rs's schedule);
+    /// `rankCutoff` and `rankGamma` tune the low-rank fit (2 and 10⁻⁵).
+    public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: MetricKind? = nil,
+                            adaptation: AdaptationSchedule? = nil, rankCutoff: Double? = nil, rankGamma: Double? = nil,
+                            delta: Double? = nil) -> SamplerChoice {
         with("nuts", stepSize, ["max_depth": maxDepth.map(ParameterValue.integer), "metric": metric.map { .text($0.rawValue) },
+                                "adaptation": adaptation.map { .text($0.rawValue) },
+                                "rank_cutoff": rankCutoff.map(ParameterValue.real), "rank_gamma": rankGamma.map(ParameterValue.real),
                                 "delta": delta.map(ParameterValue.real)])
     }
 

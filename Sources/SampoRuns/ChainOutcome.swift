@@ -9,6 +9,8 @@ public struct ChainOutcome: Sendable, Equatable {
     /// Hamiltonian kernels the mean acceptance statistic (Stan's `accept_stat__`).
     public var acceptanceRate: Double
     public var counts: OracleCounts
+    /// The oracle calls of warm-up alone (included in `counts`).
+    public var warmupCounts = OracleCounts()
     /// The iteration (1-based, warm-up included) at which the state became non-finite or left the
     /// divergence bound.
     public var divergedAt: Int?

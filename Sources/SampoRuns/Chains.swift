@@ -124,13 +124,15 @@ public enum Chains {
         let total = settings.warmup + settings.steps
         var iteration = 0
         var sinceKept = 0
-        var adaptedStepSize: Double?, inverseMetric: InverseMetric?, metricFallbacks = 0
+        var adaptedStepSize: Double?, inverseMetric: InverseMetric?, metricFallbacks = 0, warmupCounts = OracleCounts()
         if let adaptation = settings.adaptation, settings.warmup > 0 {
             guard let adaptable = kernel as? any StepSizeAdaptable else {
                 throw .invalid(.argument("adaptation"), "this sampler cannot adapt its step size (adaptation needs a Metropolis-adjusted or Hamiltonian sampler)")
             }
             var warmup = WarmupAdaptation(kernel: adaptable, warmup: settings.warmup, target: adaptation.target,
-                                          metric: adaptation.metric, rng: rng)
+                                          metric: adaptation.metric, rng: rng,
+                                          schedule: adaptation.schedule, lowRank: adaptation.lowRank,
+                                          refitEvery: adaptation.refitEvery)
             while iteration < settings.warmup {
                 iteration += 1
                 _ = kernel.step(rng: rng)
@@ -138,6 +140,7 @@ public enum Chains {
                 warmup.afterTransition()
             }
             adaptedStepSize = warmup.finish()
+            warmupCounts = kernel.counts
             inverseMetric = (kernel as? any MetricAdaptable)?.inverseMetric
             metricFallbacks = warmup.fallbacks + warmup.failedMetricUpdates
         }
@@ -188,7 +191,7 @@ public enum Chains {
         // Hamiltonian kernels: the mean acceptance statistic (NUTS always "accepts").
         let acceptance = hamiltonian == nil ? Double(accepted) : acceptStatistics
         let outcome = ChainOutcome(acceptanceRate: kept > 0 ? acceptance / Double(kept) : 0,
-                                   counts: kernel.counts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
+                                   counts: kernel.counts, warmupCounts: warmupCounts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
                                    adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
                                    metricFallbacks: metricFallbacks, divergentTransitions: divergentTransitions,
                                    report: (kernel as? any KernelReporting)?.report)

@@ -9,6 +9,12 @@ public struct ComparisonGrid: Sendable, Equatable {
         public init(name: String, stepSize: Double? = nil, settings: [String: String] = [:]) {
             self.name = name; self.stepSize = stepSize; self.settings = settings
         }
+
+        /// The comparison row's name: the sampler's, with its settings when it has any, e.g.
+        /// `nuts[adaptation=nutpie metric=fisher-lowrank]` (sorted; no comma, so the CSV cell needs no quoting).
+        public var label: String {
+            settings.isEmpty ? name : name + "[" + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "]"
+        }
     }
 
     /// One run of the grid.
@@ -32,12 +38,15 @@ public struct ComparisonGrid: Sendable, Equatable {
     /// Warm-up iterations of the samplers with Stan's warm-up (hmc, nuts); nil: a fifth of the
     /// iterations for fixed-cost ones, a fiftieth of the budget (150–1 000) for NUTS.
     public var warmup: Int?
+    /// Draws per chain after warm-up for the samplers whose step cost varies (nuts; hmc with a
+    /// length), as Stan runs them (e.g. 1 000), instead of spending the budget; nil: the budget.
+    public var steps: Int?
 
     public init(targets: [String], samplers: [SamplerEntry], seeds: [UInt64], budget: Int = 10_000, chains: Int = 4,
-                tune: Bool = false, populationRuns: Int = 1, warmup: Int? = nil) {
+                tune: Bool = false, populationRuns: Int = 1, warmup: Int? = nil, steps: Int? = nil) {
         self.targets = targets; self.samplers = samplers; self.seeds = seeds
         self.budget = budget; self.chains = chains; self.tune = tune; self.populationRuns = populationRuns
-        self.warmup = warmup
+        self.warmup = warmup; self.steps = steps
     }
 
     public func validate() throws(SampoError) {
@@ -47,6 +56,7 @@ public struct ComparisonGrid: Sendable, Equatable {
         guard budget >= 100 else { throw .invalid(.argument("budget"), "expected at least 100 oracle calls per chain, found \(budget)") }
         guard chains >= 1 else { throw .invalid(.argument("chains"), "expected at least 1, found \(chains)") }
         if let w = warmup, w < 0 { throw .invalid(.argument("warmup"), "expected at least 0 iterations, found \(w)") }
+        if let n = steps, n < 10 { throw .invalid(.argument("steps"), "expected at least 10 draws per chain, found \(n)") }
         guard populationRuns >= 1 else { throw .invalid(.argument("populationRuns"), "expected at least 1, found \(populationRuns)") }
         if let t = firstRepeat(targets) { throw .invalid(.argument("targets"), "'\(t)' is listed twice") }
         if let s = firstRepeat(samplers.map { "\($0.name) \($0.stepSize.map { "\($0)" } ?? "") \($0.settings.sorted { $0.key < $1.key })" }) {

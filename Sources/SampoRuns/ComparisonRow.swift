@@ -7,13 +7,14 @@ public struct ComparisonRow: Sendable, Equatable {
     public var seed: UInt64
     public var values: [String: Double?]
 
-    public static let columns = ["target", "sampler", "seed", "step_size", "chains", "steps", "grad_evals", "wall_seconds",
+    public static let columns = ["target", "sampler", "seed", "step_size", "chains", "steps", "grad_evals", "warmup_grad_evals",
+                                 "wall_seconds",
                                  "accept_rate", "ess_bulk_min", "ess_tail_min", "rhat_max", "ess_per_second",
                                  "ess_per_1k_grad", "mean_error", "cov_error", "sliced_w2", "energy_distance", "ksd",
-                                 "mode_weight_tv", "log_z", "log_z_se", "diverged_chains", "psnr", "ssim",
+                                 "mode_weight_tv", "log_z", "log_z_se", "diverged_chains", "divergent_transitions", "psnr", "ssim",
                                  "ref_max_abs_z", "ref_max_sd_error"]
     /// Columns that hold counts (whole numbers).
-    public static let countColumns: Set<String> = ["chains", "steps", "grad_evals", "diverged_chains"]
+    public static let countColumns: Set<String> = ["chains", "steps", "grad_evals", "warmup_grad_evals", "diverged_chains", "divergent_transitions"]
     /// Columns that measure time and so differ between otherwise identical runs.
     public static let timingColumns: Set<String> = ["wall_seconds", "ess_per_second"]
 

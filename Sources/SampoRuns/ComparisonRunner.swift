@@ -54,11 +54,12 @@ public enum ComparisonRunner {
         var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs,
                                    initialization: startingPoint(target))
         settings.oracleBudget = grid.budget
+        if let n = grid.steps { settings.steps = n; settings.oracleBudget = nil }
         let h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given, settings: settings)
         let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts())
         guard (row.values["steps"] ?? nil).map({ $0 >= 10 }) ?? false else {
-            throw .invalid(.argument("budget"), "\(grid.budget) oracle calls per chain leave fewer than 10 draws for \(info.name) "
+            throw .invalid(.argument(grid.steps == nil ? "budget" : "steps"), "\(grid.budget) oracle calls per chain leave fewer than 10 draws for \(info.name) "
                             + "after its \(warmup) warm-up iterations; raise the budget")
         }
         return row
@@ -79,6 +80,9 @@ public enum ComparisonRunner {
         let quality = SampleQuality(run: result, target: target)
         let oracle = Double(result.totalCounts.gradientEvaluations + result.totalCounts.densityEvaluations
                             + tuningCounts.gradientEvaluations + tuningCounts.densityEvaluations)
+        // Warm-up's own oracle calls (adaptive runs), so that ESS can also be had per sampling call.
+        let warmupCalls = result.outcomes.reduce(0) { $0 + $1.warmupCounts.gradientEvaluations + $1.warmupCounts.densityEvaluations }
+        let warmupOracle: Double? = result.settings.adaptation == nil || result.settings.warmup == 0 ? nil : Double(warmupCalls)
         let healthyChains = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }
         let healthy = healthyChains.map { result.outcomes[$0] }
         // A Stan model's chains are summarised on the constrained values, as Stan reports them.
@@ -88,6 +92,7 @@ public enum ComparisonRunner {
         let essBulk = rows?.compactMap(\.essBulk).min(), essTail = rows?.compactMap(\.essTail).min()
         var v: [String: Double?] = [
             "step_size": h, "chains": Double(grid.chains), "steps": Double(steps), "grad_evals": oracle,
+            "warmup_grad_evals": warmupOracle,
             "wall_seconds": result.wallSeconds,
             "accept_rate": healthy.isEmpty ? nil : healthy.map(\.acceptanceRate).reduce(0, +) / Double(healthy.count),
             "ess_bulk_min": essBulk, "ess_tail_min": essTail, "rhat_max": rows?.compactMap(\.rhat).max(),
@@ -95,10 +100,12 @@ public enum ComparisonRunner {
             "ess_per_1k_grad": essBulk.map { $0 / (oracle / 1000) },
             "log_z": logZ(healthy)?.logZ, "log_z_se": logZ(healthy)?.standardError,
             "diverged_chains": Double(result.divergedChains.count),
+            // Hamiltonian samplers: kept transitions whose energy error exceeded 1000 (Stan's divergent__).
+            "divergent_transitions": job.sampler.capabilities.contains(.divergences) ? Double(healthy.reduce(0) { $0 + $1.divergentTransitions }) : nil,
         ]
         fill(&v, quality)
         try against(target, rows, &v)
-        return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
+        return ComparisonRow(target: cell.target, sampler: cell.sampler.label, seed: cell.seed, values: v)
     }
 
     /// log Ẑ of a Markov sampler that estimates it (parallel tempering): the mean over chains of
@@ -138,7 +145,7 @@ public enum ComparisonRunner {
         // A population's MCSE comes from the spread between runs: one run has none, so its z is not defined.
         let rows = ok && drawn.chains > 1 ? try? PopulationSummary.summarize(drawn, names: reporting?.reportedNames, runs: Array(0..<drawn.chains)) : nil
         try against(target, rows, &v)
-        return ComparisonRow(target: cell.target, sampler: cell.sampler.name, seed: cell.seed, values: v)
+        return ComparisonRow(target: cell.target, sampler: cell.sampler.label, seed: cell.seed, values: v)
     }
 
     /// Gold-standard columns (a posteriordb target): the largest |z| of a mean and the largest

@@ -46,7 +46,15 @@ public struct RunSettings: Sendable, Equatable {
     public struct Adaptation: Sendable, Equatable {
         public var target: Double
         public var metric: MetricKind
-        public init(target: Double, metric: MetricKind = .diag) { self.target = target; self.metric = metric }
+        public var schedule: AdaptationSchedule
+        public var lowRank: MetricEstimator.LowRankOptions
+        /// Draws between metric refits on the nutpie schedule.
+        public var refitEvery: Int
+        public init(target: Double, metric: MetricKind = .diag, schedule: AdaptationSchedule = .stan,
+                    lowRank: MetricEstimator.LowRankOptions = .init(), refitEvery: Int = 1) {
+            self.target = target; self.metric = metric; self.schedule = schedule; self.lowRank = lowRank
+            self.refitEvery = refitEvery
+        }
     }
 
     public init(chains: Int = 4, steps: Int = RunSettings.defaultSteps, warmup: Int = RunSettings.defaultWarmup, thin: Int = 1, seed: UInt64 = 1,

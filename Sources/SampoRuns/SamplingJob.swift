@@ -68,8 +68,10 @@ public struct SamplingJob: Sendable {
                 throw .invalid(.argument("adapt"), "sampler '\(sampler.name)' has no acceptance step to adapt its step size to "
                                 + "(adaptation applies to \(SamplerCatalog.adaptableNames.joined(separator: ", ")))")
             }
-            let metric = sampler.metric(self.parameters) ?? .unit
-            settings.adaptation = RunSettings.Adaptation(target: goal, metric: settings.initialMetric == nil ? metric : .unit)
+            let w = sampler.warmup(self.parameters)
+            settings.adaptation = RunSettings.Adaptation(target: goal, metric: settings.initialMetric == nil ? w?.metric ?? .unit : .unit,
+                                                         schedule: w?.schedule ?? .stan, lowRank: w?.lowRank ?? .init(),
+                                                         refitEvery: w?.refitEvery ?? 1)
         }
         if settings.initialMetric != nil && !sampler.adaptsMetric {
             throw .invalid(.argument("initialMetric"), "sampler '\(sampler.name)' has no metric to start from (hmc and nuts have one)")
@@ -120,7 +122,7 @@ public struct SamplingJob: Sendable {
         if let a = settings.adaptation {
             m.append(("adapt", "on"))
             m.append(("adapt_target", "\(a.target)"))
-            if sampler.adaptsMetric { m.append(("metric", a.metric.rawValue)) }
+            if sampler.adaptsMetric { m.append(("metric", a.metric.rawValue)); m.append(("metric_adaptation", a.schedule.rawValue)) }
         } else if sampler.adaptsByDefault {
             m.append(("adapt", "off"))
         }
@@ -136,6 +138,7 @@ public struct SamplingJob: Sendable {
         for (c, o) in run.outcomes.enumerated() {
             if let metric = o.inverseMetric, metric != .unit {
                 m.append(("inverse_metric_\(c + 1)", metric.values.map { "\($0)" }.joined(separator: " ")))
+                if let lr = metric.lowRank { m.append(("metric_eigenvalues_\(c + 1)", lr.eigenvalues.map { "\($0)" }.joined(separator: " "))) }
             }
         }
         return m

@@ -23,6 +23,9 @@ struct CompareCommand: ParsableCommand {
     @Option(parsing: .unconditional,
             help: "Warm-up iterations of the samplers with Stan's warm-up (hmc, nuts), e.g. 1000 as Stan (default: a fiftieth of the budget, 150–1000, for nuts; a fifth of the iterations otherwise).")
     var warmup: Int?
+    @Option(parsing: .unconditional,
+            help: "Draws per chain after warm-up for the samplers whose step cost varies (nuts; hmc with a length), as Stan runs them, instead of spending the budget.")
+    var steps: Int?
     @Option(help: "Output CSV (default: comparison.csv).") var out: String = "comparison.csv"
     @Option(parsing: .unconditional, help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
     @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
@@ -50,6 +53,7 @@ struct CompareCommand: ParsableCommand {
             if tune { grid.tune = true }
             if let populationRuns { grid.populationRuns = populationRuns }
             if let warmup { grid.warmup = warmup }
+            if let steps { grid.steps = steps }
             try grid.validate()
             var cells = grid.cells
             if let shard {

@@ -142,11 +142,15 @@ final class ExactnessTests: XCTestCase {
         for (d, rotated) in Self.targets {
             let g = try Anisotropic(dimension: d, rotated: rotated)
             // The Fisher fits on the 50-d targets and the rotated 10-d one (where dense fits matter).
-            let fisher = d == 50 || rotated ? ["fisher-diag", "fisher-dense"] : []
-            for metric in ["diag", "dense", "unit"] + fisher {
+            // (metric/nutpie: on nuts-rs's schedule, refitted after every draw.)
+            let fisher = d == 50 || rotated ? ["fisher-diag", "fisher-dense", "fisher-lowrank", "fisher-lowrank/nutpie", "fisher-diag/nutpie"] : []
+            for variant in ["diag", "dense", "unit"] + fisher {
+                let parts = variant.split(separator: "/").map(String.init)
+                var parameters: [String: ParameterValue] = ["metric": .text(parts[0])]
+                if parts.count > 1 { parameters["adaptation"] = .text(parts[1]) }
                 // ESS(m) is about 0.4 per draw at d = 10; the draws needed fall as 1/d.
-                let steps = d == 10 ? 80_000 : rotated && metric != "unit" ? 12_000 : 16_000
-                check("nuts \(metric) \(g.name)", try meanOfM(g, sampler: "nuts", parameters: ["metric": .text(metric)],
+                let steps = d == 10 ? 80_000 : rotated && parts[0] != "unit" ? 12_000 : 16_000
+                check("nuts \(variant) \(g.name)", try meanOfM(g, sampler: "nuts", parameters: parameters,
                                                               steps: steps, warmup: 1000, seed: Self.seed()))
             }
         }

@@ -136,6 +136,43 @@ final class ComparisonTests: XCTestCase {
         XCTAssertThrowsError(try g.validate())
     }
 
+    /// `steps`: NUTS runs Stan's way (warm-up, then that many draws) whatever the budget; variants
+    /// of one sampler are told apart by their settings in the row's name; the rows count warm-up's
+    /// gradients and the kept divergent transitions.
+    func testFixedDrawsAndVariantsOfNUTS() throws {
+        let g = ComparisonGrid(targets: ["funnel"], samplers: [.init(name: "nuts"),
+                                                              .init(name: "nuts", settings: ["metric": "fisher-lowrank", "adaptation": "nutpie"])],
+                               seeds: [1], budget: 100, chains: 2, warmup: 200, steps: 300)
+        try g.validate()
+        let rows = try g.cells.map { try ComparisonRunner.run($0, grid: g, jobs: 2) }
+        XCTAssertEqual(rows.map(\.sampler), ["nuts", "nuts[adaptation=nutpie metric=fisher-lowrank]"])
+        for r in rows {
+            XCTAssertEqual(r.values["steps"] ?? nil, 300)
+            let total = try XCTUnwrap(r.values["grad_evals"] ?? nil), warm = try XCTUnwrap(r.values["warmup_grad_evals"] ?? nil)
+            XCTAssertGreaterThan(warm, 200 * 2)          // at least a gradient per warm-up iteration and chain
+            XCTAssertGreaterThan(total - warm, 300 * 2)
+            XCTAssertNotNil(r.values["divergent_transitions"] ?? nil)   // Neal's funnel: NUTS counts them
+        }
+        XCTAssertEqual(try ExperimentFile.parse("targets = [\"funnel\"]\nsteps = 1000\n[[samplers]]\nname = \"nuts\"\n", file: "s.toml").steps, 1000)
+        XCTAssertThrowsError(try ExperimentFile.parse("targets = [\"funnel\"]\nsteps = 5\n[[samplers]]\nname = \"nuts\"\n", file: "s.toml")) {
+            XCTAssertTrue("\($0)".contains("field 'steps'"), "\($0)")
+        }
+    }
+
+    /// `merge` reads a comparison CSV of an older version (fewer columns: empty cells) and names an
+    /// unknown column.
+    func testMergeReadsOlderComparisonFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-old-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let old = dir.appendingPathComponent("old.csv").path
+        try "target,sampler,seed,step_size,grad_evals,ess_bulk_min\nlau-gmm,mala,1,0.1,4000,812.5\n".write(toFile: old, atomically: true, encoding: .utf8)
+        let rows = try ComparisonCSV.read(old)
+        XCTAssertEqual(rows.first?.values["ess_bulk_min"] ?? nil, 812.5)
+        XCTAssertEqual(rows.first?.cell("warmup_grad_evals"), "")
+        try "target,sampler,seed,ess_bulk\nlau-gmm,mala,1,3\n".write(toFile: old, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ComparisonCSV.read(old)) { XCTAssertTrue("\($0)".contains("unknown column 'ess_bulk'"), "\($0)") }
+    }
+
     func testBadExperimentFiles() {
         func message(_ text: String) -> String {
             do { _ = try ExperimentFile.parse(text, file: "exp.toml"); return "" } catch { return error.message }

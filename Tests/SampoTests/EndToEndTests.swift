@@ -177,6 +177,46 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(bad.err.contains("metric-bad.json"), bad.err)
     }
 
+    /// A low-rank metric is in the report (the diagonal σ² in `inverse_metrics`, the kept eigenpairs
+    /// per chain) and `--metric-from` restarts from the first chain's; a report whose eigenvectors
+    /// are not orthonormal is refused with the field named.
+    func testLowRankMetricInTheReportAndBack() throws {
+        let first = tmp("lowrank-first.json"), second = tmp("lowrank-second.json")
+        let a = try sampo(["sample", "--target", "pima-logistic", "--sampler", "nuts", "--set", "metric=fisher-lowrank",
+                           "--set", "adaptation=nutpie", "--steps", "200", "--report", first])
+        XCTAssertEqual(a.status, 0, a.err)
+        func json(_ path: String) throws -> [String: Any] {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        }
+        let report = try json(first)
+        XCTAssertEqual(report["metric"] as? String, "fisher-lowrank")
+        XCTAssertEqual(report["metric_adaptation"] as? String, "nutpie")
+        let values = try XCTUnwrap(report["metric_eigenvalues"] as? [[Double]])
+        let vectors = try XCTUnwrap(report["metric_eigenvectors"] as? [[[Double]]])
+        XCTAssertEqual(values.count, 4)
+        XCTAssertGreaterThan(values[0].count, 0, "pima's coefficients are correlated: some direction is kept")
+        XCTAssertTrue(values.allSatisfy { $0.allSatisfy { $0 > 2 || $0 < 0.5 } }, "\(values)")
+        XCTAssertEqual(vectors[0].count, values[0].count)
+        XCTAssertTrue(vectors[0].allSatisfy { $0.count == 9 })
+        let b = try sampo(["sample", "--target", "pima-logistic", "--sampler", "nuts", "--steps", "200", "--metric-from", first, "--report", second])
+        XCTAssertEqual(b.status, 0, b.err)
+        let again = try json(second)
+        XCTAssertEqual(again["metric"] as? String, "given fisher-lowrank")
+        // (JSON round trips to the last bit or one ulp)
+        for chain in try XCTUnwrap(again["metric_eigenvalues"] as? [[Double]]) {
+            XCTAssertEqual(chain.count, values[0].count)
+            for (x, y) in zip(chain, values[0]) { XCTAssertEqual(x, y, accuracy: 1e-14 * y) }
+        }
+        // Not orthonormal: refused, the field named.
+        var broken = report
+        broken["metric_eigenvectors"] = vectors.map { chain in chain.map { $0.map { 2 * $0 } } }
+        let bad = tmp("lowrank-bad.json")
+        try JSONSerialization.data(withJSONObject: broken).write(to: URL(fileURLWithPath: bad))
+        let c = try sampo(["sample", "--target", "pima-logistic", "--sampler", "nuts", "--steps", "50", "--metric-from", bad])
+        XCTAssertEqual(c.status, 2, c.err)
+        XCTAssertTrue(c.err.contains("lowrank-bad.json") && c.err.contains("metric_eigenvectors") && c.err.contains("orthonormal"), c.err)
+    }
+
     func testSampleWritesIdenticalDrawsForAnyJobs() throws {
         let a = tmp("a.csv"), b = tmp("b.csv"), report = tmp("r.json")
         let common = ["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "2000", "--chains", "3", "--seed", "5"]

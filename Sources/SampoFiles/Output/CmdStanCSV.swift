@@ -31,7 +31,8 @@ public enum CmdStanCSV {
             let o = run.outcomes[c]
             if let h = o.adaptedStepSize {
                 text += "# Adaptation terminated\n# Step size = \(DrawsCSV.format(h))\n"
-                switch o.inverseMetric {
+                // CmdStan has no low-rank form: the d × d matrix it stands for.
+                switch o.inverseMetric.map({ $0.lowRank.map { InverseMetric.dense($0.dense) } ?? $0 }) {
                 case .diagonal(let v)?:
                     text += "# Diagonal elements of inverse mass matrix:\n# " + v.map(DrawsCSV.format).joined(separator: ", ") + "\n"
                 case .dense(let v)?:
@@ -91,8 +92,9 @@ public enum CmdStanCSV {
                 let depth = job.resolvedParameters["max_depth"].map { Int($0) } ?? NUTSSettings.maxDepth.defaultValue
                 lines += ["          nuts", "            max_depth = \(depth)"]
             }
-            let metric = s.adaptation.map { $0.metric.rawValue } ?? "unit"
-            lines.append("        metric = \(metric == "dense" ? "dense_e" : metric == "diag" ? "diag_e" : "unit_e")")
+            // Stan's names for the shape: diag_e, dense_e (low rank written out as the matrix), unit_e.
+            let metric = s.adaptation?.metric ?? .unit
+            lines.append("        metric = \(metric == .unit ? "unit_e" : metric.isDense || metric == .fisherLowRank ? "dense_e" : "diag_e")")
             lines.append("        stepsize = \(job.stepSize)")
         }
         lines += [

@@ -21,7 +21,8 @@ public enum ComparisonCSV {
         try AtomicFile.write(render(rows), to: path)
     }
 
-    /// Reads a comparison CSV (for `sampo merge`); errors name the file, line and column.
+    /// Reads a comparison CSV (for `sampo merge`), also one of an older version with fewer
+    /// columns (those read as empty); errors name the file, line and column.
     public static func read(_ path: String) throws(SampoError) -> [ComparisonRow] {
         let text = try TextFile.text(path)
         // CRLF files (as `diagnose` accepts) read the same as LF files.
@@ -29,8 +30,13 @@ public enum ComparisonCSV {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("#") }
         guard !lines.isEmpty else { throw .badFile(path: path, "no header row") }
         let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard header == ComparisonRow.columns else {
-            throw .badFile(path: path, "header is not the comparison CSV header (\(ComparisonRow.columns.joined(separator: ",")))")
+        // An older version's file lacks some columns: they read as empty cells.
+        guard Array(header.prefix(3)) == ["target", "sampler", "seed"] else {
+            throw .badFile(path: path, "header is not a comparison CSV header: expected target,sampler,seed first (\(ComparisonRow.columns.joined(separator: ",")))")
+        }
+        let known = Set(ComparisonRow.columns)
+        if let unknown = header.first(where: { !known.contains($0) }) {
+            throw .badFile(path: path, "header: unknown column '\(unknown)' (a comparison CSV has \(ComparisonRow.columns.joined(separator: ",")))")
         }
         var rows: [ComparisonRow] = []
         for (i, line) in lines.enumerated() {
@@ -39,7 +45,7 @@ public enum ComparisonCSV {
                 throw .badFile(path: path, "line \(i + 2): expected \(header.count) cells, found \(cells.count)")
             }
             guard let seed = UInt64(cells[2]) else { throw .badFile(path: path, "line \(i + 2), column 'seed': expected a whole number, found '\(cells[2])'") }
-            var values: [String: Double?] = [:]
+            var values: [String: Double?] = Dictionary(uniqueKeysWithValues: ComparisonRow.columns.dropFirst(3).map { ($0, Double?.none) })
             for (k, name) in header.enumerated().dropFirst(3) {
                 if cells[k].isEmpty { values[name] = .some(nil); continue }
                 guard let v = Double(cells[k]), v.isFinite else {

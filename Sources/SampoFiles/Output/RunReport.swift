@@ -61,7 +61,13 @@ public struct RunReport: Codable, Sendable {
     /// the inverse metric (d variances, or d² row-major for dense).
     public var adaptedStepSizes: [Double]?
     public var metric: String?
+    /// The metric's warm-up schedule (stan or nutpie).
+    public var metricAdaptation: String?
     public var inverseMetrics: [[Double]]?
+    /// fisher-lowrank, per chain: the kept eigenvalues λᵢ and eigenvectors uᵢ (k × d) of
+    /// M⁻¹ = D(I + Σ (λᵢ − 1) uᵢuᵢᵀ)D, whose D² is `inverse_metrics`.
+    public var metricEigenvalues: [[Double]]?
+    public var metricEigenvectors: [[[Double]]]?
     /// Hamiltonian samplers: kept transitions whose energy error exceeded 1000, per chain.
     public var divergentTransitionsPerChain: [Int]?
     /// What the kernel reports per chain (parallel tempering: schedule, barrier, swap acceptance
@@ -94,6 +100,8 @@ public struct RunReport: Codable, Sendable {
         case divergedAtIteration = "diverged_at_iteration"
         case meanError = "mean_error", covarianceError = "cov_error", psnr, ssim
         case adaptedStepSizes = "adapted_step_sizes", metric, inverseMetrics = "inverse_metrics"
+        case metricAdaptation = "metric_adaptation"
+        case metricEigenvalues = "metric_eigenvalues", metricEigenvectors = "metric_eigenvectors"
         case divergentTransitionsPerChain = "divergent_transitions_per_chain"
         case kernelReports = "kernel_reports"
         case warnings
@@ -135,6 +143,15 @@ public struct RunReport: Codable, Sendable {
                 // A metric the run started with (RunSettings.initialMetric) is reported by its shape (warm-up adapted none).
                 metric = job.settings.initialMetric.map { "given \($0.kind.rawValue)" } ?? a.metric.rawValue
                 inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
+                if job.settings.initialMetric == nil { metricAdaptation = a.schedule.rawValue }
+                let lowRank = run.outcomes.map { $0.inverseMetric?.lowRank }
+                if lowRank.contains(where: { $0 != nil }) {
+                    metricEigenvalues = lowRank.map { $0?.eigenvalues ?? [] }
+                    metricEigenvectors = lowRank.map { m in
+                        guard let m else { return [] }
+                        return (0..<m.rank).map { Array(m.vectors[($0 * m.dimension)..<(($0 + 1) * m.dimension)]) }
+                    }
+                }
             }
         }
         if job.sampler.capabilities.contains(.divergences) { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }

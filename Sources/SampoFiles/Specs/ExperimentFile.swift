@@ -11,6 +11,7 @@ import SampoRuns
 /// tune = false
 /// population_runs = 1           # independent runs of each population sampler, sharing its budget
 /// warmup = 1000                 # warm-up iterations of hmc and nuts (default: from the budget)
+/// steps = 1000                  # draws per chain of nuts (hmc with a length) after warm-up, instead of the budget
 /// [[samplers]]
 /// name = "mala"
 /// step_size = 0.2
@@ -26,7 +27,7 @@ public enum ExperimentFile {
     public static func parse(_ text: String, file: String) throws(SampoError) -> ComparisonGrid {
         let table = try TOMLFields.parse(text, file: file)
         let f = TOMLFields(file: file, table: table)
-        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "population_runs", "warmup", "samplers", "description"])
+        try f.rejectUnknownKeys(allowed: ["targets", "seeds", "budget", "chains", "tune", "population_runs", "warmup", "steps", "samplers", "description"])
         guard let targetArray = table["targets"]?.array else { throw f.error("targets", "missing: an array of target names or files") }
         var targets: [String] = []
         for i in 0..<targetArray.count {
@@ -51,6 +52,8 @@ public enum ExperimentFile {
         guard populationRuns >= 1 else { throw f.error("population_runs", "expected at least 1, found \(populationRuns)") }
         let warmup = f.has("warmup") ? try f.int("warmup") : nil
         if let w = warmup, w < 0 { throw f.error("warmup", "expected at least 0 iterations, found \(w)") }
+        let steps = f.has("steps") ? try f.int("steps") : nil
+        if let n = steps, n < 10 { throw f.error("steps", "expected at least 10 draws per chain, found \(n)") }
         var tune = false
         if let t = table["tune"] {
             guard let b = t.bool else { throw f.error("tune", "expected true or false") }
@@ -82,7 +85,7 @@ public enum ExperimentFile {
             samplers.append(entry)
         }
         let grid = ComparisonGrid(targets: targets, samplers: samplers, seeds: seeds, budget: budget, chains: chains, tune: tune,
-                                  populationRuns: populationRuns, warmup: warmup)
+                                  populationRuns: populationRuns, warmup: warmup, steps: steps)
         do { try grid.validate() } catch { throw .badFile(path: file, error.description) }
         return grid
     }

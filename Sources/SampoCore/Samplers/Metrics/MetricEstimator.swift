@@ -1,21 +1,39 @@
-/// The inverse metric fitted from a warm-up window: Welford's running means and (co)variances of
-/// the window's draws x (and, for the Fisher metrics, of their gradients g = ∇log π(x)), then
+/// The inverse metric fitted from a warm-up window: the means and (co)variances of the window's
+/// draws x (and, for the Fisher metrics, of their gradients g = ∇log π(x)), then
 /// - `diag`, `dense`: Stan's regularised estimate (n/(n + 5))·Σ̂ + 10⁻³·(5/(n + 5))·I;
 /// - `fisher-diag`: diag(√(var x_j / var g_j)), the diagonal map that brings π closest to N(0, I)
 ///   in Fisher divergence (exact for a Gaussian with diagonal covariance: var g_j = var x_j / σ_j⁴);
 /// - `fisher-dense`: the Σ with Σ Cov(g) Σ = Cov(x), their SPD geometric mean
 ///   A^{-1/2}(A^{1/2} B A^{1/2})^{1/2} A^{-1/2} with A = Cov(g), B = Cov(x) (exact for any Gaussian
-///   from any window: there g = −Σ⁻¹(x − m), so Cov(g) = Σ⁻¹ Cov(x) Σ⁻¹).
-/// A Fisher fit that cannot be made falls back and says so: the dense one, from a window no longer
-/// than the dimension (Cov(g) singular), to the diagonal Fisher fit, which any window of two draws
+///   from any window: there g = −Σ⁻¹(x − m), so Cov(g) = Σ⁻¹ Cov(x) Σ⁻¹);
+/// - `fisher-lowrank`: the diagonal Fisher scale σ and, in the span of the rescaled draws and
+///   gradients, the eigenpairs of the same geometric mean that lie outside [1/c, c]
+///   (`MetricEstimator+LowRank.swift`).
+/// Moments are Welford's, kept running over the window, or — when the draws themselves are kept
+/// (low rank, or nutpie's schedule, which drops a window's oldest part) — recomputed from the
+/// bounded `MetricWindow` in the same order, so both give the same numbers.
+/// A Fisher fit that cannot be made falls back and says so: the dense and low-rank ones, from a
+/// window too short or singular, to the diagonal Fisher fit, which any window of two draws
 /// allows (Stan's dense estimate from so few draws is nearly singular: measured 6× the gradients
 /// of the diagonal metric on a 100-d Gaussian); the diagonal one, where a coordinate's gradient
 /// does not vary, to Stan's variances.
 public struct MetricEstimator: Sendable {
     public let dimension: Int
     public let kind: MetricKind
-    public private(set) var count = 0
+    public let lowRank: LowRankOptions
+    private var running = 0
     private var x: Moments, g: Moments?
+    private var window: MetricWindow?
+
+    /// The low-rank fit's settings: eigenvalues of the rescaled covariance kept when > `cutoff` or
+    /// < 1/`cutoff`; `gamma` regularises the projected covariances (nutpie's c = 2, γ = 10⁻⁵).
+    public struct LowRankOptions: Sendable, Equatable {
+        public var cutoff: Double, gamma: Double
+        public init(cutoff: Double = 2, gamma: Double = 1e-5) { self.cutoff = cutoff; self.gamma = gamma }
+    }
+
+    /// The most draws a kept window holds (the newest; 1 000 × d doubles, twice with gradients).
+    public static let defaultWindowCapacity = 1000
 
     /// The fitted inverse metric, and whether a Fisher fit fell back to Stan's estimate.
     public struct Fit: Sendable, Equatable {
@@ -23,31 +41,68 @@ public struct MetricEstimator: Sendable {
         public let fellBack: Bool
     }
 
-    public init(dimension d: Int, kind: MetricKind) {
+    /// `keepingDraws` keeps the window's draws (as the low-rank fit always does), at most
+    /// `capacity` of them, so that `keepNewest` can shorten the window.
+    public init(dimension d: Int, kind: MetricKind, lowRank: LowRankOptions = LowRankOptions(),
+                keepingDraws: Bool = false, capacity: Int = MetricEstimator.defaultWindowCapacity) {
         dimension = d
         self.kind = kind
+        self.lowRank = lowRank
         x = Moments(dimension: d, dense: kind.isDense)
         g = kind.usesGradients ? Moments(dimension: d, dense: kind.isDense) : nil
+        if keepingDraws || kind.keepsDraws {
+            window = MetricWindow(dimension: d, capacity: capacity, gradients: kind.usesGradients)
+        }
     }
+
+    /// Draws in the window.
+    public var count: Int { window?.count ?? running }
 
     /// Adds a draw; `gradient` is read only by the Fisher metrics.
     public mutating func add(_ point: UnsafePointer<Double>, gradient: UnsafePointer<Double>?) {
-        count += 1
-        x.add(point, count: count)
-        if g != nil, let gradient { g?.add(gradient, count: count) }
+        if window != nil {
+            window?.append(point, gradient: gradient)
+            return
+        }
+        running += 1
+        x.add(point, count: running)
+        if g != nil, let gradient { g?.add(gradient, count: running) }
     }
 
     public mutating func restart() {
-        count = 0
+        running = 0
         x.restart()
         g?.restart()
+        window?.removeAll()
     }
 
+    /// Forgets all but the window's `n` newest draws (only a window that keeps its draws can).
+    public mutating func keepNewest(_ n: Int) { window?.keepNewest(n) }
+
     /// The fitted inverse metric (nil with fewer than 2 draws).
-    public func fit() -> Fit? {
+    public func fit() -> Fit? { fit(fullSpace: false) }
+
+    /// `fullSpace`: the low-rank fit in all of ℝᵈ even from a short window (the same result at
+    /// O(d³); for tests of the subspace computation).
+    public func fit(fullSpace: Bool) -> Fit? {
         guard count >= 2 else { return nil }
+        if let window {
+            // The same Welford sums, over the kept draws in order.
+            var f = self
+            f.window = nil
+            f.running = 0
+            for i in 0..<window.count {
+                f.running += 1
+                window.draw(i).withUnsafeBufferPointer { f.x.add($0.baseAddress!, count: f.running) }
+                if window.hasGradients { window.gradient(i).withUnsafeBufferPointer { f.g?.add($0.baseAddress!, count: f.running) } }
+            }
+            if kind == .fisherLowRank, let g = f.g {
+                return f.lowRankFit(window, x: f.x, g: g, fullSpace: fullSpace) ?? Fit(metric: f.fisherDiagonal(dense: g, d: dimension).metric, fellBack: true)
+            }
+            return f.fit()
+        }
         switch kind {
-        case .fisherDiag: return fisherDiagonal()
+        case .fisherDiag, .fisherLowRank: return fisherDiagonal()
         case .fisherDense: return fisherDense()
         default: return Fit(metric: stan(), fellBack: false)
         }
@@ -55,7 +110,7 @@ public struct MetricEstimator: Sendable {
 
     /// Stan's regularised variance or covariance of the draws.
     private func stan() -> InverseMetric {
-        let n = Double(count), d = dimension
+        let n = Double(running), d = dimension
         let shrink = n / (n + 5), ridge = 1e-3 * 5 / (n + 5)
         if kind.isDense {
             var a = x.m2.map { shrink * $0 / (n - 1) }
@@ -67,7 +122,7 @@ public struct MetricEstimator: Sendable {
 
     /// Stan's regularised variances, reading every `stride`-th M2 entry (d + 1: a dense matrix's diagonal).
     private func stanDiagonal(stride: Int) -> InverseMetric {
-        let n = Double(count), shrink = n / (n + 5), ridge = 1e-3 * 5 / (n + 5)
+        let n = Double(running), shrink = n / (n + 5), ridge = 1e-3 * 5 / (n + 5)
         return .diagonal((0..<dimension).map { shrink * x.m2[$0 * stride] / (n - 1) + ridge })
     }
 
@@ -92,19 +147,11 @@ public struct MetricEstimator: Sendable {
     private func fisherDense() -> Fit {
         guard let g else { return Fit(metric: stan(), fellBack: true) }
         let fallback = Fit(metric: fisherDiagonal(dense: g, d: dimension).metric, fellBack: true)
-        let d = dimension, n1 = Double(count - 1)
-        let a = Self.symmetrized(g.m2.map { $0 / n1 }, d), b = Self.symmetrized(x.m2.map { $0 / n1 }, d)
-        let (va, ea) = SymmetricEigen.decompose(a, dimension: d)
+        let d = dimension, n1 = Double(running - 1)
         // Cov(g) singular (fewer window draws than dimensions, or a flat direction): no fit.
-        guard count > d, let top = va.first, top.isFinite, top > 0, let low = va.last, low > 1e-12 * top else { return fallback }
-        let root = Self.function(of: va, ea, d) { $0.squareRoot() }
-        let inverseRoot = Self.function(of: va, ea, d) { 1 / $0.squareRoot() }
-        let c = Self.symmetrized(Self.product(Self.product(root, b, d), root, d), d)
-        let (vc, ec) = SymmetricEigen.decompose(c, dimension: d)
-        guard vc.allSatisfy(\.isFinite) else { return fallback }
-        let cRoot = Self.function(of: vc, ec, d) { max($0, 0).squareRoot() }
-        let s = Self.symmetrized(Self.product(Self.product(inverseRoot, cRoot, d), inverseRoot, d), d)
-        guard (0..<d).allSatisfy({ s[$0 * d + $0] > 0 }), s.allSatisfy(\.isFinite) else { return fallback }
+        guard running > d else { return fallback }
+        let a = Self.symmetrized(g.m2.map { $0 / n1 }, d), b = Self.symmetrized(x.m2.map { $0 / n1 }, d)
+        guard let s = Self.geometricMean(of: b, and: a, d) else { return fallback }
         return Fit(metric: .dense(s), fellBack: false)
     }
 

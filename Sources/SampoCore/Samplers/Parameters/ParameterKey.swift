@@ -65,6 +65,16 @@ extension ParameterKey where Value == Int {
     }
 }
 
+extension ParameterKey where Value == Int? {
+    /// An integer whose default depends on other settings (nil here: "auto").
+    public static func integer(_ name: String, minimum: Int, _ summary: String) -> ParameterKey {
+        ParameterKey(ParameterSpec(name: name, kind: .integer(minimum: minimum), defaultValue: nil, summary: summary)) { v in
+            if case .integer(let n) = v { return n }
+            return nil
+        }
+    }
+}
+
 extension ParameterKey where Value == Bool {
     public static func flag(_ name: String, _ defaultValue: Bool, _ summary: String) -> ParameterKey {
         ParameterKey(.flag(name, defaultValue, summary)) { v in

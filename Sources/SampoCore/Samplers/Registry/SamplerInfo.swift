@@ -135,6 +135,9 @@ public struct SamplerInfo: Sendable {
     /// The inverse metric warm-up adapts (nil: the sampler has none).
     public func metric(_ parameters: SamplerParameters) -> MetricKind? { warmupSettings(parameters)?.metric }
 
+    /// All of warm-up's metric settings (nil: the sampler has no metric).
+    public func warmup(_ parameters: SamplerParameters) -> WarmupSettings? { warmupSettings(parameters) }
+
     /// Whether warm-up adapts an inverse metric (reports then list it).
     public var adaptsMetric: Bool { warmupSettings(.empty) != nil }
 

@@ -1,0 +1,65 @@
+/// nuts-rs's warm-up schedule (nutpie's defaults) for N warm-up draws: every draw before the last
+/// 15% joins the metric window and the metric is refitted from the whole window after every draw.
+/// The window is a foreground part and a background part (the draws since the last switch); when
+/// the background holds `switch` draws — 10 in the first 30% of warm-up ("early"), then 80,
+/// growing ×1.5 after each switch — the foreground is forgotten and the background becomes it,
+/// unless fewer than `switch` metric draws remain. The last 15% adapt the step size only.
+public struct NutpieSchedule: Sendable, Equatable {
+    public let warmup: Int
+    /// The first draw after the early phase, and the first of the final step-size-only window.
+    public let earlyEnd: Int, finalWindowStart: Int
+    public static let earlySwitch = 10, firstLateSwitch = 80
+    public static let growth = 1.5
+    /// Warm-up draws seen.
+    public private(set) var counter = 0
+    /// Draws in the window's foreground and background parts.
+    public private(set) var foreground = 0, background = 0
+    private var lateSwitch = NutpieSchedule.firstLateSwitch
+
+    public init(warmup: Int) {
+        self.warmup = warmup
+        earlyEnd = Int(0.3 * Double(warmup))
+        finalWindowStart = warmup - Int(0.15 * Double(warmup))
+    }
+
+    /// Whether the current draw joins the metric window (and the metric is refitted after it).
+    public var inMetricPhase: Bool { counter < finalWindowStart }
+    /// Whether the current draw is the first of the step-size-only window.
+    public var startsFinalWindow: Bool { counter == finalWindowStart && counter > 0 }
+
+    /// Records the current draw and moves on: true at a switch, when the window keeps only its
+    /// newest `foreground` draws.
+    @discardableResult
+    public mutating func advance() -> Bool {
+        defer { counter += 1 }
+        guard inMetricPhase else { return false }
+        background += 1
+        let early = counter < earlyEnd
+        let every = early ? Self.earlySwitch : lateSwitch
+        guard background >= every, counter + every <= finalWindowStart else { return false }
+        foreground = background
+        background = 0
+        if !early { lateSwitch = Int((Double(lateSwitch) * Self.growth).rounded(.down)) }
+        return true
+    }
+
+    /// The draws (0-based) after which a switch happens, for tests and reports.
+    public var switches: [Int] {
+        var s = NutpieSchedule(warmup: warmup), out: [Int] = []
+        while s.counter < warmup {
+            let at = s.counter
+            if s.advance() { out.append(at) }
+        }
+        return out
+    }
+
+    /// The largest window the schedule builds (foreground plus background).
+    public var largestWindow: Int {
+        var s = NutpieSchedule(warmup: warmup), most = 0
+        while s.counter < warmup {
+            s.advance()
+            most = max(most, s.foreground + s.background)
+        }
+        return most
+    }
+}
