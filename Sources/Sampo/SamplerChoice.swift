@@ -35,7 +35,11 @@ public struct SamplerChoice: Sendable, Equatable {
     /// Unadjusted Langevin algorithm.
     public static func ula(stepSize: Double? = nil) -> SamplerChoice { with("ula", stepSize) }
     /// Metropolis-adjusted Langevin algorithm.
-    public static func mala(stepSize: Double? = nil) -> SamplerChoice { with("mala", stepSize) }
+    /// With a `metric` (any of `.nuts`'s) warm-up adapts it and the step size, and the proposal is
+    /// preconditioned by it.
+    public static func mala(stepSize: Double? = nil, metric: MetricKind? = nil, adaptation: AdaptationSchedule? = nil) -> SamplerChoice {
+        with("mala", stepSize, ["metric": metric.map { .text($0.rawValue) }, "adaptation": adaptation.map { .text($0.rawValue) }])
+    }
     /// Random-walk Metropolis; `stepSize` is the proposal standard deviation.
     public static func rwm(stepSize: Double? = nil) -> SamplerChoice { with("rwm", stepSize) }
     /// Randomized-midpoint overdamped Langevin.

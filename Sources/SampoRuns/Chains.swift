@@ -101,8 +101,8 @@ public enum Chains {
         case .points(let xs): start = xs[chain]
         }
         if let m = settings.initialMetric {
-            guard let h = kernel as? any MetricAdaptable else {
-                throw .invalid(.argument("initialMetric"), "this sampler has no metric to start from (hmc and nuts have one)")
+            guard let h = kernel as? any MetricCarrying else {
+                throw .invalid(.argument("initialMetric"), "this sampler has no metric to start from (hmc, nuts, mala and the kinetic splittings have one)")
             }
             try h.adapt(inverseMetric: m)
         }
@@ -141,11 +141,12 @@ public enum Chains {
             }
             adaptedStepSize = warmup.finish()
             warmupCounts = kernel.counts
-            inverseMetric = (kernel as? any MetricAdaptable)?.inverseMetric
+            inverseMetric = (kernel as? any MetricCarrying)?.inverseMetric
             metricFallbacks = warmup.fallbacks + warmup.failedMetricUpdates
         }
+        if inverseMetric == nil, settings.initialMetric != nil { inverseMetric = (kernel as? any MetricCarrying)?.inverseMetric }
         // Hamiltonian kernels report divergent transitions; statistics are read only when asked.
-        let hamiltonian = kernel as? any MetricAdaptable
+        let hamiltonian = kernel as? any HamiltonianTransitions
         let reporting = statistics == nil ? nil : kernel as? any TransitionReporting
         if statistics != nil && reporting == nil {
             throw .invalid(.argument("samplerStatistics"), "this sampler records no per-transition statistics (Metropolis-adjusted and Hamiltonian samplers do)")

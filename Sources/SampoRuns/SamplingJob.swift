@@ -63,7 +63,13 @@ public struct SamplingJob: Sendable {
         self.parameters = try sampler.parameters(parameters)
         var settings = settings
         settings.adaptation = nil
-        if adapt ?? sampler.adaptsByDefault {
+        // A metric asked of a sampler that does not adapt by default (mala) turns its warm-up on.
+        let adaptsAMetric = (sampler.metric(self.parameters) ?? .unit) != .unit && !sampler.adaptsByDefault
+        if adaptsAMetric && adapt == false {
+            throw .invalid(.samplerParameter("metric"), "sampler '\(sampler.name)' adapts its metric in warm-up; with adaptation off it would be unused (drop metric, or turn adaptation on)")
+        }
+        // (and so does a metric given to start from: its step size is adapted to it)
+        if adapt ?? (sampler.adaptsByDefault || adaptsAMetric || (settings.initialMetric != nil && sampler.adaptsMetric)) {
             guard let goal = sampler.adaptationTarget(self.parameters) else {
                 throw .invalid(.argument("adapt"), "sampler '\(sampler.name)' has no acceptance step to adapt its step size to "
                                 + "(adaptation applies to \(SamplerCatalog.adaptableNames.joined(separator: ", ")))")
@@ -73,8 +79,8 @@ public struct SamplingJob: Sendable {
                                                          schedule: w?.schedule ?? .stan, lowRank: w?.lowRank ?? .init(),
                                                          refitEvery: w?.refitEvery ?? 1)
         }
-        if settings.initialMetric != nil && !sampler.adaptsMetric {
-            throw .invalid(.argument("initialMetric"), "sampler '\(sampler.name)' has no metric to start from (hmc and nuts have one)")
+        if settings.initialMetric != nil && !sampler.takesMetric {
+            throw .invalid(.argument("initialMetric"), "sampler '\(sampler.name)' has no metric to start from (hmc, nuts, mala and the kinetic splittings baoab, obabo, kinetic-euler have one)")
         }
         try settings.validate(dimension: target.dimension)
         makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters, moments: target.moments)

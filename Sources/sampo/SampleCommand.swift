@@ -31,7 +31,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Stan targets: initial values on the constrained scale, as a CmdStan inits JSON file (every chain starts there).")
     var inits: String?
     @Option(name: .customLong("metric-from"),
-            help: "hmc, nuts: start every chain with the inverse metric a run report (--report) of the same target recorded, averaged over its chains; warm-up then adapts the step size only.")
+            help: "hmc, nuts, mala: start every chain with the inverse metric a run report (--report) of the same target recorded, averaged over its chains; warm-up then adapts the step size only.")
     var metricFrom: String?
     @Option(help: "Write draws to this CSV file (with --format cmdstan: the prefix DIR/NAME of one CSV per chain, NAME_1.csv, …).") var draws: String?
     @Option(help: "Draws file format: sampo (one CSV, chain and draw columns) or cmdstan (CmdStan's layout, one CSV per chain).",
@@ -44,7 +44,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).", transform: NumberList.probabilities)
     var quantiles = NumberList([0.05, 0.5, 0.95])
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
-    @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, off otherwise).",
+    @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, and for mala given a metric; off otherwise).",
             transform: Toggle.parse) var adapt: Toggle?
     @Flag(name: .customLong("sampler-stats"), help: "Add Stan's per-draw sampler columns (accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__) to --draws.")
     var samplerStats = false
@@ -62,7 +62,7 @@ struct SampleCommand: ParsableCommand {
             throw ValidationError("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
         }
         if metricFrom != nil {
-            throw ValidationError("--metric-from: '\(sampler)' is a population sampler and has no metric (hmc and nuts have one)")
+            throw ValidationError("--metric-from: '\(sampler)' is a population sampler and has no metric (hmc, nuts and mala have one)")
         }
         if self.`init` != nil {
             throw ValidationError("--init: '\(sampler)' draws its own initial particles (see its init parameter)")

@@ -87,21 +87,26 @@ final class ExactnessTests: XCTestCase {
     /// check is stable; each batch is thousands of autocorrelation times long). Chains start at N(0, I) and, when `warmup` > 0, adapt as `sample` does
     /// (Stan's warm-up for Hamiltonian kernels, dual averaging of the step size otherwise).
     func meanOfM(_ g: Anisotropic, sampler: String, parameters: [String: ParameterValue] = [:], stepSize: Double? = nil,
-                 steps: Int, warmup: Int, adapt: Bool = true, seed: UInt64) throws -> (mean: Double, se: Double, seconds: Double) {
+                 steps: Int, warmup: Int, adapt: Bool = true, metric given: InverseMetric? = nil,
+                 seed: UInt64) throws -> (mean: Double, se: Double, seconds: Double) {
         let started = Date()
         let info = try SamplerCatalog.named(sampler)
         let h = stepSize ?? info.defaultStepSize ?? 0.1
         let factory = try info.kernelFactory(target: g.target, stepSize: h, parameters: try info.parameters(parameters))
-        let metric = MetricKind(rawValue: parameters["metric"].map(\.description) ?? "diag") ?? .diag
+        // The warm-up the registry gives these parameters (metric, schedule), as SamplingJob builds it.
+        let checked = try info.parameters(parameters)
+        let w = info.warmup(checked)
         let batches = Self.batchesPerChain, length = steps / batches
         let perChain = Parallel.map(count: Self.chains) { c -> [Double] in
             guard let kernel = try? factory() else { return [.nan] }
             let rng = RandomStream(seed: seed, stream: UInt64(c))
             let start = (0..<g.dimension).map { _ in rng.normal() }
+            if let given { try? (kernel as? any MetricCarrying)?.adapt(inverseMetric: given) }
             _ = start.withUnsafeBufferPointer { kernel.reset(to: $0.baseAddress!) }
             if adapt, let adaptable = kernel as? any StepSizeAdaptable {
-                var adaptation = WarmupAdaptation(kernel: adaptable, warmup: warmup, target: info.acceptanceTarget ?? 0.8,
-                                                  metric: metric, rng: rng)
+                var adaptation = WarmupAdaptation(kernel: adaptable, warmup: warmup, target: info.adaptationTarget(checked) ?? 0.8,
+                                                  metric: w?.metric ?? .unit, rng: rng, schedule: w?.schedule ?? .stan,
+                                                  lowRank: w?.lowRank ?? .init(), refitEvery: w?.refitEvery ?? 1)
                 for _ in 0..<warmup { _ = kernel.step(rng: rng); adaptation.afterTransition() }
                 adaptation.finish()
             } else {
@@ -171,6 +176,10 @@ final class ExactnessTests: XCTestCase {
         for (d, rotated) in [(10, false), (10, true), (50, false)] {
             let g = try Anisotropic(dimension: d, rotated: rotated)
             check("mala \(g.name)", try meanOfM(g, sampler: "mala", steps: d == 10 ? 600_000 : 400_000, warmup: 3000, seed: Self.seed()))
+            // Preconditioned: the metric fitted in warm-up (d = 10 rotated: low rank on nutpie's schedule).
+            let metric: [String: ParameterValue] = rotated ? ["metric": .text("fisher-lowrank"), "adaptation": .text("nutpie")] : ["metric": .text("fisher-diag")]
+            check("mala \(metric["metric"]!) \(g.name)", try meanOfM(g, sampler: "mala", parameters: metric, steps: d == 10 ? 600_000 : 400_000,
+                                                                   warmup: 3000, seed: Self.seed()))
             check("rwm \(g.name)", try meanOfM(g, sampler: "rwm", steps: d == 10 ? 2_000_000 : 2_000_000, warmup: 3000, seed: Self.seed()))
         }
     }
@@ -191,6 +200,15 @@ final class ExactnessTests: XCTestCase {
                                                                   steps: kernel == .rlmc ? 1_500_000 : kernel == .rklmc ? 700_000 : 1_000_000, warmup: 5000,
                                                                   adapt: false, seed: Self.seed()), exact: exact)
         }
+    }
+
+    /// BAOAB with a mass matrix: in the coordinates where M⁻¹ = Σ is the identity it is BAOAB with a
+    /// unit mass on N(0, I), whose position marginal is exact: E[m]/d = 1 at any stable h, here 1.2
+    /// (a step at which the unit-mass BAOAB on this target, of condition 100, would be unstable).
+    func testBAOABWithAMassMatrix() throws {
+        let g = try Anisotropic(dimension: 10, rotated: true)
+        check("baoab h = 1.2 mass Σ \(g.name)", try meanOfM(g, sampler: "baoab", parameters: ["friction": .real(1)], stepSize: 1.2,
+                                                         steps: 600_000, warmup: 2000, adapt: false, metric: .dense(g.covariance), seed: Self.seed()))
     }
 
     /// log Ẑ's standard error against the truth over many runs: SMC with multinomial resampling (a

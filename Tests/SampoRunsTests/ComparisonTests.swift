@@ -76,7 +76,7 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(strip(ComparisonCSV.sorted(merged)), strip(ComparisonCSV.sorted(one)))
         let text = ComparisonCSV.render(one)
         XCTAssertEqual(String(text.split(separator: "\n")[0]), ComparisonRow.columns.joined(separator: ","))
-        XCTAssertEqual(ComparisonRow.columns.count, 27)
+        XCTAssertEqual(ComparisonRow.columns.count, 29)
     }
 
     /// Dual averaging brings MALA and RWM to their acceptance targets on lau-gmm.

@@ -142,22 +142,31 @@ public struct RunReport: Codable, Sendable {
             if job.sampler.adaptsMetric {
                 // A metric the run started with (RunSettings.initialMetric) is reported by its shape (warm-up adapted none).
                 metric = job.settings.initialMetric.map { "given \($0.kind.rawValue)" } ?? a.metric.rawValue
-                inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
                 if job.settings.initialMetric == nil { metricAdaptation = a.schedule.rawValue }
-                let lowRank = run.outcomes.map { $0.inverseMetric?.lowRank }
-                if lowRank.contains(where: { $0 != nil }) {
-                    metricEigenvalues = lowRank.map { $0?.eigenvalues ?? [] }
-                    metricEigenvectors = lowRank.map { m in
-                        guard let m else { return [] }
-                        return (0..<m.rank).map { Array(m.vectors[($0 * m.dimension)..<(($0 + 1) * m.dimension)]) }
-                    }
-                }
+                reportMetrics(run)
             }
+        } else if let m = job.settings.initialMetric {
+            // A mass matrix given to a sampler without warm-up (the kinetic splittings, or --adapt off).
+            metric = "given \(m.kind.rawValue)"
+            reportMetrics(run)
         }
         if job.sampler.capabilities.contains(.divergences) { divergentTransitionsPerChain = run.outcomes.map(\.divergentTransitions) }
         if run.outcomes.contains(where: { $0.report != nil }) {
             // JSON has no NaN: an undefined entry (a pair never tried) becomes -1.
             kernelReports = run.outcomes.map { ($0.report?.entries ?? [:]).mapValues { $0.map { $0.isFinite ? $0 : -1 } } }
+        }
+    }
+
+    /// The inverse metric per chain and, for low rank, its eigenpairs.
+    private mutating func reportMetrics(_ run: ChainRun) {
+        inverseMetrics = run.outcomes.map { $0.inverseMetric?.values ?? [] }
+        let lowRank = run.outcomes.map { $0.inverseMetric?.lowRank }
+        if lowRank.contains(where: { $0 != nil }) {
+            metricEigenvalues = lowRank.map { $0?.eigenvalues ?? [] }
+            metricEigenvectors = lowRank.map { m in
+                guard let m else { return [] }
+                return (0..<m.rank).map { Array(m.vectors[($0 * m.dimension)..<(($0 + 1) * m.dimension)]) }
+            }
         }
     }
 

@@ -16,20 +16,26 @@ public struct WarmupSettings: SamplerSettings, Equatable {
     public static let refitEvery = ParameterKey<Int?>.integer("refit_every", minimum: 1,
         "nutpie schedule: draws between refits of the metric (default 1 for diagonal metrics, 10 for dense and low-rank ones, whose fit costs O(d³); a switch always refits)")
     public static let delta = ParameterKey<Double>.fraction("delta", 0.8, in: 0, 1, "acceptance statistic the warm-up's dual averaging aims for")
-    public static let specs = [metric.spec, schedule.spec, rankCutoff.spec, rankGamma.spec, refitEvery.spec, delta.spec]
+    public static let specs = [metric.spec] + metricSpecs + [delta.spec]
+    /// The keys after `metric` that every sampler with a metric shares.
+    public static let metricSpecs = [schedule.spec, rankCutoff.spec, rankGamma.spec, refitEvery.spec]
 
     public var metric: MetricKind
     public var schedule: AdaptationSchedule
     public var lowRank: MetricEstimator.LowRankOptions
     /// Draws between refits on the nutpie schedule.
     public var refitEvery: Int
-    public var delta: Double
+    /// The acceptance statistic aimed for; nil: the sampler's own target (MALA's 0.574).
+    public var delta: Double?
 
-    public init(_ p: SamplerParameters) {
-        metric = p[Self.metric]
+    public init(_ p: SamplerParameters) { self.init(p, metric: Self.metric, delta: Self.delta) }
+
+    /// With another metric key (MALA's defaults to unit) and, or without, a `delta` key.
+    public init(_ p: SamplerParameters, metric metricKey: ParameterKey<MetricKind>, delta deltaKey: ParameterKey<Double>?) {
+        metric = p[metricKey]
         schedule = p[Self.schedule]
         lowRank = MetricEstimator.LowRankOptions(cutoff: p[Self.rankCutoff], gamma: p[Self.rankGamma])
         refitEvery = p[Self.refitEvery] ?? (metric.isDense || metric == .fisherLowRank ? 10 : 1)
-        delta = p[Self.delta]
+        delta = deltaKey.map { p[$0] }
     }
 }

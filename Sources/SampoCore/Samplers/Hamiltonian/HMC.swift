@@ -4,7 +4,7 @@ import Foundation
 /// T, steps = ⌈T/h⌉), a diagonal or dense inverse metric, optional step-size jitter (h·(1 + j(2u − 1))
 /// per transition, as Stan's `stepsize_jitter`), and a Metropolis correction on the Hamiltonian.
 /// Here h is the leapfrog step ε (Hamiltonian convention, not the Langevin h).
-public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, MetricAdaptable, StateRestorable {
+public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, HamiltonianTransitions, StateRestorable {
     /// Leapfrog steps per transition when no integration time is set.
     public let steps: Int
     /// Integration time T (nil: use `steps`).

@@ -6,7 +6,7 @@ import Foundation
 /// 2020), the depth reaches `maxDepth`, or the energy error exceeds 1000 (a divergence). The
 /// draw is chosen multinomially within subtrees and by biased progressive sampling at the top
 /// level. h is the leapfrog step ε. Every leapfrog step is one gradient.
-public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, MetricAdaptable {
+public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, HamiltonianTransitions {
     public let maxDepth: Int
 
     /// A point of phase space: position, momentum, gradient of log π and log π.

@@ -7,8 +7,8 @@ extension KineticLangevin {
     func baoabStep<N: NoiseSource>(_ noise: N) {
         let h = stepSize, (decay, sd) = Integrators.ouCoefficients(friction: friction, time: h)
         Integrators.kick(v, g, by: 0.5 * h, dimension)
-        Integrators.drift(x, v, by: 0.5 * h, dimension)
-        Integrators.refresh(v, decay: decay, sd: sd, dimension, noise: noise)
-        Integrators.drift(x, v, by: 0.5 * h, dimension)
+        drift(by: 0.5 * h)
+        refresh(decay: decay, sd: sd, noise: noise)
+        drift(by: 0.5 * h)
     }
 }

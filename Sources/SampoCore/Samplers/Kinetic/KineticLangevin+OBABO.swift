@@ -5,14 +5,14 @@ extension KineticLangevin {
     /// A(h): X ← X + hV. The new gradient is then evaluated and `obaboFinish` applies B(h/2) and O(h/2).
     func obaboStep<N: NoiseSource>(_ noise: N) {
         let h = stepSize, (decay, sd) = Integrators.ouCoefficients(friction: friction, time: h / 2)
-        Integrators.refresh(v, decay: decay, sd: sd, dimension, noise: noise)
+        refresh(decay: decay, sd: sd, noise: noise)
         Integrators.kick(v, g, by: 0.5 * h, dimension)
-        Integrators.drift(x, v, by: h, dimension)
+        drift(by: h)
     }
 
     func obaboFinish<N: NoiseSource>(_ noise: N) {
         let h = stepSize, (decay, sd) = Integrators.ouCoefficients(friction: friction, time: h / 2)
         Integrators.kick(v, g, by: 0.5 * h, dimension)
-        Integrators.refresh(v, decay: decay, sd: sd, dimension, noise: noise)
+        refresh(decay: decay, sd: sd, noise: noise)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// one of four one-gradient schemes (each in its own file as an extension):
 /// Euler–Maruyama, OBABO and BAOAB splittings, and KLMC's exact OU flow with a frozen gradient.
 /// The draws record positions; velocities are internal and start at 0.
-public final class KineticLangevin<Target: LogDensity>: KineticKernelBase<Target>, MarkovKernel {
+public final class KineticLangevin<Target: LogDensity>: KineticKernelBase<Target>, MarkovKernel, MetricCarrying {
     /// The discretisation of one step.
     public enum Scheme: String, Sendable { case euler, obabo, baoab, klmc }
 
@@ -22,6 +22,15 @@ public final class KineticLangevin<Target: LogDensity>: KineticKernelBase<Target
         slope = svv > 0 ? sxv / svv : 0
         sdX = max(sxx - sxv * slope, 0).squareRoot()
         super.init(target: target, buffers: buffers, stepSize: stepSize, friction: friction)
+    }
+
+    /// The mass matrix's inverse for the splittings (Euler, OBABO, BAOAB); KLMC refuses one.
+    public func adapt(inverseMetric m: InverseMetric) throws(SampoError) {
+        guard scheme != .klmc || m == .unit else {
+            throw .invalid(.argument("initialMetric"), "klmc's exact OU flow is written for a unit mass matrix; the splittings (baoab, obabo, kinetic-euler) take one")
+        }
+        try metric.set(m)
+        preconditioned = m != .unit
     }
 
     @_specialize(where Target == GaussianMixture)

@@ -9,8 +9,11 @@ extension SamplerCatalog {
 
     static let ula = overdamped("ula", "Unadjusted Langevin algorithm (biased for fixed h)", h: 0.05, acceptance: nil, .ula,
                                 cost: .init(gradients: 1))
-    static let mala = overdamped("mala", "Metropolis-adjusted Langevin algorithm", h: 0.1, acceptance: 0.574,
-                                 .mala, cost: .init(gradients: 1))
+    static let mala = SamplerInfo(
+        name: "mala", summary: "Metropolis-adjusted Langevin algorithm (preconditioned by an adapted metric with --set metric=…)",
+        family: .overdamped, settings: MALASettings.self, defaultStepSize: 0.1, usesGradient: true, acceptanceTarget: 0.574,
+        cost: { _ in .init(gradients: 1) }, warmup: { $0.warmup },
+        builder: .markov(MALASettings.self) { t, h, s throws(SampoError) in try specialised(MALAFactory(), t, h, s) })
     static let rwm = overdamped("rwm", "Random-walk Metropolis (step size = proposal sd)", h: 1.0, acceptance: 0.234,
                                 .rwm, cost: .init(densities: 1))
     static let rlmc = overdamped("rlmc", "Randomized-midpoint overdamped Langevin (2 gradients/step)", h: 0.05, acceptance: nil, .rlmc,
@@ -18,14 +21,19 @@ extension SamplerCatalog {
 }
 
 struct OverdampedFactory: KernelFactory {
-    enum Kind { case ula, mala, rwm, rlmc }
+    enum Kind { case ula, rwm, rlmc }
     let kind: Kind
     func make<T: LogDensity>(_ target: T, stepSize: Double, settings: NoSettings) throws(SampoError) -> any MarkovKernel {
         switch kind {
         case .ula: return try ULA(target: target, stepSize: stepSize)
-        case .mala: return try MALA(target: target, stepSize: stepSize)
         case .rwm: return try RWM(target: target, stepSize: stepSize)
         case .rlmc: return try RLMC(target: target, stepSize: stepSize)
         }
+    }
+}
+
+struct MALAFactory: KernelFactory {
+    func make<T: LogDensity>(_ target: T, stepSize: Double, settings: MALASettings) throws(SampoError) -> any MarkovKernel {
+        try MALA(target: target, stepSize: stepSize)
     }
 }

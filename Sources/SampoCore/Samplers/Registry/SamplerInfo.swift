@@ -15,6 +15,8 @@ public struct SamplerInfo: Sendable {
         public static let acceptStatistic = Capabilities(rawValue: 2)
         /// A composite target's proposed λ and h (imaging: λ = 1/L_f, h = 1/(L_f + 1/λ)) are its defaults.
         public static let proximalDefaults = Capabilities(rawValue: 4)
+        /// Runs with a mass matrix given to it (`RunSettings.initialMetric`) without adapting one.
+        public static let givenMetric = Capabilities(rawValue: 8)
     }
 
     /// What one step costs in oracle calls, from the entry's parameters.
@@ -140,6 +142,10 @@ public struct SamplerInfo: Sendable {
 
     /// Whether warm-up adapts an inverse metric (reports then list it).
     public var adaptsMetric: Bool { warmupSettings(.empty) != nil }
+
+    /// Whether a run can start from a given inverse metric: the samplers that adapt one, and the
+    /// kinetic splittings, which take one as their mass matrix.
+    public var takesMetric: Bool { adaptsMetric || capabilities.contains(.givenMetric) }
 
     /// Checks `given` against the parameter descriptions and fills in the defaults. Errors name the
     /// parameter (an unknown name lists the known ones).
