@@ -28,11 +28,13 @@ public struct NutpieSchedule: Sendable, Equatable {
     public var startsFinalWindow: Bool { counter == finalWindowStart && counter > 0 }
 
     /// Records the current draw and moves on: true at a switch, when the window keeps only its
-    /// newest `foreground` draws.
+    /// newest `foreground` draws. A draw that did not join the window (`joined` false: the chain did
+    /// not move, or its transition diverged) does not count towards a switch.
     @discardableResult
-    public mutating func advance() -> Bool {
+    public mutating func advance(joined: Bool = true) -> Bool {
         defer { counter += 1 }
         guard inMetricPhase else { return false }
+        guard joined else { return false }
         background += 1
         let early = counter < earlyEnd
         let every = early ? Self.earlySwitch : lateSwitch

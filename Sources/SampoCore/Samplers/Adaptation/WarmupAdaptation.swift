@@ -22,6 +22,8 @@ public struct WarmupAdaptation {
     private var fitted = false
     private let refitEvery: Int
     private var sinceRefit = 0
+    /// The position before the last transition (nutpie's schedule keeps only draws that moved).
+    private var previous: [Double] = []
     /// Metric updates that failed (a covariance that is not positive definite); the previous
     /// metric was kept.
     public private(set) var failedMetricUpdates = 0
@@ -46,6 +48,7 @@ public struct WarmupAdaptation {
             estimator = MetricEstimator(dimension: h.dimension, kind: metric, lowRank: lowRank,
                                         keepingDraws: nutpie != nil, capacity: max(capacity, 3))
             if nutpie != nil, metric.usesGradients { startFromGradient(h) }
+            previous = (0..<h.dimension).map { h.position[$0] }
         }
         // As Stan: μ = log(10 h) from the step size given, before the heuristic moves it.
         hamiltonian?.initializeStepSize(noise: rng)
@@ -89,6 +92,14 @@ public struct WarmupAdaptation {
         defer { nutpie = schedule }
         if schedule.startsFinalWindow { dual.restart(at: kernel.stepSize) }
         guard estimator != nil, let h = hamiltonian, schedule.inMetricPhase else { schedule.advance(); return }
+        // As nuts-rs: a draw joins the window only if the transition moved the chain and did not
+        // diverge (a stuck chain's repeated point would shrink the variances towards 0, and the
+        // metric with them). nuts-rs keeps a divergent transition's draw more than 4 leapfrog steps
+        // from its start; Sampo does not know that index and leaves all of them out.
+        let moved = (0..<h.dimension).contains { h.position[$0] != previous[$0] }
+        let joins = moved && !kernel.lastTransition.divergent
+        for j in 0..<h.dimension { previous[j] = h.position[j] }
+        guard joins else { schedule.advance(joined: false); return }
         estimator?.add(h.position, gradient: h.gradientAtPosition)
         sinceRefit += 1
         var due = sinceRefit >= refitEvery || !fitted
