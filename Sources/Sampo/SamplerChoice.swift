@@ -37,8 +37,17 @@ public struct SamplerChoice: Sendable, Equatable {
     /// Metropolis-adjusted Langevin algorithm.
     /// With a `metric` (any of `.nuts`'s) warm-up adapts it and the step size, and the proposal is
     /// preconditioned by it.
-    public static func mala(stepSize: Double? = nil, metric: MetricKind? = nil, adaptation: AdaptationSchedule? = nil) -> SamplerChoice {
-        with("mala", stepSize, ["metric": metric.map { .text($0.rawValue) }, "adaptation": adaptation.map { .text($0.rawValue) }])
+    public static func mala(stepSize: Double? = nil, metric: MetricKind? = nil, adaptation: AdaptationSchedule? = nil,
+                            rankCutoff: Double? = nil, rankGamma: Double? = nil, refitEvery: Int? = nil) -> SamplerChoice {
+        with("mala", stepSize, ["metric": metric.map { .text($0.rawValue) }]
+             .merging(warmupParameters(adaptation, rankCutoff, rankGamma, refitEvery)) { a, _ in a })
+    }
+
+    /// The metric keys every sampler with a metric shares.
+    static func warmupParameters(_ adaptation: AdaptationSchedule?, _ rankCutoff: Double?, _ rankGamma: Double?,
+                                 _ refitEvery: Int?) -> [String: ParameterValue?] {
+        ["adaptation": adaptation.map { .text($0.rawValue) }, "rank_cutoff": rankCutoff.map(ParameterValue.real),
+         "rank_gamma": rankGamma.map(ParameterValue.real), "refit_every": refitEvery.map(ParameterValue.integer)]
     }
     /// Random-walk Metropolis; `stepSize` is the proposal standard deviation.
     public static func rwm(stepSize: Double? = nil) -> SamplerChoice { with("rwm", stepSize) }
@@ -84,22 +93,23 @@ public struct SamplerChoice: Sendable, Equatable {
     // Hamiltonian Monte Carlo (stepSize is the leapfrog step ε, the initial one when adapting).
     /// Static HMC: `steps` leapfrog steps, or `length` integration time; Stan's warm-up by default.
     public static func hmc(stepSize: Double? = nil, steps: Int? = nil, length: Double? = nil, jitter: Double? = nil,
-                           metric: MetricKind? = nil, adaptation: AdaptationSchedule? = nil, delta: Double? = nil) -> SamplerChoice {
+                           metric: MetricKind? = nil, adaptation: AdaptationSchedule? = nil, rankCutoff: Double? = nil,
+                           rankGamma: Double? = nil, refitEvery: Int? = nil, delta: Double? = nil) -> SamplerChoice {
         with("hmc", stepSize, ["steps": steps.map(ParameterValue.integer), "length": length.map(ParameterValue.real),
                                "jitter": jitter.map(ParameterValue.real), "metric": metric.map { .text($0.rawValue) },
-                               "adaptation": adaptation.map { .text($0.rawValue) }, "delta": delta.map(ParameterValue.real)])
+                               "delta": delta.map(ParameterValue.real)]
+             .merging(warmupParameters(adaptation, rankCutoff, rankGamma, refitEvery)) { a, _ in a })
     }
     /// The No-U-Turn sampler as Stan's; `metric` `.diag` (default), `.dense`, `.fisherDiag`,
     /// `.fisherLowRank`, `.fisherDense` (fitted from draws and gradients by minimising Fisher
     /// divergence) or `.unit`; `adaptation` `.stan` (default) or `.nutpie` (nuts-rs's schedule);
-    /// `rankCutoff` and `rankGamma` tune the low-rank fit (2 and 10⁻⁵).
+    /// `rankCutoff` and `rankGamma` tune the low-rank fit (2 and 10⁻⁵), `refitEvery` nutpie's refits.
     public static func nuts(stepSize: Double? = nil, maxDepth: Int? = nil, metric: MetricKind? = nil,
                             adaptation: AdaptationSchedule? = nil, rankCutoff: Double? = nil, rankGamma: Double? = nil,
-                            delta: Double? = nil) -> SamplerChoice {
+                            refitEvery: Int? = nil, delta: Double? = nil) -> SamplerChoice {
         with("nuts", stepSize, ["max_depth": maxDepth.map(ParameterValue.integer), "metric": metric.map { .text($0.rawValue) },
-                                "adaptation": adaptation.map { .text($0.rawValue) },
-                                "rank_cutoff": rankCutoff.map(ParameterValue.real), "rank_gamma": rankGamma.map(ParameterValue.real),
-                                "delta": delta.map(ParameterValue.real)])
+                                "delta": delta.map(ParameterValue.real)]
+             .merging(warmupParameters(adaptation, rankCutoff, rankGamma, refitEvery)) { a, _ in a })
     }
 
     /// Non-reversible parallel tempering; `stepSize` is where each replica's step adaptation starts.

@@ -93,7 +93,10 @@ struct BenchCommand: ParsableCommand {
             rounds += 1
             let round = rounds
             let settings = RunSettings(chains: 1, steps: draws, warmup: warmup, seed: UInt64(round), jobs: 1, initialization: .uniform(2))
-            let job = try SamplingJob(target: target, sampler: nuts, stepSize: nil, settings: settings)
+            // Like for like: Stan's metric and windows, whatever nuts's default.
+            let job = try SamplingJob(target: target, sampler: nuts, stepSize: nil,
+                                      parameters: ["metric": .text(MetricKind.diag.rawValue), "adaptation": .text(AdaptationSchedule.stan.rawValue)],
+                                      settings: settings)
             let start = DispatchTime.now().uptimeNanoseconds
             let run = try job.run()
             _ = try run.draws.reported(by: model, seed: settings.seed)

@@ -46,6 +46,7 @@ final class RegistryTests: XCTestCase {
             return ["max_depth": .integer(k.maxDepth)]
         case let k as ParallelTempering<GaussianMixture>:
             return ["replicas": .integer(k.betas.count), "explorer": .text(k.explorer.rawValue)]
+        case is MALA<GaussianMixture>: return [:]   // its parameters are all warm-up's
         case let k as MYULA: return ["lambda": .real(k.lambda)]
         case let k as MYMALA: return ["lambda": .real(k.lambda)]
         default: return info.parameters.isEmpty || info.parameters.allSatisfy({ $0.defaultValue == nil }) ? [:] : nil
@@ -56,8 +57,11 @@ final class RegistryTests: XCTestCase {
         for info in SamplerCatalog.all {
             var values = try XCTUnwrap(try builtValues(info), "\(info.name): no reader for its built parameters in this test")
             // Warm-up's metric and goal are read by the run, not the kernel: through the entry.
-            if let metric = info.metric(.empty) {
-                values["metric"] = .text(metric.rawValue)
+            if let w = info.warmup(.empty) {
+                values["metric"] = .text(w.metric.rawValue)
+                values["adaptation"] = .text(w.schedule.rawValue)
+                values["rank_cutoff"] = .real(w.lowRank.cutoff)
+                values["rank_gamma"] = .real(w.lowRank.gamma)
                 values["delta"] = info.adaptationTarget(.empty).map(ParameterValue.real)
             }
             for spec in info.parameters {
@@ -132,12 +136,14 @@ final class RegistryTests: XCTestCase {
     /// exactly the registry's parameters (by name, each given a value different from its default).
     func testSamplerChoiceCoversTheRegistry() throws {
         let choices: [SamplerChoice] = [
-            .ula(stepSize: 0.1), .mala(stepSize: 0.1), .rwm(stepSize: 0.1), .rlmc(stepSize: 0.1),
+            .ula(stepSize: 0.1), .mala(stepSize: 0.1, metric: .fisherDiag, adaptation: .nutpie, rankCutoff: 3, rankGamma: 1e-4, refitEvery: 5),
+            .rwm(stepSize: 0.1), .rlmc(stepSize: 0.1),
             .myula(stepSize: 0.1, lambda: 0.5), .mymala(stepSize: 0.1, lambda: 0.5), .pmala(stepSize: 0.1), .psgla(stepSize: 0.1),
             .kineticEuler(stepSize: 0.1, friction: 1), .obabo(stepSize: 0.1, friction: 1), .baoab(stepSize: 0.1, friction: 1),
             .klmc(stepSize: 0.1, friction: 1), .rklmc(stepSize: 0.1, friction: 1),
-            .hmc(stepSize: 0.1, steps: 3, length: 1, jitter: 0.1, metric: .dense, delta: 0.9),
-            .nuts(stepSize: 0.1, maxDepth: 5, metric: .unit, delta: 0.9),
+            .hmc(stepSize: 0.1, steps: 3, length: 1, jitter: 0.1, metric: .dense, adaptation: .nutpie, rankCutoff: 3, rankGamma: 1e-4,
+                 refitEvery: 5, delta: 0.9),
+            .nuts(stepSize: 0.1, maxDepth: 5, metric: .unit, adaptation: .nutpie, rankCutoff: 3, rankGamma: 1e-4, refitEvery: 5, delta: 0.9),
             .pt(stepSize: 0.1, replicas: 4, explorer: .rwm, referenceScale: 3),
             .smc(particles: 50, essTarget: 0.3, resampling: .multinomial, moves: 2, kernel: .mixture, components: 2, localMoves: 1,
                  wasteFree: true, chainLength: 5, referenceScale: 3),
