@@ -7,7 +7,8 @@ Writes OUT_PREFIX-table.csv (per posterior and variant: medians over seeds of mi
 gradients, counting warm-up and not, ESS per second, the worst reference |z| and sd error over seeds,
 divergences, and the ratio of ESS per gradient to Stan's median on the same posterior) and
 OUT_PREFIX-medians.csv (per variant: the median and smallest ratio to Stan over the posteriordb
-posteriors, and how many agree with the reference: every seed's max |z| < 5).
+posteriors, how many agree with the reference — every seed's max |z| < 5 — and on how many some
+seed's sd is off by more than 10%).
 """
 import csv, statistics, sys
 
@@ -36,9 +37,10 @@ def main():
 
         def per_k(r, sampling):
             e, g = number(r, "ess_bulk_min"), number(r, "grad_evals")
-            w = number(r, "warmup_grad_evals") or 0
-            if e is None or not g:
+            w = number(r, "warmup_grad_evals")
+            if e is None or not g or (sampling and w is None):
                 return None
+            w = w or 0
             return e / ((g - w if sampling else g) / 1000)
 
         zs = [number(r, "ref_max_abs_z") for r in rs]
@@ -76,12 +78,15 @@ def main():
             continue
         lowest = min(ts, key=lambda t: t["ratio_to_stan"] if t["ratio_to_stan"] is not None else float("inf"))
         agree = sum(1 for t in ts if t["max_abs_z"] is not None and t["max_abs_z"] < 5)
+        # A chain stuck elsewhere shows in the sd first: |sd / reference sd − 1| above 10% in some seed.
+        sd_off = sum(1 for t in ts if t["max_sd_error"] is not None and t["max_sd_error"] > 0.1)
         medians.append({"variant": variant, "posteriors": len(ratios), "median_ratio": statistics.median(ratios),
                         "median_sampling_ratio": statistics.median(sampling) if sampling else "",
                         "min_ratio": lowest["ratio_to_stan"], "min_at": lowest["target"],
-                        "below_0.8": sum(1 for r in ratios if r < 0.8), "agree_5_mcse": agree})
+                        "below_0.8": sum(1 for r in ratios if r < 0.8), "agree_5_mcse": agree, "sd_off_10pct": sd_off})
     with open(prefix + "-medians.csv", "w", newline="") as f:
-        columns = ["variant", "posteriors", "median_ratio", "median_sampling_ratio", "min_ratio", "min_at", "below_0.8", "agree_5_mcse"]
+        columns = ["variant", "posteriors", "median_ratio", "median_sampling_ratio", "min_ratio", "min_at", "below_0.8", "agree_5_mcse",
+                   "sd_off_10pct"]
         w = csv.DictWriter(f, columns)
         w.writeheader()
         w.writerows(medians)
