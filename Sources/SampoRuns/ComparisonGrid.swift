@@ -10,6 +10,22 @@ public struct ComparisonGrid: Sendable, Equatable {
             self.name = name; self.stepSize = stepSize; self.settings = settings
         }
 
+        /// Reads a label back (`nuts`, or `nuts[adaptation=stan metric=diag]`): the name, and the
+        /// settings between brackets, separated by spaces.
+        public init(label: String) throws(SampoError) {
+            guard let open = label.firstIndex(of: "[") else { self.init(name: label); return }
+            guard label.hasSuffix("]") else { throw .invalid(.argument("samplers"), "'\(label)': expected NAME[key=value ...] with a closing ]") }
+            var settings: [String: String] = [:]
+            for pair in label[label.index(after: open)..<label.index(before: label.endIndex)].split(separator: " ") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2, !kv[0].isEmpty, !kv[1].isEmpty else {
+                    throw .invalid(.argument("samplers"), "'\(label)': expected key=value settings, found '\(pair)'")
+                }
+                settings[kv[0]] = kv[1]
+            }
+            self.init(name: String(label[..<open]), settings: settings)
+        }
+
         /// The comparison row's name: the sampler's, with its settings when it has any, e.g.
         /// `nuts[adaptation=nutpie metric=fisher-lowrank]` (sorted; no comma, so the CSV cell needs no quoting).
         public var label: String {

@@ -12,7 +12,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare", abstract: "Run a grid of targets × samplers × seeds and write the comparison CSV.")
 
     @Option(help: "Comma-separated targets (names or files).") var targets: String?
-    @Option(help: "Comma-separated samplers.") var samplers: String?
+    @Option(help: "Comma-separated samplers, each with settings as its rows name it, e.g. 'nuts[adaptation=stan metric=diag],mala'.") var samplers: String?
     @Option(help: "Seeds, e.g. 1-5 or 1,4,9.") var seeds: String = "1"
     @Option(parsing: .unconditional, help: "Oracle calls per chain (gradient, or density for gradient-free samplers).") var budget: Int = 10_000
     @Option(parsing: .unconditional, help: "Chains per run (Markov samplers).") var chains: Int = 4
@@ -47,7 +47,7 @@ struct CompareCommand: ParsableCommand {
                     throw SampoError.usage("compare: give --targets and --samplers, or --experiment FILE")
                 }
                 grid = ComparisonGrid(targets: targets.split(separator: ",").map(String.init),
-                                      samplers: samplers.split(separator: ",").map { .init(name: String($0)) },
+                                      samplers: try samplers.split(separator: ",").map { try .init(label: String($0)) },
                                       seeds: try ComparisonGrid.parseSeeds(seeds), budget: budget, chains: chains, tune: tune)
             }
             if tune { grid.tune = true }

@@ -161,7 +161,8 @@ final class HamiltonianTests: XCTestCase {
             }
             let adapting = windowMeans.reduce(0, +) / 4
             XCTAssertLessThan(abs(adapting - delta), 0.05, "delta \(delta): accept_stat__ while adapting \(adapting)")
-            let run = try job("nuts", target, h: 1, steps: 4000, warmup: 2000, parameters: ["delta": .real(delta)],
+            let run = try job("nuts", target, h: 1, steps: 4000, warmup: 2000,
+                              parameters: ["delta": .real(delta), "metric": .text("diag"), "adaptation": .text("stan")],
                               statistics: true).run()
             let accept = (0..<4).flatMap { statistic(run, chain: $0, column: 0) }
             let sampling = accept.reduce(0, +) / Double(accept.count)
@@ -174,7 +175,7 @@ final class HamiltonianTests: XCTestCase {
         let variances = [0.01, 0.1, 1, 10, 100]
         let target = NamedTarget(name: "scaled", density: try GaussianMixture(weights: [1], means: [[0, 0, 0, 0, 0]],
                                                                               covariances: .diagonal([variances])))
-        let run = try job("nuts", target, h: 1, steps: 100, warmup: 6000).run()
+        let run = try job("nuts", target, h: 1, steps: 100, warmup: 6000, parameters: ["metric": .text("diag"), "adaptation": .text("stan")]).run()
         for o in run.outcomes {
             guard case .diagonal(let v) = try XCTUnwrap(o.inverseMetric) else { return XCTFail("expected a diagonal metric") }
             for j in 0..<5 { XCTAssertEqual(v[j] / variances[j], 1, accuracy: 0.1, "variance \(j + 1): \(v[j]) vs \(variances[j])") }

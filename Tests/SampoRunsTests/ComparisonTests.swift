@@ -146,6 +146,10 @@ final class ComparisonTests: XCTestCase {
         try g.validate()
         let rows = try g.cells.map { try ComparisonRunner.run($0, grid: g, jobs: 2) }
         XCTAssertEqual(rows.map(\.sampler), ["nuts", "nuts[adaptation=nutpie metric=fisher-lowrank]"])
+        // A row's name reads back as the sampler it ran (compare --samplers takes it).
+        XCTAssertEqual(try rows.map { try ComparisonGrid.SamplerEntry(label: $0.sampler) }, g.samplers)
+        XCTAssertThrowsError(try ComparisonGrid.SamplerEntry(label: "nuts[metric]")) { XCTAssertTrue("\($0)".contains("key=value"), "\($0)") }
+        XCTAssertThrowsError(try ComparisonGrid.SamplerEntry(label: "nuts[metric=diag")) { XCTAssertTrue("\($0)".contains("closing"), "\($0)") }
         for r in rows {
             XCTAssertEqual(r.values["steps"] ?? nil, 300)
             let total = try XCTUnwrap(r.values["grad_evals"] ?? nil), warm = try XCTUnwrap(r.values["warmup_grad_evals"] ?? nil)

@@ -43,8 +43,8 @@ final class StanCommandLineTests: XCTestCase {
     /// `diagnose` into the same summary as the run's own; then the reference check on it.
     func testCmdStanFilesAndReferenceCheck() throws {
         let prefix = tmp("es"), summary = tmp("es-summary.csv"), again = tmp("es-again.csv")
-        let r = try sampo(["sample", "--target", target] + db + ["--sampler", "nuts", "--chains", "2", "--steps", "400",
-                           "--format", "cmdstan", "--draws", prefix, "--summary", summary])
+        let r = try sampo(["sample", "--target", target] + db + ["--sampler", "nuts", "--set", "metric=diag", "--set", "adaptation=stan",
+                           "--chains", "2", "--steps", "400", "--format", "cmdstan", "--draws", prefix, "--summary", summary])
         XCTAssertEqual(r.status, 0, r.err)
         let text = try String(contentsOfFile: prefix + "_1.csv", encoding: .utf8)
         let stan = try String(contentsOfFile: TestSupport.root.appendingPathComponent("Tests/Fixtures/stan/bern1.csv").path, encoding: .utf8)
