@@ -214,7 +214,7 @@ final class FisherMetricTests: XCTestCase {
     }
 
     /// nuts-rs's schedule for 1 000 warm-up draws: switches every 10 draws up to draw 300, then
-    /// after 80 and 120 more, none that would end after draw 850, no metric draws after it; the
+    /// every 80, none that would end after draw 850, no metric draws after it; the
     /// window never holds more than the two latest parts.
     func testNutpieScheduleSwitchesAsNutsRs() {
         let s = NutpieSchedule(warmup: 1000)
@@ -224,10 +224,10 @@ final class FisherMetricTests: XCTestCase {
         XCTAssertEqual(Array(switches.prefix(3)), [9, 19, 29])
         let early = switches.filter { $0 < 300 }, late = switches.filter { $0 >= 300 }
         XCTAssertEqual(early.count, 30)
-        // The next (180) would end after draw 850: the last window grows to the end instead.
-        XCTAssertEqual(zip(late, [early.last!] + late).map { $0 - $1 }, [80, 120])
-        XCTAssertGreaterThan(late.last! + 180 + 180, 850)
-        XCTAssertEqual(s.largestWindow, 120 + (849 - late.last!))
+        // Every 80 draws; the next would end after draw 850: the last window grows to the end instead.
+        XCTAssertEqual(zip(late, [early.last!] + late).map { $0 - $1 }, [80, 80, 80, 80, 80])
+        XCTAssertGreaterThan(late.last! + 80 + 80, 850)
+        XCTAssertEqual(s.largestWindow, 80 + (849 - late.last!))
         XCTAssertLessThan(s.largestWindow, 1000)
         // A short warm-up still ends with a step-size-only window.
         let short = NutpieSchedule(warmup: 20)
