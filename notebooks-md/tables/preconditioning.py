@@ -65,7 +65,7 @@ def main():
     columns = ["target", "variant", "seeds", "ess_per_1k_grad", "ess_per_1k_sampling_grad", "ratio_to_stan",
                "sampling_ratio_to_stan", "ess_per_second", "max_abs_z", "max_sd_error", "divergences", "rhat_max"]
     with open(prefix + "-table.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, columns)
+        w = csv.DictWriter(f, columns, lineterminator="\n")
         w.writeheader()
         for t in table:
             w.writerow({k: ("" if t[k] is None else t[k]) for k in columns})
@@ -87,7 +87,7 @@ def main():
     with open(prefix + "-medians.csv", "w", newline="") as f:
         columns = ["variant", "posteriors", "median_ratio", "median_sampling_ratio", "min_ratio", "min_at", "below_0.8", "agree_5_mcse",
                    "sd_off_10pct"]
-        w = csv.DictWriter(f, columns)
+        w = csv.DictWriter(f, columns, lineterminator="\n")
         w.writeheader()
         w.writerows(medians)
 
