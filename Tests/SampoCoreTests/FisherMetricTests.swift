@@ -73,6 +73,10 @@ final class FisherMetricTests: XCTestCase {
         XCTAssertEqual(short.metric, fit(.fisherDiag, w, d: d, draws: 4)?.metric)
         guard case .diagonal(let v) = short.metric else { return XCTFail("\(short.metric)") }
         for j in 0..<d { XCTAssertEqual(v[j] / sigma[j * d + j], 1, accuracy: 1e-10) }
+        // A window too short for low rank (2 draws) falls back to the diagonal Fisher fit, and says so.
+        let tiny = try XCTUnwrap(fit(.fisherLowRank, w, d: d, draws: 2))
+        XCTAssertTrue(tiny.fellBack)
+        XCTAssertEqual(tiny.metric, fit(.fisherDiag, w, d: d, draws: 2)?.metric)
         var flat = w
         for k in flat.g.indices { flat.g[k][2] = 0.5 }
         let f = try XCTUnwrap(fit(.fisherDiag, flat, d: d))
