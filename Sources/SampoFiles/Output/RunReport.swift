@@ -146,7 +146,7 @@ public struct RunReport: Codable, Sendable {
                 reportMetrics(run)
             }
         } else if let m = job.settings.initialMetric {
-            // A mass matrix given to a sampler without warm-up (the kinetic splittings, or --adapt off).
+            // A mass matrix given to a sampler without warm-up (the kinetic splittings, or with adaptation off).
             metric = "given \(m.kind.rawValue)"
             reportMetrics(run)
         }

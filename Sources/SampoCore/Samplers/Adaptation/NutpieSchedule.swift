@@ -11,13 +11,11 @@ public struct NutpieSchedule: Sendable, Equatable {
     public let warmup: Int
     /// The first draw after the early phase, and the first of the final step-size-only window.
     public let earlyEnd: Int, finalWindowStart: Int
-    public static let earlySwitch = 10, firstLateSwitch = 80
-    public static let growth = 1.0
+    public static let earlySwitch = 10, lateSwitch = 80
     /// Warm-up draws seen.
     public private(set) var counter = 0
     /// Draws in the window's foreground and background parts.
     public private(set) var foreground = 0, background = 0
-    private var lateSwitch = NutpieSchedule.firstLateSwitch
 
     public init(warmup: Int) {
         self.warmup = warmup
@@ -40,11 +38,10 @@ public struct NutpieSchedule: Sendable, Equatable {
         guard joined else { return false }
         background += 1
         let early = counter < earlyEnd
-        let every = early ? Self.earlySwitch : lateSwitch
+        let every = early ? Self.earlySwitch : Self.lateSwitch
         guard background >= every, counter + every <= finalWindowStart else { return false }
         foreground = background
         background = 0
-        if !early { lateSwitch = Int((Double(lateSwitch) * Self.growth).rounded(.down)) }
         return true
     }
 

@@ -10,7 +10,7 @@ extension SamplerCatalog {
     static let ula = overdamped("ula", "Unadjusted Langevin algorithm (biased for fixed h)", h: 0.05, acceptance: nil, .ula,
                                 cost: .init(gradients: 1))
     static let mala = SamplerInfo(
-        name: "mala", summary: "Metropolis-adjusted Langevin algorithm (preconditioned by an adapted metric with --set metric=…)",
+        name: "mala", summary: "Metropolis-adjusted Langevin algorithm (preconditioned by the metric warm-up adapts when its metric parameter is set)",
         family: .overdamped, settings: MALASettings.self, defaultStepSize: 0.1, usesGradient: true, acceptanceTarget: 0.574,
         cost: { _ in .init(gradients: 1) }, warmup: { $0.warmup },
         builder: .markov(MALASettings.self) { t, h, s throws(SampoError) in try specialised(MALAFactory(), t, h, s) })
