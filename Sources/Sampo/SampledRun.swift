@@ -20,6 +20,19 @@ public struct SampledRun: Sendable {
     /// Evaluations made, with finite-difference gradients charged at their density calls.
     public var counts: OracleCounts { chains?.totalCounts ?? population?.totalCounts ?? OracleCounts() }
 
+    /// Each chain's per-transition statistics (kept transitions), when the run was asked for them
+    /// (`samplerStatistics: true`); nil otherwise.
+    public var samplerStatistics: [SamplerStatistics]? {
+        guard let chains, let flat = chains.statistics else { return nil }
+        let width = TransitionStatistics.columns.count, capacity = draws.capacity
+        return (0..<draws.chains).map { c in
+            let n = draws.recorded[c], base = c * capacity * width
+            func column(_ k: Int) -> [Double] { (0..<n).map { flat[base + $0 * width + k] } }
+            return SamplerStatistics(acceptStatistic: column(0), stepSize: column(1), treeDepth: column(2).map { Int($0) },
+                                     leapfrogSteps: column(3).map { Int($0) }, divergent: column(4).map { $0 != 0 }, energy: column(5))
+        }
+    }
+
     /// log Ẑ (population samplers that estimate it).
     public var logZ: Double? { population?.logZ }
 
@@ -34,14 +47,21 @@ public struct SampledRun: Sendable {
         let given = names ?? self.names
         let rows = population == nil ? try DrawsSummary.summarize(draws, names: given, chains: used)
             : try PopulationSummary.summarize(draws, names: given, runs: used)
-        return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted())
+        // Stan's sampler warnings from the chains, ArviZ's R-hat and ESS checks from these rows
+        // (not for population runs: their ESS is sd²/MCSE² between runs, not a Markov chain's).
+        var warnings = chains.map { RunWarning.chainWarnings($0.outcomes) } ?? []
+        if population == nil { warnings += RunWarning.convergenceWarnings(rows, chains: used.count) }
+        return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted(), warnings: warnings)
     }
 
-    /// What may make this run's results wrong without looking wrong, each a sentence: chains or runs
-    /// that disagree about log Ẑ or the modes' weights beyond their own errors, and (for targets whose
-    /// mode weights or log Z are known) estimates outside their errors of the truth. Empty when
-    /// nothing was found. Computes the quality (one pass over the draws).
-    public var warnings: [String] {
+    /// What may make this run's results wrong without looking wrong, each typed (``RunWarning``:
+    /// kind, chain, parameter, value, threshold) with a sentence: Stan's sampler warnings (divergent
+    /// transitions, saturated tree depth, low E-BFMI), R-hat > 1.01 and bulk or tail ESS below 100
+    /// per chain, chains that did not move or diverged, chains or runs that disagree about log Ẑ or
+    /// the modes' weights beyond their own errors, and (for targets whose mode weights or log Z are
+    /// known) estimates outside their errors of the truth. Empty when nothing was found. Computes
+    /// the quality and the summaries (one pass over the draws each).
+    public var warnings: [RunWarning] {
         let q = quality(distances: false).warnings
         if let population { return population.warnings(for: target) + q }
         return q
@@ -62,13 +82,37 @@ public struct RunSummary: Sendable, Equatable {
     public let chains: [Int]
     /// Chains left out because they diverged or failed.
     public let skippedChains: [Int]
+    /// What may make these numbers wrong: Stan's sampler warnings for the chains, and R-hat > 1.01
+    /// or bulk/tail ESS below 100 per chain for the parameters (Markov runs).
+    public let warnings: [RunWarning]
 
-    /// A line for a report, or nil when every chain was used.
+    public init(parameters: [ParameterSummary], chains: [Int], skippedChains: [Int], warnings: [RunWarning] = []) {
+        self.parameters = parameters; self.chains = chains; self.skippedChains = skippedChains; self.warnings = warnings
+    }
+
+    /// What to read before the numbers — chains left out, and the warnings, one per line — or nil
+    /// when every chain was used and nothing was found.
     public var note: String? {
-        skippedChains.isEmpty ? nil
-            : "summary over \(chains.count) chains; left out diverged chain(s) " + skippedChains.map { "\($0 + 1)" }.joined(separator: ", ")
+        var lines = skippedChains.isEmpty ? []
+            : ["summary over \(chains.count) chains; left out diverged chain(s) " + skippedChains.map { "\($0 + 1)" }.joined(separator: ", ")]
+        lines += RunWarning.lines(warnings).map { "warning: " + $0 }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
     /// The summary of the parameter called `name` (`x1`, … by default).
     public subscript(name: String) -> ParameterSummary? { parameters.first { $0.parameter == name } }
+}
+
+/// One chain's per-transition statistics, one entry per kept draw, with the meanings of Stan's
+/// sampler columns (`accept_stat__`, `stepsize__`, `treedepth__`, `n_leapfrog__`, `divergent__`,
+/// `energy__`; ``TransitionStatistics``).
+public struct SamplerStatistics: Sendable, Equatable {
+    public let acceptStatistic: [Double]
+    public let stepSize: [Double]
+    /// NUTS: trajectory doublings; 0 for other kernels.
+    public let treeDepth: [Int]
+    public let leapfrogSteps: [Int]
+    public let divergent: [Bool]
+    /// Hamiltonian kernels: H at the new state; Metropolis kernels: −log π there.
+    public let energy: [Double]
 }

@@ -27,6 +27,17 @@ public struct ChainOutcome: Sendable, Equatable {
     /// Kept transitions whose energy error exceeded the threshold (Hamiltonian kernels; Stan's
     /// `divergent__`). Unrelated to `divergedAt`, a chain that left the finite range.
     public var divergentTransitions = 0
+    /// Transitions after warm-up (before thinning).
+    public var keptTransitions = 0
+    /// Whether `acceptanceRate` measures moves (Metropolis-adjusted and Hamiltonian kernels), so
+    /// that 0 means the chain did not move.
+    public var tracksAcceptance = false
+    /// NUTS: kept transitions that stopped at the largest tree depth, and that depth.
+    public var treeDepthSaturations = 0
+    public var maxTreeDepth: Int?
+    /// Hamiltonian kernels: the energy Bayesian fraction of missing information of the kept
+    /// transitions, mean((Eₙ − Eₙ₋₁)²) / var(E) (ArviZ's `bfmi`); nil with fewer than 3.
+    public var ebfmi: Double?
     /// Facts the kernel reports about its run (parallel tempering: schedule, barrier, swap
     /// acceptance, round trips, log Z).
     public var report: KernelReport?

@@ -92,14 +92,7 @@ public enum Chains {
             ? max(1, DrawsStorage.releaseBlock / max(d, 1)) : Int.max
         var untilRelease = releaseEvery
         let rng = RandomStream(seed: settings.seed, stream: UInt64(chain))
-        var start = [Double](repeating: 0, count: d)
-        switch settings.initialization {
-        case .normal: for j in 0..<d { start[j] = rng.normal() }
-        case .zero: break
-        case .uniform(let r): for j in 0..<d { start[j] = r * (2 * rng.uniform() - 1) }
-        case .point(let x): start = x
-        case .points(let xs): start = xs[chain]
-        }
+        var start = settings.initialization.start(chain: chain, rng: rng, dimension: d)
         if let m = settings.initialMetric {
             guard let h = kernel as? any MetricCarrying else {
                 throw .invalid(.argument("initialMetric"), "this sampler has no metric to start from (hmc, nuts, mala and the kinetic splittings have one)")
@@ -151,7 +144,10 @@ public enum Chains {
         if statistics != nil && reporting == nil {
             throw .invalid(.argument("samplerStatistics"), "this sampler records no per-transition statistics (Metropolis-adjusted and Hamiltonian samplers do)")
         }
-        var divergentTransitions = 0, acceptStatistics = 0.0
+        var divergentTransitions = 0, acceptStatistics = 0.0, treeDepthSaturations = 0
+        let maxTreeDepth = hamiltonian?.maxTreeDepth
+        // E-BFMI's sums: squared successive energy differences, and Welford's for the energy's variance.
+        var energyCount = 0, previousEnergy = 0.0, squaredJumps = 0.0, energyMean = 0.0, energySquares = 0.0
         // Kernels that tune themselves in warm-up (parallel tempering) are told when it ends.
         let selfTuning = kernel as? any SelfTuningKernel
         if iteration < settings.warmup { selfTuning?.beginWarmup(iterations: settings.warmup) }
@@ -167,7 +163,15 @@ public enum Chains {
                 if let hamiltonian {
                     let t = hamiltonian.lastTransition
                     if t.divergent { divergentTransitions += 1 }
+                    if let maxTreeDepth, t.treeDepth >= maxTreeDepth { treeDepthSaturations += 1 }
                     acceptStatistics += t.acceptStatistic
+                    let e = t.energy
+                    if energyCount > 0 { squaredJumps += (e - previousEnergy) * (e - previousEnergy) }
+                    energyCount += 1
+                    let delta = e - energyMean
+                    energyMean += delta / Double(energyCount)
+                    energySquares += delta * (e - energyMean)
+                    previousEnergy = e
                 }
                 sinceKept += 1
                 if sinceKept == settings.thin {
@@ -191,11 +195,18 @@ public enum Chains {
         let kept = max(0, iteration - settings.warmup)
         // Hamiltonian kernels: the mean acceptance statistic (NUTS always "accepts").
         let acceptance = hamiltonian == nil ? Double(accepted) : acceptStatistics
-        let outcome = ChainOutcome(acceptanceRate: kept > 0 ? acceptance / Double(kept) : 0,
+        var outcome = ChainOutcome(acceptanceRate: kept > 0 ? acceptance / Double(kept) : 0,
                                    counts: kernel.counts, warmupCounts: warmupCounts, divergedAt: divergedAt, nanProposals: kernel.nanProposals,
                                    adaptedStepSize: adaptedStepSize, inverseMetric: inverseMetric,
                                    metricFallbacks: metricFallbacks, divergentTransitions: divergentTransitions,
                                    report: (kernel as? any KernelReporting)?.report)
+        outcome.keptTransitions = kept
+        outcome.tracksAcceptance = kernel is any TransitionReporting
+        outcome.treeDepthSaturations = treeDepthSaturations
+        outcome.maxTreeDepth = maxTreeDepth
+        if energyCount >= 3 && energySquares > 0 {
+            outcome.ebfmi = (squaredJumps / Double(energyCount - 1)) / (energySquares / Double(energyCount))
+        }
         return (min(recorded, capacity), outcome, moments)
     }
 }

@@ -18,6 +18,20 @@ public enum Initialization: Sendable, Equatable {
     /// One given point per chain.
     case points([[Double]])
 
+    /// The first start of chain `chain` (whose stream `rng` is, fresh): later random starts, where
+    /// the density is not finite, are further draws of the same stream.
+    public func start(chain: Int, rng: RandomStream, dimension d: Int) -> [Double] {
+        var x = [Double](repeating: 0, count: d)
+        switch self {
+        case .normal: for j in 0..<d { x[j] = rng.normal() }
+        case .zero: break
+        case .uniform(let r): for j in 0..<d { x[j] = r * (2 * rng.uniform() - 1) }
+        case .point(let p): x = p
+        case .points(let ps): x = ps[chain]
+        }
+        return x
+    }
+
     /// Stan's number of random starts tried before it gives up.
     public static let uniformAttempts = 100
 

@@ -27,6 +27,9 @@ public struct PopulationJob: Sendable {
         try MemoryLimit.check(doubles: [sampler.particles, target.dimension, 4 * min(jobs, runs) + runs],
                               for: .samplerParameter("particles"),
                               what: "\(runs) runs of \(sampler.particles) particles in dimension \(target.dimension)")
+        // A gradient of the wrong length is refused before any run (checked at the origin).
+        let origin = [Double](repeating: 0, count: target.dimension)
+        try origin.withUnsafeBufferPointer { (p) throws(SampoError) in try target.density.checkLengths(at: p.baseAddress!) }
         self.info = info
         given = parameters.mapValues(\.description)
         self.target = target
@@ -78,12 +81,17 @@ public struct PopulationJob: Sendable {
                 + "resampling without waste-free moves); use two or more runs for one between them, or resampling = multinomial"
         }
 
-        /// What the user should know about the runs together: runs that disagree about log Ẑ.
-        public var warnings: [String] { [logZEstimate?.warning()].compactMap { $0 } }
+        /// What the user should know about the runs: each run's own warnings (rdMC's too few
+        /// effective samples), and runs that disagree about log Ẑ.
+        public var warnings: [RunWarning] {
+            runs.enumerated().flatMap { i, r in
+                r.warnings.map { RunWarning(kind: .weightDegeneracy, chain: i, message: "run \(i + 1): \($0)") }
+            } + [logZEstimate?.warning()].compactMap { $0.map { RunWarning(kind: .logZ, message: $0) } }
+        }
 
         /// The same, and a log Ẑ outside its error of the target's known log Z.
-        public func warnings(for target: NamedTarget) -> [String] {
-            warnings + [logZEstimate?.warning(knownLogZ: target.moments.logNormalizer)].compactMap { $0 }
+        public func warnings(for target: NamedTarget) -> [RunWarning] {
+            warnings + [logZEstimate?.warning(knownLogZ: target.moments.logNormalizer)].compactMap { $0.map { RunWarning(kind: .logZ, message: $0) } }
         }
 
         public var totalCounts: OracleCounts {

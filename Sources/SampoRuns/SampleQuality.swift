@@ -24,9 +24,10 @@ public struct SampleQuality: Sendable {
     public var modeWeightTV: Double?
     /// Markov runs on mixtures: each chain's time in each mode, and whether the chains agree.
     public var modeOccupancy: ModeOccupancy?
-    /// What may make these results wrong without looking wrong: chains that disagree about the
-    /// modes' weights, or about log Ẑ, beyond their own errors. Empty when nothing was found.
-    public var warnings: [String] = []
+    /// What may make these results wrong without looking wrong: Stan's sampler warnings and
+    /// ArviZ's convergence checks (Markov runs), chains that disagree about the modes' weights or
+    /// about log Ẑ beyond their own errors. Empty when nothing was found.
+    public var warnings: [RunWarning] = []
     public var minBulkESS: Double?
     public var maxRhat: Double?
     /// Image posteriors with a known truth: PSNR (dB) and SSIM of the posterior mean.
@@ -87,18 +88,23 @@ public struct SampleQuality: Sendable {
         } else {
             self.init(draws: run.draws, chains: healthy, target: target, distances: distances, modeSeries: true)
             if let estimate = LogNormalizerEstimate(outcomes: healthy.map { run.outcomes[$0] }) {
-                warnings += [estimate.warning(runsCalled: "chains"), estimate.warning(knownLogZ: target.moments.logNormalizer)].compactMap { $0 }
+                warnings += [estimate.warning(runsCalled: "chains"), estimate.warning(knownLogZ: target.moments.logNormalizer)]
+                    .compactMap { $0.map { RunWarning(kind: .logZ, message: $0) } }
             }
-            if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, chains: healthy)) {
+            let names = run.draws.dimension == target.dimension ? target.parameterNames
+                : (target.density as? any ReportedCoordinates)?.reportedNames
+            if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, names: names, chains: healthy)) {
                 minBulkESS = rows.compactMap(\.essBulk).min()
                 maxRhat = rows.compactMap(\.rhat).max()
+                warnings += RunWarning.convergenceWarnings(rows, chains: healthy.count)
             }
         }
+        warnings = RunWarning.chainWarnings(run.outcomes) + warnings
         let fellBack = run.outcomes.enumerated().filter { $0.element.metricFallbacks > 0 }
         if !fellBack.isEmpty {
-            warnings.append("the metric fit of warm-up could not be made in " + fellBack.map { "chain \($0.offset + 1) (\($0.element.metricFallbacks) window(s))" }
+            warnings.append(RunWarning(kind: .metricFit, message: "the metric fit of warm-up could not be made in " + fellBack.map { "chain \($0.offset + 1) (\($0.element.metricFallbacks) window(s))" }
                 .joined(separator: ", ") + ": a simpler one was used there (fisher-dense from a window no longer than the dimension: "
-                + "the diagonal Fisher fit; fisher-diag where a gradient did not vary: Stan's variances; a metric not positive definite: the previous one)")
+                + "the diagonal Fisher fit; fisher-diag where a gradient did not vary: Stan's variances; a metric not positive definite: the previous one)"))
         }
         // Image posteriors: the posterior mean from the running moments, else from the draws.
         if let truth = (target.density as? any HasImageTruth)?.imageTruth {
@@ -219,7 +225,7 @@ public struct SampleQuality: Sendable {
                 let fractions = zip(chains, second).map { c, part in part.counts.map { Double($0) / Double(max(draws.recorded[c], 1)) } }
                 modeOccupancy = ModeOccupancy(runFractions: fractions, knownWeights: mixture.weights)
             }
-            warnings += modeOccupancy?.warnings ?? []
+            warnings += (modeOccupancy?.warnings ?? []).map { RunWarning(kind: .modeWeights, message: $0) }
         }
         guard distances else { return }
         let small = evenlyThinned(cap: min(Self.quadraticCap, max(2, Self.quadraticValuesCap / max(d, 1))))

@@ -83,6 +83,10 @@ public struct SamplingJob: Sendable {
             throw .invalid(.argument("initialMetric"), "sampler '\(sampler.name)' has no metric to start from (hmc, nuts, mala and the kinetic splittings baoab, obabo, kinetic-euler have one)")
         }
         try settings.validate(dimension: target.dimension)
+        // A target whose gradient is not `dimension` long is refused here, at the first chain's
+        // start, rather than sampled with NaN gradients that reject every proposal.
+        let probe = settings.initialization.start(chain: 0, rng: RandomStream(seed: settings.seed, stream: 0), dimension: target.dimension)
+        try probe.withUnsafeBufferPointer { (p) throws(SampoError) in try target.density.checkLengths(at: p.baseAddress!) }
         makeKernel = try sampler.kernelFactory(target: target.density, stepSize: h, parameters: self.parameters, moments: target.moments)
         if settings.samplerStatistics, !(try makeKernel() is any TransitionReporting) {
             throw .invalid(.argument("samplerStatistics"), "sampler '\(sampler.name)' records no per-transition statistics "

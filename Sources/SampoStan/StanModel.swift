@@ -83,6 +83,10 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
         return settle(status, lp, error)
     }
 
+    /// The compiled model writes exactly its unconstrained dimension: nothing to check (and a probe
+    /// would record a rejection the run never met).
+    public func checkLengths(at x: UnsafePointer<Double>) throws(SampoError) {}
+
     /// Status 1 (rejected) and 2 (any other exception) are both −∞; the first message of each is
     /// kept, so a run can say the model failed rather than rejected, and why a start was rejected.
     private func settle(_ status: Int32, _ lp: Double, _ error: UnsafeMutablePointer<CChar>?) -> Double {

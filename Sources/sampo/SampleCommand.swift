@@ -124,18 +124,12 @@ struct SampleCommand: ParsableCommand {
     /// Stan's habit: what may make the run wrong goes to stderr (warnings, chains that never moved,
     /// NaN densities, divergences); a run where every chain diverged fails.
     private func sayWhatWentWrong(info: SamplerInfo, result: ChainRun, quality: SampleQuality) throws {
-        for w in quality.warnings { note("warning: " + w) }
+        for line in RunWarning.lines(quality.warnings) { note("warning: " + line) }
         if info.metropolisAdjusted, result.outcomes.allSatisfy({ $0.acceptanceRate == 0 }) {
             note("every chain rejected every proposal after warm-up: the chains did not move; try a smaller --step-size")
         }
-        let nan = result.outcomes.enumerated().filter { $0.element.nanProposals > 0 }
-        if !nan.isEmpty {
-            note("the log density was NaN at proposals of " + nan.map { "chain \($0.offset + 1) (\($0.element.nanProposals))" }
-                .joined(separator: ", ") + "; they were rejected, so these chains sample the target only where it is defined")
-        }
         if !result.divergedChains.isEmpty {
-            let list = result.divergedChains.map { "chain \($0 + 1) at iteration \(result.outcomes[$0].divergedAt ?? 0)" }
-            note("diverged (state became non-finite or reached |x| ≥ \(divergenceBound); these chains stopped): " + list.joined(separator: ", "))
+            note("(a chain diverges when its state becomes non-finite or reaches |x| ≥ --divergence-bound \(divergenceBound))")
             if result.divergedChains.count == result.outcomes.count {
                 throw SampoError.allChainsDiverged(chains: result.outcomes.count)
             }
@@ -197,7 +191,8 @@ struct SampleCommand: ParsableCommand {
             note("--summary: every chain diverged; nothing to summarise, \(path) not written")
         } else if let path = summary {
             try SummaryCSV.write(try summaries ?? DrawsSummary.summarize(result.draws, names: names, chains: healthy), to: path,
-                                 metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))])
+                                 metadata: job.metadata(kind: "summary") + job.adaptationMetadata(result) + [("summary_chains", healthy.map { "\($0 + 1)" }.joined(separator: " "))]
+                                    + RunWarning.lines(quality.warnings).map { ("warning", $0) })
         }
         if let path = moments {
             if let m = result.moments {
@@ -236,11 +231,11 @@ struct SampleCommand: ParsableCommand {
         let quality = ok.isEmpty ? nil : SampleQuality(draws: drawn, chains: ok, target: loaded)
         populationReport.warnings += quality?.warnings ?? []
         for f in populationReport.failures ?? [] { note(f) }
-        for w in populationReport.warnings { note("warning: " + w) }
+        for line in RunWarning.lines(populationReport.warnings) { note("warning: " + line) }
         if let path = draws { try DrawsCSV.write(drawn, names: names, to: path, metadata: job.metadata(kind: "draws")) }
         if let path = summary, !ok.isEmpty {
             try SummaryCSV.write(try PopulationSummary.summarize(drawn, names: names, runs: ok), to: path,
-                                 metadata: job.metadata(kind: "summary"))
+                                 metadata: job.metadata(kind: "summary") + RunWarning.lines(populationReport.warnings).map { ("warning", $0) })
         }
         if let path = report {
             try AtomicFile.write(try populationReport.json(), to: path)

@@ -95,7 +95,7 @@ final class AgreementTests: XCTestCase {
         let settings = RunSettings(chains: 4, steps: 20_000, warmup: 1000, thin: 1, seed: 3, jobs: 2)
         let run = try SamplingJob(target: bimodal, sampler: try SamplerCatalog.named("pt"), stepSize: nil, settings: settings).run()
         let quality = SampleQuality(run: run, target: bimodal, distances: false)
-        XCTAssertTrue(quality.warnings.contains { $0.contains("log Ẑ disagree") }, "\(quality.warnings)")
+        XCTAssertTrue(quality.warnings.contains { $0.message.contains("log Ẑ disagree") }, "\(quality.warnings)")
         let estimate = try XCTUnwrap(LogNormalizerEstimate(outcomes: run.outcomes))
         XCTAssertEqual(estimate.method, "between runs")
         let lau = try TestSupport.target("lau-gmm")

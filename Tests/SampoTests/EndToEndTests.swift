@@ -296,6 +296,34 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(d.err.contains("row 2, column 'x2': expected a finite number, found inf"), d.err)
     }
 
+    /// Stan's sampler warnings and ArviZ's convergence checks reach stderr, the report's typed
+    /// `warnings` and the summary's metadata (NUTS as Stan runs it diverges on the funnel).
+    func testWarningsReachStderrReportAndSummary() throws {
+        let report = tmp("funnel-report.json"), summary = tmp("funnel-summary.csv")
+        let r = try sampo(["sample", "--target", "funnel", "--sampler", "nuts", "--set", "metric=diag", "--set", "adaptation=stan",
+                           "--steps", "1000", "--seed", "1", "--report", report, "--summary", summary])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("warning: ") && r.err.contains("transitions after warm-up diverged"), r.err)
+        XCTAssertTrue(r.err.contains("R-hat > 1.01"), r.err)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        let warnings = try XCTUnwrap(json["warnings"] as? [[String: Any]])
+        let divergent = warnings.filter { $0["kind"] as? String == "divergent_transitions" }
+        XCTAssertFalse(divergent.isEmpty, "\(warnings)")
+        // Chains from 1 in files; the counts are the report's own per-chain divergences.
+        let perChain = try XCTUnwrap(json["divergent_transitions_per_chain"] as? [Int])
+        for w in divergent {
+            let c = try XCTUnwrap(w["chain"] as? Int)
+            XCTAssertEqual(w["value"] as? Double, Double(perChain[c - 1]))
+        }
+        XCTAssertTrue(warnings.contains { $0["kind"] as? String == "rhat" && $0["parameter"] as? String == "x1" }, "\(warnings)")
+        let meta = try String(contentsOfFile: summary, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("# warning: ") }
+        XCTAssertTrue(meta.contains { $0.contains("transitions after warm-up diverged") }, "\(meta)")
+        // No false alarm on a well-conditioned run.
+        let quiet = try sampo(["sample", "--target", "gaussian-illcond", "--sampler", "nuts", "--steps", "1000", "--seed", "1"])
+        XCTAssertEqual(quiet.status, 0, quiet.err)
+        XCTAssertFalse(quiet.err.contains("warning"), quiet.err)
+    }
+
     func testAcceptanceZeroEverywhereIsWarned() throws {
         let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "rwm", "--step-size", "1e6", "--steps", "200",
                            "--warmup", "0"])

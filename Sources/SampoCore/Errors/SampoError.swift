@@ -17,6 +17,9 @@ public enum SampoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A chain's starting point (chain numbered from 0) has a non-finite log density; Stan refuses
     /// to start there too.
     case nonFiniteStart(chain: Int?, logDensity: Double)
+    /// A target's gradient (or another vector it returns) has the wrong number of coordinates:
+    /// `what` names it, `expected` is the target's dimension. Found on the first call, before sampling.
+    case wrongLength(of: String, expected: Int, received: Int)
     /// Every chain of a run stopped on a non-finite state.
     case allChainsDiverged(chains: Int)
     /// Other bad input.
@@ -63,6 +66,8 @@ public enum SampoError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownTarget(let name, let shipped):
             return "no target named '\(Truncated.text(name, limit: 200))' and no such file" + (shipped.isEmpty ? "" : " (shipped: \(shipped.joined(separator: ", ")))")
         case .badFile(let path, let text): return "\(path): \(text)"
+        case .wrongLength(let what, let expected, let received):
+            return "the target's \(what) has \(received) coordinate\(received == 1 ? "" : "s"), expected \(expected) (its dimension)"
         case .nonFiniteStart(let chain, let lp):
             let which = chain.map { "chain \($0 + 1): " } ?? ""
             return which + "the log density at the starting point is \(lp); choose another start"

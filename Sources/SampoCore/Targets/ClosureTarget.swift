@@ -16,6 +16,14 @@ public struct ClosureTarget: LogDensity {
         hasExactGradient = gradient != nil
     }
 
+    /// The gradient closure's array must have `dimension` coordinates (checked before sampling:
+    /// a shorter one would fill the gradient with NaN and reject every proposal).
+    public func checkLengths(at x: UnsafePointer<Double>) throws(SampoError) {
+        guard let gradientClosure else { return }
+        let n = gradientClosure(Array(UnsafeBufferPointer(start: x, count: dimension))).count
+        if n != dimension { throw .wrongLength(of: "gradient", expected: dimension, received: n) }
+    }
+
     /// 2d + 1 density calls per gradient when the gradient is a finite difference.
     public var costOfGradientCall: OracleCounts {
         hasExactGradient ? OracleCounts(gradientEvaluations: 1) : OracleCounts(densityEvaluations: 2 * dimension + 1)

@@ -13,10 +13,29 @@ public protocol LogDensity: Sendable {
     /// target with an exact gradient (the default); 2d + 1 density evaluations for a finite-difference
     /// gradient. Runs charge their counts with it, so equal-budget comparisons stay fair.
     var costOfGradientCall: OracleCounts { get }
+    /// Evaluates once at `x` and throws ``SampoError/wrongLength(of:expected:received:)`` when the
+    /// gradient written is not `dimension` long. The default writes into a buffer of marked cells
+    /// with guard cells after it, so a conformance that writes too few or too many coordinates is
+    /// caught; closure targets check the arrays their closures return. Runs call it before sampling.
+    func checkLengths(at x: UnsafePointer<Double>) throws(SampoError)
 }
 
 extension LogDensity {
     public var costOfGradientCall: OracleCounts { OracleCounts(gradientEvaluations: 1) }
+
+    public func checkLengths(at x: UnsafePointer<Double>) throws(SampoError) {
+        let d = dimension, guardCells = 16
+        // A quiet NaN with a payload no arithmetic produces: a cell still holding it was not written.
+        let mark = Double(bitPattern: 0x7FF8_5A4D_504F_C0DE)
+        let g = UnsafeMutablePointer<Double>.allocate(capacity: d + guardCells)
+        defer { g.deallocate() }
+        g.initialize(repeating: mark, count: d + guardCells)
+        _ = logDensityAndGradient(at: x, gradient: g)
+        let written = (0..<d).filter { g[$0].bitPattern != mark.bitPattern }.count
+        let beyond = (0..<guardCells).last { g[d + $0].bitPattern != mark.bitPattern }.map { $0 + 1 } ?? 0
+        if beyond > 0 { throw .wrongLength(of: "gradient", expected: d, received: d + beyond) }
+        if written < d { throw .wrongLength(of: "gradient", expected: d, received: written) }
+    }
 
     /// Convenience for tests and small scripts (allocates).
     public func logDensity(_ x: [Double]) -> Double {

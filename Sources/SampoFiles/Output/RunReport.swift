@@ -32,7 +32,8 @@ public struct RunReport: Codable, Sendable {
     public var densityEvaluations: Int
     public var wallSeconds: Double
     /// What may make the results wrong without looking wrong; empty when nothing was found.
-    public var warnings: [String] = []
+    /// Each with its kind, and the chain (from 1), parameter, value and threshold it is about.
+    public var warnings: [RunWarning] = []
 
     // Chains of a Markov sampler.
     public var targetFile: String?
@@ -190,7 +191,7 @@ public struct RunReport: Codable, Sendable {
         failures = result.runs.enumerated().compactMap { i, r in r.failure.map { "run \(i + 1): \($0)" } }
         let quality = result.runs.map(\.scoreQuality)
         scoreESS = quality.allSatisfy(\.isEmpty) ? nil : quality
-        warnings = result.runs.enumerated().flatMap { i, r in r.warnings.map { "run \(i + 1): \($0)" } } + result.warnings(for: job.target)
+        warnings = result.warnings(for: job.target)
     }
 
     public func json() throws(SampoError) -> Data {

@@ -41,6 +41,27 @@ final class DownstreamTests: XCTestCase {
     func testMisuseIsATypedError() {
         XCTAssertThrowsError(try Sampo.sample(ShiftedGaussian(), with: .rwm(stepSize: -1))) {
             guard case .invalid(.stepSize, _)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue($0.localizedDescription.hasPrefix("step size: "), $0.localizedDescription)
         }
+    }
+
+    func testAGradientOfTheWrongLengthIsRefused() {
+        let short = ClosureTarget(dimension: 2, logDensity: { x in -0.5 * (x[0] * x[0] + x[1] * x[1]) }, gradient: { x in [-x[0]] })
+        XCTAssertThrowsError(try Sampo.sample(short, with: .mala(stepSize: 0.5), chains: 1, steps: 10)) {
+            XCTAssertEqual($0 as? SampoError, .wrongLength(of: "gradient", expected: 2, received: 1))
+        }
+    }
+
+    func testWarningsAndNUTSStatisticsFromTheRun() throws {
+        // Two chains stuck in one mode each: the run says so, typed.
+        let mixture = try GaussianMixture(weights: [0.5, 0.5], means: [[-6], [6]], covariances: .isotropic([1, 1]))
+        let run = try Sampo.sample(mixture, with: .rwm(stepSize: 0.8), chains: 2, steps: 1000, warmup: 0, seed: 1, starts: [[-6], [6]])
+        XCTAssertTrue(run.warnings.contains { $0.kind == .rhat && $0.parameter == "x1" }, "\(run.warnings)")
+        XCTAssertNotNil(try run.summary().note)
+        let nuts = try Sampo.sample(ShiftedGaussian(), with: .nuts(), chains: 2, steps: 200, seed: 3, samplerStatistics: true)
+        let stats = try XCTUnwrap(nuts.samplerStatistics)
+        XCTAssertEqual(stats.map(\.treeDepth.count), [200, 200])
+        XCTAssertEqual(stats[0].leapfrogSteps.reduce(0, +) + stats[1].leapfrogSteps.reduce(0, +),
+                       nuts.counts.gradientEvaluations - (nuts.chains?.outcomes.reduce(0) { $0 + $1.warmupCounts.gradientEvaluations } ?? 0))
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 /// per transition, as Stan's `stepsize_jitter`), and a Metropolis correction on the Hamiltonian.
 /// Here h is the leapfrog step ε (Hamiltonian convention, not the Langevin h).
 public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, HamiltonianTransitions, StateRestorable {
+    public var maxTreeDepth: Int? { nil }
     /// Leapfrog steps per transition when no integration time is set.
     public let steps: Int
     /// Integration time T (nil: use `steps`).

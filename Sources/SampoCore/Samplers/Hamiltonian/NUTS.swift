@@ -8,6 +8,7 @@ import Foundation
 /// level. h is the leapfrog step ε. Every leapfrog step is one gradient.
 public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKernel, HamiltonianTransitions {
     public let maxDepth: Int
+    public var maxTreeDepth: Int? { maxDepth }
 
     /// A point of phase space: position, momentum, gradient of log π and log π.
     struct PhasePoint {

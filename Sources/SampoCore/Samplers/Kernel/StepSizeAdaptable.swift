@@ -18,7 +18,10 @@ public protocol MetricAdaptable: StepSizeAdaptable, MetricCarrying {
 
 /// HMC and NUTS: their acceptance is Stan's mean `accept_stat__` and they count divergent
 /// transitions (a metric-adaptable MALA is neither).
-public protocol HamiltonianTransitions: MetricAdaptable {}
+public protocol HamiltonianTransitions: MetricAdaptable {
+    /// NUTS: the largest tree depth (a transition that reaches it was cut short); nil for HMC.
+    var maxTreeDepth: Int? { get }
+}
 
 /// A kernel that runs with an inverse metric M⁻¹ (HMC, NUTS, MALA; the kinetic splittings' mass matrix).
 public protocol MetricCarrying: MarkovKernel {
