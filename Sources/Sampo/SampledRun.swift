@@ -33,8 +33,23 @@ public struct SampledRun: Sendable {
         }
     }
 
-    /// log Ẑ (population samplers that estimate it).
-    public var logZ: Double? { population?.logZ }
+    /// log Ẑ wherever the sampler estimates it: SMC and rdMC runs, and parallel tempering's chains
+    /// (stepping stones), combined over the healthy runs or chains as ``LogNormalizerEstimate`` says
+    /// (the log of the mean of Ẑ). nil for samplers that do not estimate it.
+    public var logZ: Double? { logZEstimate?.logZ }
+
+    /// The standard error of ``logZ``: between runs or chains when there are two or more, else the
+    /// single run's own (nil when there is none).
+    public var logZStandardError: Double? { logZEstimate?.standardError }
+
+    /// The estimate behind ``logZ``: how many runs or chains, how its error was made, and whether
+    /// they agree.
+    public var logZEstimate: LogNormalizerEstimate? {
+        if let population { return population.logZEstimate }
+        guard let chains else { return nil }
+        let failed = Set(failedChains)
+        return LogNormalizerEstimate(outcomes: chains.outcomes.indices.filter { !failed.contains($0) }.map { chains.outcomes[$0] })
+    }
 
     /// The summary over the chains that did not diverge (ESS, R-hat, MCSE, quantiles); `skippedChains`
     /// says which were left out. Throws when nothing is left.

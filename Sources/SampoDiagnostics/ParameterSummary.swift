@@ -10,9 +10,21 @@ public struct ParameterSummary: Sendable, Equatable {
     public var q05: Double
     public var q50: Double
     public var q95: Double
+    /// `errorMethod` says what this is: Markov chains' rank-normalised bulk ESS (Vehtari et al.
+    /// 2021), or for population runs the sample size their between-run error implies, sd²/MCSE².
     public var essBulk: Double?
     public var essTail: Double?
     public var rhat: Double?
+    /// How the MCSEs and `essBulk` were estimated.
+    public var errorMethod: ErrorMethod = .markovChains
+
+    public enum ErrorMethod: String, Sendable, Equatable {
+        /// From the chains' autocorrelations (Stan's and ArviZ's ESS and MCSE).
+        case markovChains = "markov-chains"
+        /// From the spread between independent population runs (SMC, rdMC): MCSE = sd(run means)/√R,
+        /// `essBulk` = sd²/MCSE², no tail ESS. Not an MCMC ESS.
+        case betweenRuns = "between-runs"
+    }
 
     public static let columns = ["parameter", "mean", "sd", "mcse_mean", "mcse_sd", "q05", "q50", "q95",
                                  "ess_bulk", "ess_tail", "rhat"]

@@ -8,7 +8,7 @@ import SampoCore
 /// still compares the runs. With one run there is no between-run error: those cells are empty.
 public enum PopulationSummary {
     /// The method, for metadata and reports.
-    public static let method = "between-runs"
+    public static let method = ParameterSummary.ErrorMethod.betweenRuns.rawValue
 
     public static func summarize(_ draws: Draws, names: [String]? = nil, runs: [Int]) throws(SampoError) -> [ParameterSummary] {
         var rows = try DrawsSummary.summarize(draws, names: names, chains: runs)
@@ -22,6 +22,7 @@ public enum PopulationSummary {
     /// `summary` with its standard errors and ESS replaced by the between-run ones.
     public static func adjusted(_ summary: ParameterSummary, runs: [[Double]]) -> ParameterSummary {
         var s = summary
+        s.errorMethod = .betweenRuns
         s.essTail = nil
         let r = runs.filter { !$0.isEmpty }
         guard r.count >= 2 else { s.mcseMean = nil; s.mcseSD = nil; s.essBulk = nil; return s }

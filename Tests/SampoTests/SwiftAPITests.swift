@@ -161,6 +161,27 @@ final class SwiftAPITests: XCTestCase {
         }
     }
 
+    /// log Ẑ and its standard error from the run, for every sampler that estimates it; population
+    /// summaries say their ESS is between runs.
+    func testLogZFromEverySamplerThatEstimatesIt() throws {
+        let lau = try TargetFile.load(named: "lau-gmm")
+        let truth = try XCTUnwrap(lau.moments.logNormalizer)
+        let pt = try Sampo.sample(lau, with: .pt(replicas: 8, explorer: .mala), chains: 4, steps: 2_000, seed: 5)
+        let smc = try Sampo.sample(lau, with: .smc(particles: 1000, kernel: .mala), chains: 4, seed: 7)
+        for (name, run) in [("pt", pt), ("smc", smc)] {
+            let z = try XCTUnwrap(run.logZ, name), se = try XCTUnwrap(run.logZStandardError, name)
+            XCTAssertEqual(run.logZEstimate?.runs, 4, name)
+            XCTAssertEqual(z, truth, accuracy: 5 * se, name)
+        }
+        // PT's is the chains' stepping-stone estimates combined: the mean of their Ẑ.
+        let each = try XCTUnwrap(pt.chains?.outcomes.compactMap { $0.report?.tempering?.logZ })
+        XCTAssertEqual(each.count, 4)
+        XCTAssertEqual(try XCTUnwrap(pt.logZ), log(each.map(exp).reduce(0, +) / 4), accuracy: 1e-12)
+        XCTAssertNil(try Sampo.sample(lau, with: .mala(stepSize: 0.1), chains: 2, steps: 100, seed: 1).logZ)
+        XCTAssertEqual(try smc.summary().parameters.map(\.errorMethod), [.betweenRuns, .betweenRuns])
+        XCTAssertEqual(try pt.summary().parameters.map(\.errorMethod), [.markovChains, .markovChains])
+    }
+
     func testSummariesSkipDivergedChainsAndSaySo() throws {
         // Chain 2 starts far out where ULA with this step blows up; chain 1 starts at the mode and stays.
         let quartic = ClosureTarget(dimension: 1, logDensity: { x in -pow(x[0], 4) }, gradient: { x in [-4 * pow(x[0], 3)] })
