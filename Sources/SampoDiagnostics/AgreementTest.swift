@@ -1,3 +1,4 @@
+import SampoCore
 import CGSL
 import Foundation
 
@@ -34,15 +35,17 @@ public struct AgreementTest: Sendable, Equatable {
         let w = s.map { 1 / ($0 * $0) }
         let mean = zip(w, x).reduce(0) { $0 + $1.0 * $1.1 } / w.reduce(0, +)
         statistic = zip(w, x).reduce(0) { $0 + $1.0 * ($1.1 - mean) * ($1.1 - mean) }
+        GSL.configure()
         pValue = gsl_cdf_chisq_Q(statistic, Double(degreesOfFreedom))
     }
 
     /// P(|N(0, 1)| ≥ |z|), for one estimate against a known value.
-    public static func twoSidedNormalP(_ z: Double) -> Double { z.isNaN ? 1 : 2 * gsl_cdf_ugaussian_Q(abs(z)) }
+    public static func twoSidedNormalP(_ z: Double) -> Double { GSL.configure(); return z.isNaN ? 1 : 2 * gsl_cdf_ugaussian_Q(abs(z)) }
 
     /// P(|T| ≥ |t|) for Student's t with `df` degrees of freedom (an error estimated from df + 1 runs).
     public static func twoSidedStudentP(_ t: Double, degreesOfFreedom df: Int) -> Double {
-        t.isNaN || df < 1 ? 1 : 2 * gsl_cdf_tdist_Q(abs(t), Double(df))
+        GSL.configure()
+        return t.isNaN || df < 1 ? 1 : 2 * gsl_cdf_tdist_Q(abs(t), Double(df))
     }
 
     /// Whether the estimates disagree beyond their standard errors.

@@ -27,6 +27,10 @@ public struct PopulationJob: Sendable {
         try MemoryLimit.check(doubles: [sampler.particles, target.dimension, 4 * min(jobs, runs) + runs],
                               for: .samplerParameter("particles"),
                               what: "\(runs) runs of \(sampler.particles) particles in dimension \(target.dimension)")
+        if let (factors, parameter) = sampler.scratch(dimension: target.dimension) {
+            try MemoryLimit.check(doubles: factors + [min(jobs, runs)], for: .samplerParameter(parameter),
+                                  what: "the scratch of \(min(jobs, runs)) worker(s) (\(parameter) in dimension \(target.dimension))")
+        }
         // A gradient of the wrong length is refused before any run (checked at the origin).
         let origin = [Double](repeating: 0, count: target.dimension)
         try origin.withUnsafeBufferPointer { (p) throws(SampoError) in try target.density.checkLengths(at: p.baseAddress!) }

@@ -32,6 +32,7 @@ public final class RegressionTarget: LogDensity, HasSmoothnessConstant, HasParam
     /// `design` row-major n × p, with the intercept's column of ones already in front when `intercept`.
     public init(design: [Double], response: [Double], names: [String], likelihood: Likelihood, prior: Prior,
                 intercept: Bool, interceptScale: Double, noiseSD: Double = 1) throws(SampoError) {
+        GSL.configure()
         let p = names.count, n = response.count
         guard p >= 1, n >= 2, design.count == n * p else {
             throw .invalid(.argument("design"), "expected at least 2 rows and 1 parameter (found \(n) rows, \(p) parameters)")

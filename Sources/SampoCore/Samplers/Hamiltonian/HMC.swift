@@ -17,7 +17,9 @@ public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKer
     public init(target: Target, stepSize: Double, steps: Int = HMCSettings.steps.defaultValue, integrationTime: Double? = nil,
                 jitter: Double = HMCSettings.jitter.defaultValue,
                 inverseMetric: InverseMetric = .unit) throws(SampoError) {
-        guard steps >= 1 else { throw .invalid(.samplerParameter("steps"), "expected at least 1 leapfrog step, found \(steps)") }
+        guard steps >= 1, steps <= HMCSettings.maximumSteps else {
+            throw .invalid(.samplerParameter("steps"), "expected 1 to \(HMCSettings.maximumSteps) (2^20) leapfrog steps per transition, found \(steps)")
+        }
         if let t = integrationTime {
             guard t.isFinite, t > 0 else { throw .invalid(.samplerParameter("length"), "expected a positive finite integration time, found \(t)") }
         }
@@ -32,11 +34,11 @@ public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKer
 
     public var nanProposals: Int { mh.nanProposals }
 
-    /// Leapfrog steps for step size ε: ⌈T/ε⌉ (at most 10⁶) or `steps`.
+    /// Leapfrog steps for step size ε: ⌈T/ε⌉ (at most 2^20, NUTS's longest trajectory) or `steps`.
     func leapfrogSteps(_ epsilon: Double) -> Int {
         guard let t = integrationTime else { return steps }
         let n = (t / epsilon).rounded(.up)
-        return n.isFinite ? Int(min(max(n, 1), 1e6)) : 1_000_000
+        return n.isFinite ? Int(min(max(n, 1), Double(HMCSettings.maximumSteps))) : HMCSettings.maximumSteps
     }
 
     @_specialize(where Target == GaussianMixture)

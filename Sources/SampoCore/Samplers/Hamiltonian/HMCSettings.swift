@@ -1,7 +1,9 @@
 /// HMC's parameters.
 public struct HMCSettings: SamplerSettings, Equatable {
-    public static let steps = ParameterKey<Int>.integer("steps", 10, minimum: 1, "leapfrog steps per transition")
-    public static let length = ParameterKey<Double?>.positive("length", "integration time T instead of steps: ⌈T/h⌉ leapfrog steps")
+    /// At most NUTS's longest trajectory (2^20 leapfrog steps), so a transition always ends.
+    public static let maximumSteps = 1 << 20
+    public static let steps = ParameterKey<Int>.integer("steps", 10, minimum: 1, "leapfrog steps per transition (≤ 2^20)")
+    public static let length = ParameterKey<Double?>.positive("length", "integration time T instead of steps: ⌈T/h⌉ leapfrog steps (at most 2^20)")
     // Jittered by default: with a fixed path, chains on Gaussians can be near-periodic and their
     // MCSE too small (10 seeds on a rotated 10-D Gaussian: Σz² of the means 210 for 100
     // coordinates at j = 0, 82 at j = 0.5; of the sds 170 and 109).
@@ -14,9 +16,12 @@ public struct HMCSettings: SamplerSettings, Equatable {
     public var length: Double?
     public var jitter: Double
     public var warmup: WarmupSettings
+    /// `steps` was given (not the default): with `length` too it is refused.
+    public var stepsGiven: Bool
 
     public init(_ p: SamplerParameters) {
         steps = p[Self.steps]
+        stepsGiven = p.given.contains("steps")
         length = p[Self.length]
         jitter = p[Self.jitter]
         warmup = WarmupSettings(p)

@@ -37,5 +37,13 @@ public protocol PopulationSampler: Sendable {
     /// The population size that spends about `budget` oracle calls in one run (comparisons at
     /// equal budgets), and the calls spent to find it (a pilot run), to be counted with the run's.
     func particles(forBudget budget: Int, target: NamedTarget, seed: UInt64) -> (particles: Int, pilotCalls: Int)
+    /// Scratch each worker holds besides the population, in dimension d: the factors whose product
+    /// is its number of doubles, and the parameter that sets it (checked against the memory limit
+    /// before a run, as `particles` is). nil when it is negligible.
+    func scratch(dimension d: Int) -> (factors: [Int], parameter: String)?
+}
+
+extension PopulationSampler {
+    public func scratch(dimension d: Int) -> (factors: [Int], parameter: String)? { nil }
 }
 

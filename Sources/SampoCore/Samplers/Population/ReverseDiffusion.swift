@@ -49,6 +49,9 @@ public struct ReverseDiffusion: PopulationSampler {
     /// From checked registry parameters; a parameter not given takes the registry's default.
     public init(parameters: SamplerParameters) { self.init(settings: RDMCSettings(parameters)) }
 
+    /// Each worker's score estimate holds its inner samples' points twice (`ScoreScratch`).
+    public func scratch(dimension d: Int) -> (factors: [Int], parameter: String)? { ([innerSamples, 2 * d + 2], "inner_samples") }
+
     /// Oracle calls of one score estimate: one per inner sample.
     static func costOfScore(innerSamples: Int) -> Int { innerSamples }
 

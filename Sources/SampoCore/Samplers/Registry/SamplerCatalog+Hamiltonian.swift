@@ -19,7 +19,10 @@ extension SamplerCatalog {
 
 struct HMCFactory: KernelFactory {
     func make<T: LogDensity>(_ target: T, stepSize: Double, settings s: HMCSettings) throws(SampoError) -> any MarkovKernel {
-        try HMC(target: target, stepSize: stepSize, steps: s.steps, integrationTime: s.length, jitter: s.jitter)
+        if s.length != nil && s.stepsGiven {
+            throw .invalid(.samplerParameter("length"), "give steps or length, not both (length sets ⌈length/h⌉ leapfrog steps per transition)")
+        }
+        return try HMC(target: target, stepSize: stepSize, steps: s.steps, integrationTime: s.length, jitter: s.jitter)
     }
 }
 

@@ -36,6 +36,7 @@ public struct ExpressionCompiler {
     /// Compiles `node` for x ∈ R^dimension; `negate` compiles −node (an energy into a log density).
     public static func compile(_ node: ExpressionNode, dimension: Int, constants: [String: Constant],
                                negate: Bool = false) throws(ExpressionError) -> ExpressionProgram {
+        GSL.configure()   // lgamma's gradient is GSL's digamma: a pole gives NaN, not an abort
         for name in constants.keys where name == "x" || name == "d" || functions[name] != nil || name == "sum" || name == "prod" {
             throw ExpressionError(column: 1, "the constant '\(name)' has the name of a variable or function")
         }

@@ -1,7 +1,17 @@
 /// Recursive-descent parser over the formula's characters.
+///
+/// A formula may nest at most `maximumDepth` levels: parentheses, calls, subscripts and unary signs
+/// each count one, and so does every operator of a chain (a sum of n written-out terms is n levels
+/// deep; `sum(i in a:b, …)` is one). Deeper formulas are refused with the column where the limit
+/// was crossed, rather than overflowing the stack; `ExpressionTarget` parses and compiles on a
+/// thread whose stack holds that depth.
 public struct ExpressionParser {
+    public static let maximumDepth = 10_000
     private let chars: [Character]
     private var at = 0
+    /// The depth of the node the last parsing function returned, and how deep the parser has recursed.
+    private var lastDepth = 0
+    private var nesting = 0
 
     public static func parse(_ text: String) throws(ExpressionError) -> ExpressionNode {
         var p = ExpressionParser(chars: Array(text))
@@ -14,6 +24,24 @@ public struct ExpressionParser {
     }
 
     private init(chars: [Character]) { self.chars = chars }
+
+    /// Records a node `depth` levels deep, refusing one beyond `maximumDepth`.
+    private mutating func made(_ node: ExpressionNode, depth: Int) throws(ExpressionError) -> ExpressionNode {
+        guard depth <= Self.maximumDepth else { throw tooDeep(node.column) }
+        lastDepth = depth
+        return node
+    }
+
+    private func tooDeep(_ column: Int) -> ExpressionError {
+        ExpressionError(column: column, "the formula nests deeper than \(Self.maximumDepth) levels (each parenthesis, call, sign and each "
+                        + "operator of a chain counts one); write long sums as sum(i in a:b, …)")
+    }
+
+    /// Enters one level of the parser's recursion (parentheses, subscripts, calls, signs).
+    private mutating func enter(_ column: Int) throws(ExpressionError) {
+        nesting += 1
+        if nesting > Self.maximumDepth { throw tooDeep(column) }
+    }
 
     private mutating func skipSpace() {
         while at < chars.count, chars[at] == " " || chars[at] == "\t" || chars[at] == "\n" || chars[at] == "\r" { at += 1 }
@@ -35,22 +63,30 @@ public struct ExpressionParser {
     // additive := multiplicative (('+' | '-') multiplicative)*
     private mutating func expression() throws(ExpressionError) -> ExpressionNode {
         var left = try term()
+        var depth = lastDepth
         while let c = peek(), c == "+" || c == "-" {
             let column = at + 1
             at += 1
-            left = .binary(c, left, try term(), column: column)
+            let right = try term()
+            depth = max(depth, lastDepth) + 1
+            left = try made(.binary(c, left, right, column: column), depth: depth)
         }
+        lastDepth = depth
         return left
     }
 
     // multiplicative := unary (('*' | '/') unary)*
     private mutating func term() throws(ExpressionError) -> ExpressionNode {
         var left = try unary()
+        var depth = lastDepth
         while let c = peek(), c == "*" || c == "/" {
             let column = at + 1
             at += 1
-            left = .binary(c, left, try unary(), column: column)
+            let right = try unary()
+            depth = max(depth, lastDepth) + 1
+            left = try made(.binary(c, left, right, column: column), depth: depth)
         }
+        lastDepth = depth
         return left
     }
 
@@ -59,8 +95,10 @@ public struct ExpressionParser {
         if let c = peek(), c == "-" || c == "+" {
             let column = at + 1
             at += 1
+            try enter(column)
+            defer { nesting -= 1 }
             let operand = try unary()
-            return c == "-" ? .unary("-", operand, column: column) : operand
+            return c == "-" ? try made(.unary("-", operand, column: column), depth: lastDepth + 1) : operand
         }
         return try power()
     }
@@ -69,9 +107,13 @@ public struct ExpressionParser {
     private mutating func power() throws(ExpressionError) -> ExpressionNode {
         let base = try primary()
         if peek() == "^" {
+            let baseDepth = lastDepth
             let column = at + 1
             at += 1
-            return .binary("^", base, try unary(), column: column)
+            try enter(column)
+            defer { nesting -= 1 }
+            let exponent = try unary()
+            return try made(.binary("^", base, exponent, column: column), depth: max(baseDepth, lastDepth) + 1)
         }
         return base
     }
@@ -81,6 +123,8 @@ public struct ExpressionParser {
         let column = at + 1
         if c == "(" {
             at += 1
+            try enter(column)
+            defer { nesting -= 1 }
             let inner = try expression()
             try expect(")", "')' to close the '(' at column \(column)")
             return inner
@@ -90,21 +134,27 @@ public struct ExpressionParser {
             let name = identifier()
             if peek() == "[" {
                 at += 1
+                try enter(column)
+                defer { nesting -= 1 }
                 let index = try expression()
                 try expect("]", "']' to close the '[' of \(name)")
-                return .subscripted(name, index: index, column: column)
+                return try made(.subscripted(name, index: index, column: column), depth: lastDepth + 1)
             }
             if peek() == "(" {
                 at += 1
+                try enter(column)
+                defer { nesting -= 1 }
                 if name == "sum" || name == "prod" { return try reduction(name, column: column) }
                 var arguments: [ExpressionNode] = []
+                var depth = 0
                 if peek() != ")" {
-                    arguments.append(try expression())
-                    while peek() == "," { at += 1; arguments.append(try expression()) }
+                    arguments.append(try expression()); depth = lastDepth
+                    while peek() == "," { at += 1; arguments.append(try expression()); depth = max(depth, lastDepth) }
                 }
                 try expect(")", "')' to close the call of \(name)")
-                return .call(name, arguments: arguments, column: column)
+                return try made(.call(name, arguments: arguments, column: column), depth: depth + 1)
             }
+            lastDepth = 1
             return .name(name, column: column)
         }
         throw ExpressionError(column: column, c == ")" ? "unbalanced ')'" : "unexpected '\(c)'")
@@ -120,12 +170,15 @@ public struct ExpressionParser {
         let inColumn = at + 1
         guard identifier() == "in" else { throw ExpressionError(column: inColumn, "expected 'in' after \(kind)'s index \(variable)") }
         let lower = try expression()
+        var depth = lastDepth
         try expect(":", "':' between the bounds of \(kind)'s range")
         let upper = try expression()
+        depth = max(depth, lastDepth)
         try expect(",", "',' after \(kind)'s range")
         let body = try expression()
+        depth = max(depth, lastDepth)
         try expect(")", "')' to close \(kind)")
-        return .reduction(kind, variable: variable, lower: lower, upper: upper, body: body, column: column)
+        return try made(.reduction(kind, variable: variable, lower: lower, upper: upper, body: body, column: column), depth: depth + 1)
     }
 
     private mutating func identifier() -> String {
@@ -150,6 +203,7 @@ public struct ExpressionParser {
         }
         let text = String(chars[start..<at])
         guard let v = Double(text), v.isFinite else { throw ExpressionError(column: start + 1, "'\(text)' is not a number") }
+        lastDepth = 1
         return .number(v, column: start + 1)
     }
 }

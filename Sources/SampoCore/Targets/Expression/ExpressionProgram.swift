@@ -52,17 +52,20 @@ public struct ExpressionProgram: Sendable {
 
     // MARK: Evaluation
 
-    /// The value of the last instruction at x.
+    /// The value of the last instruction at x. +∞ (a pole, e.g. −lgamma at 0) is no density value:
+    /// it is NaN, which samplers reject and count, rather than a point every proposal moves to.
     public func value(at x: UnsafePointer<Double>) -> Double {
-        ExpressionScratch.with(count: instructions.count) { v, _ in forward(x, v) }
+        ExpressionScratch.with(count: instructions.count) { v, _ in Self.density(forward(x, v)) }
     }
+
+    @inline(__always) static func density(_ f: Double) -> Double { f == .infinity ? .nan : f }
 
     /// The value at x, with its gradient written to `gradient` (dimension entries).
     public func valueAndGradient(at x: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double {
         ExpressionScratch.with(count: instructions.count) { v, adj in
             let f = forward(x, v)
             backward(v, adj, gradient)
-            return f
+            return Self.density(f)
         }
     }
 

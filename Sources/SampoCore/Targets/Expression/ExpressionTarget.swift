@@ -12,8 +12,14 @@ public final class ExpressionTarget: LogDensity, @unchecked Sendable {
         guard dimension >= 1 else { throw ExpressionError(column: 1, "the dimension must be at least 1, found \(dimension)") }
         self.dimension = dimension
         self.formula = formula
-        let tree = try ExpressionParser.parse(formula)
-        program = try ExpressionCompiler.compile(tree, dimension: dimension, constants: constants, negate: isEnergy)
+        // Parsing and compiling recurse as deep as the formula nests (up to ExpressionParser.maximumDepth).
+        let compiled = LargeStack.run { () -> Result<ExpressionProgram, ExpressionError> in
+            do throws(ExpressionError) {
+                let tree = try ExpressionParser.parse(formula)
+                return .success(try ExpressionCompiler.compile(tree, dimension: dimension, constants: constants, negate: isEnergy))
+            } catch { return .failure(error) }
+        }
+        program = try compiled.get()
     }
 
     public func logDensity(at x: UnsafePointer<Double>) -> Double {

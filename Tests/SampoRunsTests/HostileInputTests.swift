@@ -1,0 +1,81 @@
+import Foundation
+import XCTest
+import Sampo
+import SampoTestSupport
+
+/// The hostile-input probe of issue 28: inputs that crashed, hung or ran without end are refused
+/// with a message naming the setting, or handled; each case here crashed or hung before.
+final class HostileInputTests: XCTestCase {
+    private func formula(_ text: String, dimension: Int = 1) throws -> ExpressionTarget {
+        try ExpressionTarget(formula: text, isEnergy: false, dimension: dimension)
+    }
+
+    func testFormulasNestedBeyondTheLimitAreRefusedNotAStackOverflow() throws {
+        let limit = ExpressionParser.maximumDepth
+        let deep = [("parentheses", String(repeating: "(", count: 20_000) + "x[1]" + String(repeating: ")", count: 20_000)),
+                    ("a sum of 50 000 terms", Array(repeating: "x[1]", count: 50_000).joined(separator: "+")),
+                    ("50 000 signs", String(repeating: "-", count: 50_000) + "x[1]"),
+                    ("a 10⁶-character product", String(repeating: "x[1]*", count: 200_000) + "1")]
+        for (what, text) in deep {
+            XCTAssertThrowsError(try formula(text), what) {
+                XCTAssertTrue("\($0)".contains("nests deeper than \(limit) levels"), "\(what): \($0)")
+            }
+        }
+        // Just inside the limit: parsed and compiled (on a thread with a stack for it), and right.
+        let nested = try formula(String(repeating: "(", count: limit - 10) + "-0.5*x[1]^2" + String(repeating: ")", count: limit - 10))
+        XCTAssertEqual(nested.logDensity([2]), -2)
+        let long = try formula(Array(repeating: "x[1]", count: limit - 100).joined(separator: "+"))
+        XCTAssertEqual(long.logDensityAndGradient([0.5]).1, [Double(limit - 100)])
+        // From a secondary thread with a small stack too.
+        let done = expectation(description: "parsed off the main thread")
+        let text = String(repeating: "(", count: limit - 10) + "x[1]" + String(repeating: ")", count: limit - 10)
+        let thread = Thread {
+            if (try? ExpressionTarget(formula: text, isEnergy: false, dimension: 1)) != nil { done.fulfill() }
+        }
+        thread.stackSize = 512 << 10
+        thread.start()
+        wait(for: [done], timeout: 60)
+    }
+
+    func testSpecialFunctionsAtTheirPolesAreRejectedNotAnAbort() throws {
+        // lgamma's gradient is GSL's digamma, whose domain error at 0 and negative integers aborted the process.
+        let target = try formula("-lgamma(x[1]) - 0.5*x[1]^2")
+        for x in [0.0, -1, -2] {
+            let (lp, g) = target.logDensityAndGradient([x])
+            XCTAssertEqual(lp, -.infinity, "x = \(x)")
+            XCTAssertTrue(g[0].isNaN, "x = \(x)")
+        }
+        // A log density of +∞ (a pole) is no value: NaN, which a proposal is rejected for.
+        let pole = try formula("lgamma(x[1])")
+        XCTAssertTrue(pole.logDensity([0]).isNaN)
+        XCTAssertTrue(pole.logDensityAndGradient([0]).0.isNaN)
+        let (lp, g) = target.logDensityAndGradient([0.5])
+        XCTAssertEqual(lp, -lgamma(0.5) - 0.125, accuracy: 1e-14)
+        XCTAssertEqual(g[0], 1.9635100260214235 - 0.5, accuracy: 1e-12)   // −ψ(½) − x
+        let run = try Sampo.sample(target, with: .mala(stepSize: 0.3), chains: 2, steps: 500, seed: 1, starts: [[1], [2]])
+        XCTAssertEqual(run.failedChains, [])
+    }
+
+    func testEverySizeAUserSetsIsCheckedAgainstMemory() throws {
+        let lau = try TargetFile.load(named: "lau-gmm")
+        XCTAssertThrowsError(try Sampo.sample(lau, with: .rdmc(innerSamples: 100_000_000_000), chains: 2, seed: 1)) {
+            guard case .invalid(.samplerParameter("inner_samples"), let text)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue(text.contains("GB"), text)
+        }
+    }
+
+    func testHMCTrajectoriesAreBoundedAndStepsOrLengthNotBoth() throws {
+        let lau = try TargetFile.load(named: "lau-gmm")
+        XCTAssertThrowsError(try Sampo.sample(lau, with: .hmc(stepSize: 0.1, steps: Int.max).adapting(false), chains: 1, steps: 1)) {
+            guard case .invalid(.samplerParameter("steps"), let text)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue(text.contains("1048576"), text)
+        }
+        XCTAssertThrowsError(try Sampo.sample(lau, with: .hmc(stepSize: 0.1, steps: 20, length: 2).adapting(false), chains: 1, steps: 1)) {
+            guard case .invalid(.samplerParameter("length"), let text)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue(text.contains("not both"), text)
+        }
+        // An integration time of 1e308 runs the longest trajectory, 2^20 steps, and ends.
+        let long = try Sampo.sample(lau, with: .hmc(stepSize: 0.1, length: 1e308).adapting(false), chains: 1, steps: 1, warmup: 0, seed: 1)
+        XCTAssertEqual(long.counts.gradientEvaluations, 1 + (1 << 20))
+    }
+}
