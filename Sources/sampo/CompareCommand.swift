@@ -13,9 +13,9 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Comma-separated targets (names or files).") var targets: String?
     @Option(help: "Comma-separated samplers, each with settings as its rows name it, e.g. 'nuts[adaptation=stan metric=diag],mala'.") var samplers: String?
-    @Option(help: "Seeds, e.g. 1-5 or 1,4,9.") var seeds: String = "1"
-    @Option(parsing: .unconditional, help: "Oracle calls per chain (gradient, or density for gradient-free samplers).") var budget: Int = 10_000
-    @Option(parsing: .unconditional, help: "Chains per run (Markov samplers).") var chains: Int = 4
+    @Option(help: "Seeds, e.g. 1-5 or 1,4,9 (default: 1).") var seeds: String?
+    @Option(parsing: .unconditional, help: "Oracle calls per chain (gradient, or density for gradient-free samplers; default: 10000).") var budget: Int?
+    @Option(parsing: .unconditional, help: "Chains per run (Markov samplers; default: 4).") var chains: Int?
     @Flag(help: "Tune step sizes (dual averaging for Metropolis samplers, KSD pilot grid for unadjusted ones).") var tune = false
     @Option(name: .customLong("population-runs"), parsing: .unconditional,
             help: "Independent runs of each population sampler (smc, rdmc), sharing its budget × chains; two or more give between-run standard errors (and ref_max_abs_z).")
@@ -41,6 +41,13 @@ struct CompareCommand: ParsableCommand {
             try prepareOutputs([("--out", out)])
             var grid: ComparisonGrid
             if let experiment {
+                // The grid is the file's: flags that would change it are refused, not ignored.
+                let clashing = [("--targets", targets != nil), ("--samplers", samplers != nil), ("--seeds", seeds != nil),
+                                ("--budget", budget != nil), ("--chains", chains != nil)].filter(\.1).map(\.0)
+                guard clashing.isEmpty else {
+                    throw SampoError.usage("\(clashing.joined(separator: ", ")) and --experiment \(experiment): the experiment file sets the grid "
+                                           + "(targets, samplers, seeds, budget, chains); change it there, or drop --experiment")
+                }
                 grid = try ExperimentFile.load(experiment)
             } else {
                 guard let targets, let samplers else {
@@ -48,7 +55,7 @@ struct CompareCommand: ParsableCommand {
                 }
                 grid = ComparisonGrid(targets: targets.split(separator: ",").map(String.init),
                                       samplers: try samplers.split(separator: ",").map { try .init(label: String($0)) },
-                                      seeds: try ComparisonGrid.parseSeeds(seeds), budget: budget, chains: chains, tune: tune)
+                                      seeds: try ComparisonGrid.parseSeeds(seeds ?? "1"), budget: budget ?? 10_000, chains: chains ?? 4, tune: tune)
             }
             if tune { grid.tune = true }
             if let populationRuns { grid.populationRuns = populationRuns }

@@ -68,6 +68,25 @@ func prepareOutputs(_ outputs: [(flag: String, path: String?)]) throws {
             throw SampoError.usage("\(flag): \(error.message)")
         }
     }
+    // Two outputs into one file: the second would silently replace the first. Compared after
+    // resolving symbolic links and `..`; devices and FIFOs (/dev/null) may take several.
+    var seen: [String: String] = [:]
+    for (flag, path) in given where path != "-" {
+        func canonical(_ p: String) -> String {
+            let url = URL(fileURLWithPath: p).standardizedFileURL
+            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        }
+        // (a link to a file not written yet still names that file)
+        let resolved = canonical(AtomicFile.linkTarget(canonical(path)))
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory),
+           let type = try? FileManager.default.attributesOfItem(atPath: resolved)[.type] as? FileAttributeType,
+           type != .typeRegular { continue }
+        if let other = seen[resolved] {
+            throw SampoError.usage("\(other) and \(flag) name the same file \(path): give each output its own file")
+        }
+        seen[resolved] = flag
+    }
     if !dashes.isEmpty { reportGoesToStandardError = true }
 }
 

@@ -64,6 +64,42 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    func testLongArraysAndWideHeadersParseInLinearTime() throws {
+        // 200 000 numbers in a TOML array took over 25 s (each number's error message, with its
+        // line and column, was made in advance by scanning the file from the start).
+        let numbers = Array(repeating: "0.5", count: 200_000).joined(separator: ", ")
+        var clock = ContinuousClock.now
+        let table = try TOMLDocument.parse("means = [[\(numbers)]]\n")
+        XCTAssertLessThan(ContinuousClock.now - clock, .seconds(3))
+        guard case .array(let outer)? = table["means"], case .array(let inner)? = outer.first else { return XCTFail("no array") }
+        XCTAssertEqual(inner.count, 200_000)
+        // A header of 10⁶ columns took over 40 s (every column looked up by a linear search).
+        let header = (1...1_000_000).map { "x\($0)" }.joined(separator: ",")
+        clock = ContinuousClock.now
+        let csv = try NumericCSV.parse(header + "\n" + (1...1_000_000).map { _ in "1" }.joined(separator: ",") + "\n", path: "wide.csv")
+        XCTAssertEqual(try csv.coordinateColumns().count, 1_000_000)
+        XCTAssertLessThan(ContinuousClock.now - clock, .seconds(10))
+    }
+
+    func testCSVHeadersWithAByteOrderMarkOrARepeatedNameAreReadRight() throws {
+        let bom = try NumericCSV.parse("\u{FEFF}y,x1\n1,2\n", path: "bom.csv")
+        XCTAssertEqual(bom.header, ["y", "x1"])
+        XCTAssertEqual(bom.column("y"), 0)
+        XCTAssertThrowsError(try NumericCSV.parse("y,x1,y\n1,2,3\n", path: "twice.csv")) {
+            XCTAssertEqual("\($0)", "twice.csv: line 1: column 'y' appears twice (columns 1 and 3); column names must be unique")
+        }
+    }
+
+    func testADiagonalMixtureInHighDimensionFormsNoDenseMatrix() throws {
+        // 200 000 dimensions: a d × d covariance would be 320 GB (the process aborted).
+        let d = 200_000
+        let m = try GaussianMixture(weights: [1], means: [[Double](repeating: 0, count: d)], covariances: .isotropic([2]))
+        XCTAssertNil(m.knownMoments.covariance)
+        XCTAssertEqual(m.knownMoments.mean?.count, d)
+        let small = try GaussianMixture(weights: [0.5, 0.5], means: [[-1, 0], [1, 0]], covariances: .diagonal([[1, 2], [3, 4]]))
+        XCTAssertEqual(small.knownMoments.covariance, [3, 0, 0, 3])   // E[Σ] + Var(μ): (1+3)/2 + 1, (2+4)/2
+    }
+
     func testHMCTrajectoriesAreBoundedAndStepsOrLengthNotBoth() throws {
         let lau = try TargetFile.load(named: "lau-gmm")
         XCTAssertThrowsError(try Sampo.sample(lau, with: .hmc(stepSize: 0.1, steps: Int.max).adapting(false), chains: 1, steps: 1)) {

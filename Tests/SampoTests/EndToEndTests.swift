@@ -324,6 +324,38 @@ final class EndToEndTests: XCTestCase {
         XCTAssertFalse(quiet.err.contains("warning"), quiet.err)
     }
 
+    /// Issue 28's hostile-input probe, on the command line: each was a silent wrong result.
+    func testOneFileForTwoOutputsAndFlagsAnExperimentWouldIgnoreAreRefused() throws {
+        let file = tmp("both.csv")
+        let link = tmp("both-link.csv")
+        try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        for second in [file, link, tmp("../\(URL(fileURLWithPath: tmp("x")).deletingLastPathComponent().lastPathComponent)/both.csv")] {
+            let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "10", "--draws", file, "--summary", second])
+            XCTAssertEqual(r.status, 2, r.err)
+            XCTAssertTrue(r.err.contains("--draws and --summary name the same file"), r.err)
+        }
+        // /dev/null takes any number of outputs.
+        let null = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "10", "--draws", "/dev/null", "--summary", "/dev/null"])
+        XCTAssertEqual(null.status, 0, null.err)
+        let experiment = tmp("grid.toml")
+        try "targets = [\"lau-gmm\"]\nseeds = \"1\"\nbudget = 200\n[[samplers]]\nname = \"mala\"\n".write(toFile: experiment, atomically: true, encoding: .utf8)
+        let r = try sampo(["compare", "--experiment", experiment, "--targets", "funnel", "--seeds", "2", "--out", tmp("grid.csv")])
+        XCTAssertEqual(r.status, 2, r.err)
+        XCTAssertTrue(r.err.contains("--targets, --seeds and --experiment"), r.err)
+    }
+
+    func testWritingThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink() throws {
+        let target = tmp("report-target.json"), link = tmp("report-link.json")
+        try? FileManager.default.removeItem(atPath: link)
+        try "old".write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: URL(fileURLWithPath: target).lastPathComponent)
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "10", "--report", link])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), URL(fileURLWithPath: target).lastPathComponent)
+        XCTAssertTrue(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("{"))
+    }
+
     func testAcceptanceZeroEverywhereIsWarned() throws {
         let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "rwm", "--step-size", "1e6", "--steps", "200",
                            "--warmup", "0"])

@@ -69,7 +69,9 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         var precisionFlat: [Double] = []
         var factorFlat: [Double] = []
         var logDets: [Double] = []
-        var componentCovariances: [[Double]] = []  // row-major d×d, for exact moments
+        // For exact moments: row-major d×d (full), or the diagonal alone (diagonal, isotropic), so a
+        // diagonal mixture in high dimension never forms a d × d matrix.
+        var componentCovariances: [[Double]] = []
         let shape: Shape
         switch covariances {
         case .full(let mats):
@@ -113,9 +115,7 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
                 precisionFlat += v.map { 1 / $0 }
                 factorFlat += v.map { $0.squareRoot() }
                 logDets.append(v.reduce(0) { $0 + log($1) })
-                var c = [Double](repeating: 0, count: d * d)
-                for j in 0..<d { c[j * d + j] = v[j] }
-                componentCovariances.append(c)
+                componentCovariances.append(v)
             }
         case .isotropic(let vars):
             shape = .isotropic
@@ -129,9 +129,7 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
                 precisionFlat.append(1 / v)
                 factorFlat.append(v.squareRoot())
                 logDets.append(Double(d) * log(v))
-                var c = [Double](repeating: 0, count: d * d)
-                for j in 0..<d { c[j * d + j] = v }
-                componentCovariances.append(c)
+                componentCovariances.append([Double](repeating: v, count: d))
             }
         }
 
@@ -158,13 +156,20 @@ public final class GaussianMixture: LogDensity, ExactSampler, HasKnownMoments, M
         // Exact moments: mean Σ w μ; covariance Σ w (Σ_k + μ μᵀ) − mean meanᵀ.
         var mean = [Double](repeating: 0, count: d)
         for i in 0..<k { for j in 0..<d { mean[j] += w[i] * means[i][j] } }
-        var cov = [Double](repeating: 0, count: d * d)
-        for i in 0..<k {
-            for a in 0..<d { for b in 0..<d {
-                cov[a * d + b] += w[i] * (componentCovariances[i][a * d + b] + means[i][a] * means[i][b])
-            } }
+        // The dense covariance only up to KnownMoments.maximumCovarianceDimension (left out above it).
+        var cov: [Double]?
+        if d <= KnownMoments.maximumCovarianceDimension {
+            var c = [Double](repeating: 0, count: d * d)
+            for i in 0..<k {
+                let diagonalOnly = componentCovariances[i].count == d
+                for a in 0..<d { for b in 0..<d {
+                    let sigma = diagonalOnly ? (a == b ? componentCovariances[i][a] : 0) : componentCovariances[i][a * d + b]
+                    c[a * d + b] += w[i] * (sigma + means[i][a] * means[i][b])
+                } }
+            }
+            for a in 0..<d { for b in 0..<d { c[a * d + b] -= mean[a] * mean[b] } }
+            cov = c
         }
-        for a in 0..<d { for b in 0..<d { cov[a * d + b] -= mean[a] * mean[b] } }
         knownMoments = KnownMoments(mean: mean, covariance: cov, logNormalizer: 0)
         var stiffest = 0.0
         for i in 0..<k {

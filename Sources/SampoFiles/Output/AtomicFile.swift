@@ -29,6 +29,23 @@ public enum AtomicFile {
         }
     }
 
+    /// Where `path`'s symbolic links lead (followed as the kernel does, up to 40 links; a dangling
+    /// link leads to the file it names), or `path` itself when it is not a link: a write replaces
+    /// the link's target and keeps the link, as writing through it would.
+    public static func linkTarget(_ path: String) -> String {
+        var p = path
+        for _ in 0..<40 {
+            var st = stat()
+            guard lstat(p, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK else { return p }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(p, &buffer, buffer.count - 1)
+            guard n > 0 else { return p }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            p = target.hasPrefix("/") ? target : URL(fileURLWithPath: p).deletingLastPathComponent().appendingPathComponent(target).path
+        }
+        return p
+    }
+
     /// Whether `path` names something to write directly rather than by rename.
     public static func isStream(_ path: String) -> Bool {
         if path == "-" { return true }

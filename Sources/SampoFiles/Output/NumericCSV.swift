@@ -12,6 +12,13 @@ public struct NumericCSV: Sendable {
     public let cells: [Double]
     /// The `#` lines, without the leading `#` and one space.
     public let comments: [String]
+    /// Column index by name (names are unique: a repeated one is refused when read).
+    private let index: [String: Int]
+
+    public init(path: String, header: [String], cells: [Double], comments: [String]) {
+        self.path = path; self.header = header; self.cells = cells; self.comments = comments
+        index = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public var columnCount: Int { header.count }
     public var rowCount: Int { header.isEmpty ? 0 : cells.count / header.count }
@@ -47,6 +54,8 @@ public struct NumericCSV: Sendable {
         var comments: [String] = []
         var lineNumber = 0
         var p = base
+        // A UTF-8 byte-order mark (as spreadsheet programs write) is not part of the first name.
+        if bytes.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { p += 3 }
         var header: [String]?
         while p < end, header == nil {
             lineNumber += 1
@@ -61,6 +70,13 @@ public struct NumericCSV: Sendable {
             }
             if h.allSatisfy({ Double($0) != nil }) {
                 throw .badFile(path: path, "line \(lineNumber): expected a header row of column names, found numbers")
+            }
+            var seen: [String: Int] = [:]
+            for (i, name) in h.enumerated() {
+                if let first = seen[name] {
+                    throw .badFile(path: path, "line \(lineNumber): column '\(Truncated.text(name))' appears twice (columns \(first + 1) and \(i + 1)); column names must be unique")
+                }
+                seen[name] = i
             }
             header = h
         }
@@ -195,7 +211,7 @@ public struct NumericCSV: Sendable {
     }
 
     /// Index of the column named `name`.
-    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+    public func column(_ name: String) -> Int? { index[name] }
 
     /// Indices of the columns named `names` when the header has them all, else of x1, x2, …, xd in
     /// order; an error if there are none.

@@ -8,6 +8,8 @@ import SampoCore
 /// it, and removed on every failure (a full disk must not stay full).
 public final class OutputFile {
     public let path: String
+    /// The file that is replaced: `path`, or where its symbolic links lead (the link is kept).
+    private let destination: String
     private let temporary: String?
     private let fd: Int32
     private var buffer: [UInt8] = []
@@ -22,12 +24,13 @@ public final class OutputFile {
     public init(_ path: String) throws(SampoError) {
         try AtomicFile.checkWritable(path)
         self.path = path
+        destination = AtomicFile.linkTarget(path)
         if AtomicFile.isStream(path) {
             temporary = nil
             fd = path == "-" ? STDOUT_FILENO : open(path, O_WRONLY)
             if fd == STDOUT_FILENO { fflush(nil) }   // report lines printed earlier come first
         } else {
-            let tmp = TemporaryFiles.path(besides: path)
+            let tmp = TemporaryFiles.path(besides: destination)
             TemporaryFiles.register(tmp)
             temporary = tmp
             fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -85,7 +88,7 @@ public final class OutputFile {
             throw .runtime("\(path): cannot write (\(reason))")
         }
         closed = true
-        guard rename(tmp, path) == 0 else {
+        guard rename(tmp, destination) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tmp); TemporaryFiles.unregister(tmp)
             throw .runtime("\(path): cannot replace file (\(reason))")

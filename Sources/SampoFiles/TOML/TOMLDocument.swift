@@ -428,9 +428,12 @@ private struct TOMLReader {
     func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
     func number(_ chars: [UInt8], token: String) throws(TOMLSyntaxError) -> TOMLValue {
-        let invalid = fail("'\(token.count > 40 ? String(token.prefix(40)) + "…" : token)' is not a valid value (expected a number, string, boolean, array or table)")
+        // Made only when thrown: `fail` finds the line and column from the start (linear in the position).
+        func invalid() -> TOMLSyntaxError {
+            fail("'\(token.count > 40 ? String(token.prefix(40)) + "…" : token)' is not a valid value (expected a number, string, boolean, array or table)")
+        }
         if chars.count > 2, chars[0] == UInt8(ascii: "0"), let radix = [UInt8(ascii: "x"): 16, UInt8(ascii: "o"): 8, UInt8(ascii: "b"): 2][chars[1]] {
-            guard let digits = digitsWithUnderscores(chars[2...], allowed: { hexValue($0).map { $0 < radix } ?? false }) else { throw invalid }
+            guard let digits = digitsWithUnderscores(chars[2...], allowed: { hexValue($0).map { $0 < radix } ?? false }) else { throw invalid() }
             guard let n = Int(String(decoding: digits, as: UTF8.self), radix: radix) else { throw fail("integer \(token) is out of range") }
             return .integer(n)
         }
@@ -443,14 +446,14 @@ private struct TOMLReader {
             return j
         }
         let intEnd = run(i)
-        guard let intDigits = digitsWithUnderscores(chars[i..<intEnd], allowed: isDigit) else { throw invalid }
+        guard let intDigits = digitsWithUnderscores(chars[i..<intEnd], allowed: isDigit) else { throw invalid() }
         if intDigits.count > 1 && intDigits[0] == UInt8(ascii: "0") { throw fail("'\(token)': leading zeros are not allowed") }
         text += intDigits
         i = intEnd
         var isFloat = false
         if i < chars.count, chars[i] == UInt8(ascii: ".") {
             let fracEnd = run(i + 1)
-            guard let frac = digitsWithUnderscores(chars[(i + 1)..<fracEnd], allowed: isDigit) else { throw invalid }
+            guard let frac = digitsWithUnderscores(chars[(i + 1)..<fracEnd], allowed: isDigit) else { throw invalid() }
             text.append(UInt8(ascii: ".")); text += frac
             i = fracEnd
             isFloat = true
@@ -460,15 +463,15 @@ private struct TOMLReader {
             i += 1
             if i < chars.count, chars[i] == UInt8(ascii: "+") || chars[i] == UInt8(ascii: "-") { text.append(chars[i]); i += 1 }
             let expEnd = run(i)
-            guard let exp = digitsWithUnderscores(chars[i..<expEnd], allowed: isDigit) else { throw invalid }
+            guard let exp = digitsWithUnderscores(chars[i..<expEnd], allowed: isDigit) else { throw invalid() }
             text += exp
             i = expEnd
             isFloat = true
         }
-        guard i == chars.count else { throw invalid }
+        guard i == chars.count else { throw invalid() }
         let s = String(decoding: text, as: UTF8.self)
         if isFloat {
-            guard let d = Double(s) else { throw invalid }
+            guard let d = Double(s) else { throw invalid() }
             return .float(d)
         }
         guard let n = Int(s) else { throw fail("integer \(token.count > 40 ? String(token.prefix(40)) + "…" : token) is out of range (at most \(Int.max))") }
