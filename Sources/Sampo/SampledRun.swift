@@ -65,7 +65,9 @@ public struct SampledRun: Sendable {
         // Stan's sampler warnings from the chains, ArviZ's R-hat and ESS checks from these rows
         // (not for population runs: their ESS is sd²/MCSE² between runs, not a Markov chain's).
         var warnings = chains.map { RunWarning.chainWarnings($0.outcomes) } ?? []
-        if population == nil { warnings += RunWarning.convergenceWarnings(rows, chains: used.count) }
+        if population == nil {
+            warnings += RunWarning.explodingChains(draws, chains: used) + RunWarning.convergenceWarnings(rows, chains: used.count)
+        }
         return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted(), warnings: warnings)
     }
 

@@ -23,6 +23,9 @@ public struct RunWarning: Sendable, Equatable, Codable, CustomStringConvertible 
         case stuckChain = "stuck_chain"
         /// A chain whose state became non-finite or left the divergence bound; it stopped there.
         case divergedChain = "diverged_chain"
+        /// A chain whose draws grow steadily (each quarter's largest |x| above the previous one's,
+        /// the last 100× the first): it is not stationary, whatever R-hat says.
+        case nonStationary = "non_stationary"
         /// Proposals where the density was NaN (rejected).
         case nanProposals = "nan_proposals"
         /// A warm-up metric fit that could not be made (a simpler one was used).
@@ -123,6 +126,36 @@ public struct RunWarning: Sendable, Equatable, Codable, CustomStringConvertible 
         return out
     }
 
+    /// Chains whose draws explode without leaving the divergence bound: each quarter's largest
+    /// |coordinate| grows, the last at least `explosionFactor` times the first (rank-normalised
+    /// R-hat cannot see chains that all explode alike). One pass over the draws.
+    public static func explodingChains(_ draws: Draws, chains: [Int]) -> [RunWarning] {
+        let d = draws.dimension
+        return chains.compactMap { c -> RunWarning? in
+            let n = draws.recorded[c]
+            guard n >= 8, d > 0 else { return nil }
+            var largest = [Double](repeating: 0, count: 4)
+            var row = 0
+            draws.forEachBlock(chain: c) { block in
+                for start in stride(from: 0, to: block.count, by: d) {
+                    let q = min(3, row * 4 / n)
+                    for j in 0..<d { largest[q] = max(largest[q], abs(block[start + j])) }
+                    row += 1
+                }
+            }
+            guard largest[1] > largest[0], largest[2] > largest[1], largest[3] > largest[2],
+                  largest[3] >= explosionFactor * max(largest[0], .leastNormalMagnitude) else { return nil }
+            return RunWarning(kind: .nonStationary, chain: c, value: largest[3], threshold: explosionFactor * largest[0],
+                              message: "chain \(c + 1) is exploding: its largest |x| grew in every quarter of its draws, from \(formatted(largest[0])) "
+                                + "to \(formatted(largest[3])), without leaving the divergence bound; it is not stationary, and its summaries "
+                                + "(R-hat, ESS, moments) mean nothing (a smaller step size)")
+        }
+    }
+
+    /// Growth of the largest |x| from the first quarter of a chain's draws to the last that, rising
+    /// in every quarter, marks an exploding chain.
+    public static let explosionFactor = 100.0
+
     /// R-hat and ESS warnings from the summaries of `chains` chains.
     public static func convergenceWarnings(_ rows: [ParameterSummary], chains: Int) -> [RunWarning] {
         let minESS = essPerChain * Double(chains)
@@ -190,6 +223,9 @@ public struct RunWarning: Sendable, Equatable, Codable, CustomStringConvertible 
                            + "(a smaller step size, or a density or gradient that is not finite where they start)")
             case .nanProposals:
                 out.append("the log density was NaN at proposals of \(perChain); they were rejected, so these chains sample the target only where it is defined")
+            case .nonStationary:
+                out.append("chains \(chains) are exploding (their largest |x| grew in every quarter of their draws, to " + ws.map { formatted($0.value ?? .nan) }.joined(separator: ", ")
+                           + ") without leaving the divergence bound: not stationary, so their summaries mean nothing (a smaller step size)")
             case .divergedChain:
                 out.append("chains \(chains) diverged (state non-finite or beyond the divergence bound; at iteration " + ws.map { formatted($0.value ?? .nan) }.joined(separator: ", ")
                            + ") and stopped there; they are left out of the summaries")

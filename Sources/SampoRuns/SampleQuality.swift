@@ -99,7 +99,7 @@ public struct SampleQuality: Sendable {
                 warnings += RunWarning.convergenceWarnings(rows, chains: healthy.count)
             }
         }
-        warnings = RunWarning.chainWarnings(run.outcomes) + warnings
+        warnings = RunWarning.chainWarnings(run.outcomes) + RunWarning.explodingChains(run.draws, chains: healthy) + warnings
         let fellBack = run.outcomes.enumerated().filter { $0.element.metricFallbacks > 0 }
         if !fellBack.isEmpty {
             warnings.append(RunWarning(kind: .metricFit, message: "the metric fit of warm-up could not be made in " + fellBack.map { "chain \($0.offset + 1) (\($0.element.metricFallbacks) window(s))" }

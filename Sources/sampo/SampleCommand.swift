@@ -67,6 +67,15 @@ struct SampleCommand: ParsableCommand {
         if self.`init` != nil {
             throw ValidationError("--init: '\(sampler)' draws its own initial particles (see its init parameter)")
         }
+        // Markov-chain flags a population run would ignore are refused, not ignored.
+        let ignored = [("--thin", thin != 1), ("--adapt", adapt != nil), ("--sampler-stats", samplerStats),
+                       ("--steps", steps != RunSettings.defaultSteps), ("--warmup", warmup != RunSettings.defaultWarmup),
+                       ("--divergence-bound", divergenceBound != RunSettings.defaultDivergenceBound), ("--inits", inits != nil)]
+            .filter(\.1).map(\.0)
+        if !ignored.isEmpty {
+            throw ValidationError("\(ignored.joined(separator: ", ")): '\(sampler)' is a population sampler (--chains independent runs of its particles); "
+                                  + "these apply to Markov chains only")
+        }
     }
 
     func run() throws {

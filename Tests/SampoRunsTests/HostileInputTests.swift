@@ -100,6 +100,46 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(small.knownMoments.covariance, [3, 0, 0, 3])   // E[Σ] + Var(μ): (1+3)/2 + 1, (2+4)/2
     }
 
+    func testSMCSettingsAnotherKernelWouldIgnoreAreRefused() throws {
+        let lau = try TargetFile.load(named: "lau-gmm")
+        XCTAssertThrowsError(try Sampo.sample(lau, with: .smc(kernel: .rwm, components: 3), chains: 2)) {
+            guard case .invalid(.samplerParameter("components"), let text)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue(text.contains("kernel = mixture only"), text)
+        }
+        XCTAssertThrowsError(try Sampo.sample(lau, with: .smc(chainLength: 5), chains: 2)) {
+            guard case .invalid(.samplerParameter("chain_length"), _)? = $0 as? SampoError else { return XCTFail("\($0)") }
+        }
+        XCTAssertNoThrow(try Sampo.sample(lau, with: .smc(particles: 200, kernel: .mixture, components: 3), chains: 2))
+    }
+
+    func testWeightDegeneracyInSMCIsAWarning() throws {
+        // A reference a million times too wide in 100 dimensions: the incremental weights collapse to
+        // one particle, and log Ẑ came out as −3.5e14 "± 1.0" without a word.
+        let illcond = try TargetFile.load(named: "gaussian-illcond")
+        let run = try Sampo.sample(illcond, with: .smc(particles: 400, referenceScale: 1e6), chains: 2, seed: 1)
+        let degenerate = run.warnings.filter { $0.kind == .weightDegeneracy }
+        XCTAssertEqual(degenerate.compactMap(\.chain), [0, 1], "\(run.warnings)")
+        XCTAssertTrue(degenerate[0].message.contains("ESS fell to 1 of 400"), degenerate[0].message)
+        // No such warning where the reference fits.
+        let fine = try Sampo.sample(try TargetFile.load(named: "lau-gmm"), with: .smc(particles: 1000), chains: 2, seed: 1)
+        XCTAssertEqual(fine.warnings.filter { $0.kind == .weightDegeneracy }, [])
+    }
+
+    func testAChainExplodingInsideTheDivergenceBoundIsFlagged() throws {
+        // ULA with h just above 2/L on N(0, 1): |x| grows by 1.002 per step and stays finite.
+        let normal = ClosureTarget(dimension: 1, logDensity: { -0.5 * $0[0] * $0[0] }, gradient: { [-$0[0]] })
+        let run = try Sampo.sample(normal, with: .ula(stepSize: 2.002), chains: 4, steps: 5000, warmup: 0, seed: 1)
+        XCTAssertEqual(run.failedChains, [])
+        let exploding = run.warnings.filter { $0.kind == .nonStationary }
+        XCTAssertEqual(exploding.count, 4, "\(run.warnings)")
+        XCTAssertTrue(try XCTUnwrap(try run.summary().note).contains("exploding"))
+        // Stable step sizes: none.
+        for h in [0.5, 1.5, 1.99] {
+            let calm = try Sampo.sample(normal, with: .ula(stepSize: h), chains: 4, steps: 5000, seed: 2)
+            XCTAssertEqual(calm.warnings.filter { $0.kind == .nonStationary }, [], "h = \(h)")
+        }
+    }
+
     func testHMCTrajectoriesAreBoundedAndStepsOrLengthNotBoth() throws {
         let lau = try TargetFile.load(named: "lau-gmm")
         XCTAssertThrowsError(try Sampo.sample(lau, with: .hmc(stepSize: 0.1, steps: Int.max).adapting(false), chains: 1, steps: 1)) {

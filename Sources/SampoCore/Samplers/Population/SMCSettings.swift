@@ -27,8 +27,11 @@ public struct SMCSettings: SamplerSettings, Equatable {
     public var chainLength: Int
     /// nil: from the target's known moments (`GaussianReference.choose`).
     public var referenceScale: Double?
+    /// The parameters given (not defaulted): one that only another kernel or mode uses is refused.
+    public var given: Set<String> = []
 
     public init(_ p: SamplerParameters) {
+        given = p.given
         particles = p[Self.particles]; essTarget = p[Self.essTarget]; resampling = p[Self.resampling]
         moves = p[Self.moves]; kernel = p[Self.kernel]
         components = p[Self.components] == 0 ? nil : p[Self.components]
@@ -38,6 +41,12 @@ public struct SMCSettings: SamplerSettings, Equatable {
 
     /// Checks that involve several parameters.
     func check() throws(SampoError) {
+        for key in [Self.components.name, Self.localMoves.name] where given.contains(key) && kernel != .mixture {
+            throw .invalid(.samplerParameter(key), "applies to kernel = mixture only (the kernel is \(kernel.rawValue)); drop it or set kernel = mixture")
+        }
+        if given.contains(Self.chainLength.name) && !wasteFree {
+            throw .invalid(.samplerParameter(Self.chainLength.name), "applies to waste_free = on only; drop it or set waste_free = on")
+        }
         if wasteFree, kernel == .mixture {
             throw .invalid(.samplerParameter(Self.kernel.name), "mixture proposals are not available with waste_free = on")
         }

@@ -108,6 +108,9 @@ public struct TemperedSMC: PopulationSampler {
         var schedule = [0.0], acceptance: [Double] = []
         var scale = 1.0
         var failure: String?
+        // Stages whose incremental weights fell far below the ESS target (the smallest step the
+        // bisection allows still degenerated): log Ẑ and the population are then not to be trusted.
+        var collapsed: [(stage: Int, ess: Double)] = []
 
         while lambda < 1 {
             if schedule.count > Self.maxStages { failure = "schedule stalled after \(Self.maxStages) stages at λ = \(lambda)"; break }
@@ -123,6 +126,8 @@ public struct TemperedSMC: PopulationSampler {
             lambda = delta >= 1 - lambda ? 1 : lambda + delta
             schedule.append(lambda)
             let w = logW.map { exp($0 - lse) }
+            let achieved = 1 / w.reduce(0) { $0 + $1 * $1 }
+            if achieved < Self.collapseFraction * essTarget * Double(n) { collapsed.append((schedule.count - 1, achieved)) }
             // The genealogy estimate is derived for multinomial resampling; under systematic resampling
             // it was 1.6× (RWM moves) to 3× (mixture moves) too small over 40 runs, so it is not given.
             if !wasteFree && resampling == .multinomial {
@@ -179,10 +184,20 @@ public struct TemperedSMC: PopulationSampler {
             acceptance.append(Double(accepted) / Double(max(proposed, 1)))
             x = nx; lp = nlp; lr = nlr
         }
-        return PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
-                             acceptancePerStage: acceptance, counts: counts + mover.counts, failure: failure,
-                             logZVariance: failure == nil ? logZVariance : nil)
+        var run = PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
+                                acceptancePerStage: acceptance, counts: counts + mover.counts, failure: failure,
+                                logZVariance: failure == nil ? logZVariance : nil)
+        if let worst = collapsed.min(by: { $0.ess < $1.ess }) {
+            run.warnings.append(String(format: "weight degeneracy: the incremental weights' ESS fell to %.3g of %d particles (target %.0f) at %d of %d stages, "
+                                       + "worst at stage %d; log Ẑ and the particles are not to be trusted (a reference far from the target: "
+                                       + "check reference_scale, or use more particles)", worst.ess, n, essTarget * Double(n), collapsed.count,
+                                       schedule.count - 1, worst.stage))
+        }
+        return run
     }
+
+    /// A stage whose incremental weights' ESS is below this fraction of the target is a collapse.
+    public static let collapseFraction = 0.5
 
     /// Lee & Whiteley's estimate of Var(Ẑ)/Z² from one run: 1 − (N/(N − 1))^T Σ_{i,j: E_i ≠ E_j} W_i W_j
     /// with W the last stage's normalised weights, E the particles' time-0 ancestors and T the
