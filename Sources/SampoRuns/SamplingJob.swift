@@ -54,6 +54,12 @@ public struct SamplingJob: Sendable {
         guard !sampler.isPopulation, let h = stepSize ?? proposed ?? sampler.defaultStepSize else {
             throw .usage("sampler '\(sampler.name)' is a population sampler; run it with PopulationJob")
         }
+        // A step size the target proposed (imaging: from its smoothness constant) that is not usable
+        // is the target's fault, not a step size the user gave.
+        if stepSize == nil, let p = proposed, !(p.isFinite && p > 0) {
+            throw .invalid(.argument("target"), "'\(target.name)' proposes the step size \(p) for \(sampler.name) (from its smoothness constant: "
+                           + "a noise level or blur out of range?); give a step size")
+        }
         try sampler.validate(stepSize: h)
         // A model sampled in other coordinates than it reports (a Stan program) has no nonsmooth
         // term to take a proximal map of: a proximal sampler would run as a plain Langevin one.

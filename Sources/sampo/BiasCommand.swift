@@ -12,10 +12,10 @@ struct BiasCommand: ParsableCommand {
 
     @Option(help: "Target name or file: a single Gaussian (gaussian-mixture with one component).") var target: String
     @Option(help: "Comma-separated kernels: ula, rlmc, myula, kinetic-euler, obabo, baoab, klmc, rklmc.") var samplers: String
-    @Option(name: .customLong("step-sizes"), help: "Comma-separated step sizes.", transform: NumberList.positive) var stepSizes: NumberList
+    @Option(name: .customLong("step-sizes"), parsing: .unconditional, help: "Comma-separated step sizes.", transform: NumberList.positive) var stepSizes: NumberList
     @Option(name: .customLong("set"), help: "friction=γ for the kinetic kernels (default 2√L).") var set: [String] = []
     @Option(help: "Write sampler,step_size,w2,max_variance_ratio to this CSV.") var out: String?
-    @Option(help: "Comma-separated accuracies ε: the fewest gradients to W2(law of x_K, target) ≤ ε from x0 ~ N(0, I), best step size of --step-sizes.",
+    @Option(parsing: .unconditional, help: "Comma-separated accuracies ε: the fewest gradients to W2(law of x_K, target) ≤ ε from x0 ~ N(0, I), best step size of --step-sizes.",
             transform: NumberList.positive)
     var accuracy: NumberList?
     @Option(name: .customLong("cost-out"), help: "Write sampler,epsilon,step_size,steps,gradients (with --accuracy) to this CSV.")

@@ -25,6 +25,12 @@ struct DensityCommand: ParsableCommand {
             guard cols.count == d else {
                 throw SampoError.usage("\(points): has \(cols.count) coordinate columns, target \(loaded.name) has dimension \(d)")
             }
+            // A column that is no coordinate would be silently ignored: say which.
+            let used = Set(cols)
+            if let extra = csv.header.indices.first(where: { !used.contains($0) }) {
+                throw SampoError.usage("\(points): column '\(csv.header[extra])' is not a coordinate of \(loaded.name) "
+                                       + "(expected exactly its \(d) columns, named x1 … x\(d) or by its parameter names)")
+            }
             var text = loaded.parameterNames.map(CSVField.escaped).joined(separator: ",") + ",log_density,"
                 + (1...d).map { "grad\($0)" }.joined(separator: ",") + "\n"
             for r in 0..<csv.rowCount {

@@ -12,7 +12,7 @@ struct ExactCommand: ParsableCommand {
 
     @Option(help: "Target name or file.") var target: String
     @Option(parsing: .unconditional, help: "Number of draws.") var count: Int
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Random seed.", transform: SeedValue.parse) var seed: UInt64 = 1
     @Option(help: "Output CSV file.") var draws: String
 
     func run() throws {

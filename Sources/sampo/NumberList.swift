@@ -31,3 +31,14 @@ struct NumberList: ExpressibleByArgument, CustomStringConvertible {
 
     var description: String { values.map { "\($0)" }.joined(separator: ",") }
 }
+
+/// A seed: a whole number from 0 to 2⁶⁴ − 1. Read with `parsing: .unconditional`, so `--seed -1` is
+/// this message, not "Missing value".
+enum SeedValue {
+    static func parse(_ text: String) throws -> UInt64 {
+        guard let v = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ExpectedValue(description: "expected a whole number from 0 to \(UInt64.max), found '\(text.prefix(40))'")
+        }
+        return v
+    }
+}

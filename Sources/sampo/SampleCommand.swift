@@ -22,7 +22,7 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Iterations kept per chain after warm-up (before thinning).") var steps: Int = RunSettings.defaultSteps
     @Option(parsing: .unconditional, help: "Warm-up iterations, discarded.") var warmup: Int = RunSettings.defaultWarmup
     @Option(parsing: .unconditional, help: "Number of chains.") var chains: Int = 4
-    @Option(help: "Random seed; chain c uses stream (seed, c).") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Random seed; chain c uses stream (seed, c).", transform: SeedValue.parse) var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Worker threads (default: cores); results do not depend on it.") var jobs: Int?
     @Option(parsing: .unconditional, help: "Keep every K-th iteration.") var thin: Int = 1
     @Option(help: "Initial states: normal (a N(0, I) draw per chain), zero, target (its natural start, e.g. an image posterior's observation; the default where a target has one), or stan (uniform on (-2, 2) per coordinate, redrawn where the density is not finite, Stan's default; the default for Stan targets). Otherwise normal is the default.",
@@ -41,7 +41,7 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Write a JSON run report to this file.") var report: String?
     @Option(help: "Stream every kept draw into running moments and write parameter,mean,variance,q05,… to this CSV; without --draws and --summary no draw is kept in memory.")
     var moments: String?
-    @Option(help: "Quantile probabilities for --moments (P² estimates per chain, averaged).", transform: NumberList.probabilities)
+    @Option(parsing: .unconditional, help: "Quantile probabilities for --moments (P² estimates per chain, averaged).", transform: NumberList.probabilities)
     var quantiles = NumberList([0.05, 0.5, 0.95])
     @Option(name: .customLong("set"), help: "Sampler parameter key=value (repeatable).") var set: [String] = []
     @Option(help: "Warm-up adaptation as Stan's: on or off (default: on for hmc and nuts, and for mala given a metric; off otherwise).",

@@ -140,6 +140,61 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    func testTargetFilesReadBinaryImagesAndResolveThemAgainstTheirFolder() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-pgm-\(getpid())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("img"), withIntermediateDirectories: true)
+        // A binary P5 image whose pixels include a zero byte (read as "binary" and refused before).
+        var pixels = [UInt8](repeating: 0, count: 64 * 64)
+        for k in pixels.indices { pixels[k] = UInt8((k * 7) % 256) }
+        try Data(Array("P5 64 64 255\n".utf8) + pixels).write(to: dir.appendingPathComponent("img/truth.pgm"))
+        let file = dir.appendingPathComponent("deblur.toml").path
+        try TestSupport.phantom64.replacingOccurrences(of: "image = \"phantom\"\nsize = 64", with: "image = \"img/truth.pgm\"")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        // Loaded from another working directory: the image is found beside the target file.
+        let target = try TargetFile.load(file)
+        XCTAssertEqual(target.dimension, 64 * 64)
+    }
+
+    func testFileFieldsBlameTheRightThing() throws {
+        // A constant that is NaN is a bad number, not "an array".
+        XCTAssertThrowsError(try TargetFile.parse("family = \"expression\"\ndimension = 1\nlog_density = \"c*x[1]\"\n[constants]\nc = nan\n", file: "c.toml")) {
+            XCTAssertTrue("\($0)".contains("constants.c") && "\($0)".contains("finite"), "\($0)")
+        }
+        // A noise level so large that the target's own step size is 0 blames the target, not a step size nobody gave.
+        let huge = try TargetFile.parse(TestSupport.phantom64.replacingOccurrences(of: "noise_sd = 0.02", with: "noise_sd = 1e300"), file: "n.toml")
+        XCTAssertThrowsError(try Sampo.sample(huge, with: .myula(), chains: 1, steps: 2)) {
+            guard case .invalid(.argument("target", at: []), let text)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue(text.contains("proposes the step size"), text)
+        }
+    }
+
+    func testAReferenceCovarianceMustBeOne() throws {
+        for (matrix, expected) in [("[[1, 2], [2, 1]]", "not positive semi-definite"), ("[[1, 0.5], [0.2, 1]]", "not symmetric")] {
+            let text = "family = \"gaussian-mixture\"\nweights = [1]\nmeans = [[0, 0]]\nvariances = [1]\n[reference]\ncovariance = \(matrix)\n"
+            XCTAssertThrowsError(try TargetFile.parse(text, file: "r.toml")) {
+                XCTAssertTrue("\($0)".contains("reference.covariance") && "\($0)".contains(expected), "\($0)")
+            }
+        }
+    }
+
+    func testAWideRegressionFormsNoColumnByColumnMatrix() throws {
+        // 3 rows × 2 000 columns: the smoothness constant from XXᵀ (3 × 3), equal to λ_max(XᵀX).
+        let n = 3, p = 2000
+        var x = [Double](repeating: 0, count: n * p)
+        for k in x.indices { x[k] = sin(Double(k) * 0.37) }
+        let wide = RegressionTarget.largestEigenvalueOfGram(x, rows: n, columns: p)
+        var gram = [Double](repeating: 0, count: p * p)
+        for i in 0..<n { for a in 0..<p { for b in 0..<p { gram[a * p + b] += x[i * p + a] * x[i * p + b] } } }
+        XCTAssertEqual(wide, SymmetricEigen.largestEigenvalue(gram, dimension: p), accuracy: 1e-9 * wide)
+    }
+
+    func testBiasAtASubnormalStepSaysSo() throws {
+        XCTAssertThrowsError(try StationaryLaw.of(.ula, mean: [0], covariance: [1], stepSize: 1e-320)) {
+            guard case .invalid(.stepSize, let text)? = $0 as? SampoError else { return XCTFail("\($0)") }
+            XCTAssertTrue(text.contains("too small to compute with"), text)
+        }
+    }
+
     func testHMCTrajectoriesAreBoundedAndStepsOrLengthNotBoth() throws {
         let lau = try TargetFile.load(named: "lau-gmm")
         XCTAssertThrowsError(try Sampo.sample(lau, with: .hmc(stepSize: 0.1, steps: Int.max).adapting(false), chains: 1, steps: 1)) {

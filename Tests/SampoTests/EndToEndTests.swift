@@ -345,6 +345,45 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(r.err.contains("--targets, --seeds and --experiment"), r.err)
     }
 
+    /// Issue 28's probe on `diagnose`, `density` and numeric flags: each was silently wrong or said "Missing value".
+    func testDiagnoseAndDensityRefuseWhatTheyWouldMisread() throws {
+        let draws = tmp("diag-draws.csv")
+        XCTAssertEqual(try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "200", "--draws", draws]).status, 0)
+        // One file given twice would count its chains twice.
+        let twice = try sampo(["diagnose", draws, draws])
+        XCTAssertEqual(twice.status, 2, twice.err)
+        XCTAssertTrue(twice.err.contains("are the same file"), twice.err)
+        // A renamed draw column: refused, not read as a Stan file with the chains pooled.
+        let renamed = tmp("renamed.csv")
+        try String(contentsOfFile: draws, encoding: .utf8).replacingOccurrences(of: "chain,draw,", with: "chain,iteration,")
+            .write(toFile: renamed, atomically: true, encoding: .utf8)
+        let r = try sampo(["diagnose", renamed])
+        XCTAssertEqual(r.status, 2, r.err)
+        XCTAssertTrue(r.err.contains("'draw' is missing"), r.err)
+        // Stan's sampler columns shifted by a missing lp__.
+        let stan = tmp("shifted.csv")
+        try "accept_stat__,stepsize__,treedepth__,n_leapfrog__,divergent__,energy__,theta\n-5.07,0.9,1,3,0,1.2,0.5\n-4.9,0.9,2,3,0,1.1,0.4\n"
+            .write(toFile: stan, atomically: true, encoding: .utf8)
+        let s = try sampo(["diagnose", stan])
+        XCTAssertEqual(s.status, 2, s.err)
+        XCTAssertTrue(s.err.contains("column accept_stat__, draw 1: -5.07 is not in [0, 1]"), s.err)
+        // density: a column that is no coordinate is named.
+        let points = tmp("extra-points.csv")
+        try "x1,x2,x3\n0.5,-1,7\n".write(toFile: points, atomically: true, encoding: .utf8)
+        let d = try sampo(["density", "--target", "lau-gmm", "--points", points])
+        XCTAssertEqual(d.status, 2, d.err)
+        XCTAssertTrue(d.err.contains("column 'x3' is not a coordinate"), d.err)
+        // Negative numbers reach the check that says what is expected.
+        for (args, expected) in [(["sample", "--target", "lau-gmm", "--sampler", "mala", "--seed", "-1"], "expected a whole number from 0"),
+                                 (["sample", "--target", "lau-gmm", "--sampler", "mala", "--moments", tmp("m.csv"), "--quantiles", "-0.1"],
+                                  "expected probabilities strictly between 0 and 1"),
+                                 (["bias", "--target", "lau-gmm", "--step-sizes", "-1"], "expected positive numbers")] {
+            let q = try sampo(args)
+            XCTAssertEqual(q.status, 2, q.err)
+            XCTAssertTrue(q.err.contains(expected) && !q.err.contains("Missing value"), "\(args): \(q.err)")
+        }
+    }
+
     func testWritingThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink() throws {
         let target = tmp("report-target.json"), link = tmp("report-link.json")
         try? FileManager.default.removeItem(atPath: link)

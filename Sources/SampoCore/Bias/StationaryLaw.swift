@@ -108,6 +108,10 @@ public enum StationaryLaw {
         guard values.allSatisfy({ $0 > 0 && $0.isFinite }) else {
             throw .invalid(.argument("covariance"), "the target covariance is not positive definite")
         }
+        // A step so small that h/λ underflows is no step to compute with: say that, not "unstable".
+        if let smallest = values.min(), !(h / smallest >= 1e-280) || !h.isNormal {
+            throw .invalid(.stepSize, "h = \(h) is too small to compute with against variances down to \(smallest) (h/λ below 1e-280)")
+        }
         var s: [Double] = []
         for lambda in values {
             guard let v = variance(kernel, targetVariance: lambda, stepSize: h, friction: gamma) else {

@@ -144,8 +144,19 @@ public final class RegressionTarget: LogDensity, HasSmoothnessConstant, HasParam
         }
     }
 
-    /// λ_max(XᵀX), the largest eigenvalue of the p × p Gram matrix.
-    static func largestEigenvalueOfGram(_ x: [Double], rows n: Int, columns p: Int) -> Double {
+    /// λ_max(XᵀX), the largest eigenvalue of the p × p Gram matrix — or of the n × n matrix XXᵀ,
+    /// which has the same nonzero eigenvalues, when there are fewer rows than columns (a 3 × 25 000
+    /// design would otherwise need a 5 GB p × p matrix).
+    package static func largestEigenvalueOfGram(_ x: [Double], rows n: Int, columns p: Int) -> Double {
+        if n < p {
+            var outer = [Double](repeating: 0, count: n * n)
+            for a in 0..<n { for b in 0...a {
+                var s = 0.0
+                for j in 0..<p { s += x[a * p + j] * x[b * p + j] }
+                outer[a * n + b] = s; outer[b * n + a] = s
+            } }
+            return SymmetricEigen.largestEigenvalue(outer, dimension: n)
+        }
         var gram = [Double](repeating: 0, count: p * p)
         for i in 0..<n {
             for a in 0..<p { for b in 0..<p { gram[a * p + b] += x[i * p + a] * x[i * p + b] } }

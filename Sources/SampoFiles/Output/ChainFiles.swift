@@ -1,3 +1,4 @@
+import Foundation
 import SampoCore
 import SampoDiagnostics
 import SampoRuns
@@ -29,7 +30,24 @@ public struct ChainFiles: Sendable {
 
     public static func read(_ paths: [String]) throws(SampoError) -> ChainFiles {
         guard !paths.isEmpty else { throw .usage("diagnose: expected at least one CSV file") }
+        // One file given twice would count its chains twice (and look converged).
+        var seen: [String: String] = [:]
+        for p in paths where p != "-" {
+            let key = URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path
+            if let earlier = seen[key] { throw .usage("\(earlier) and \(p) are the same file: each file is one chain (or holds its chains) and may be given once") }
+            seen[key] = p
+        }
         let files = try paths.map { (p: String) throws(SampoError) -> NumericCSV in try NumericCSV.read(p) }
+        // A Sampo draws file says so (`# sampo: draws`) and has both chain and draw columns; one of
+        // them missing is an error, never a Stan file with its chains pooled.
+        for f in files {
+            let marked = f.comments.contains { $0.hasPrefix("sampo: draws") }
+            let chain = f.column("chain") != nil, draw = f.column("draw") != nil
+            if chain != draw || (marked && !(chain && draw)) {
+                throw .badFile(path: f.path, "a Sampo draws file needs both a 'chain' and a 'draw' column; "
+                               + (chain ? "'draw'" : "'chain'") + " is missing (renamed?)")
+            }
+        }
         let isSampo = files.map { $0.column("chain") != nil && $0.column("draw") != nil }
         guard Set(isSampo).count == 1 else {
             throw .usage("\(paths.joined(separator: ", ")): mixes Sampo draws CSV (with chain,draw columns) and Stan CSV")
@@ -126,6 +144,7 @@ public struct ChainFiles: Sendable {
             guard f.header == first.header else {
                 throw .badFile(path: f.path, "columns differ from \(first.path)")
             }
+            try checkSamplerColumns(f)
             chains.append(names.map { f.values(column: f.column($0)!) })
             if let d = f.column("divergent__") { divergences = (divergences ?? 0) + f.values(column: d).filter { $0 != 0 }.count }
             if let a = f.column("accept_stat__") { acceptSum += f.values(column: a).reduce(0, +); acceptCount += f.rowCount }
@@ -133,6 +152,25 @@ public struct ChainFiles: Sendable {
         // CmdStan's dotted names (theta.1) in the bracket form Stan programs and posteriordb use (theta[1]).
         return try assemble(.stan, names: names.map(StanNames.bracketed), chains: chains, sources: files.map(\.path), divergences: divergences,
                             accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
+    }
+
+    /// Stan's sampler columns hold values of known ranges: one outside them means the columns are
+    /// shifted (a missing `lp__`, a hand-edited header), and every parameter would be misread.
+    private static func checkSamplerColumns(_ f: NumericCSV) throws(SampoError) {
+        let rules: [(String, String, (Double) -> Bool)] = [
+            ("accept_stat__", "in [0, 1]", { $0 >= 0 && $0 <= 1 }),
+            ("stepsize__", "positive", { $0 > 0 }),
+            ("treedepth__", "a whole number ≥ 0", { $0 >= 0 && $0 == $0.rounded() }),
+            ("n_leapfrog__", "a whole number ≥ 0", { $0 >= 0 && $0 == $0.rounded() }),
+            ("divergent__", "0 or 1", { $0 == 0 || $0 == 1 }),
+        ]
+        for (name, expected, ok) in rules {
+            guard let c = f.column(name) else { continue }
+            for r in 0..<f.rowCount where !ok(f[r, c]) {
+                throw .badFile(path: f.path, "column \(name), draw \(r + 1): \(f[r, c]) is not \(expected) — are the columns shifted? "
+                               + "(CmdStan's layout starts lp__, accept_stat__, stepsize__, treedepth__, n_leapfrog__, divergent__, energy__)")
+            }
+        }
     }
 
     private static func assemble(_ format: Format, names: [String], chains: [[[Double]]], sources: [String],

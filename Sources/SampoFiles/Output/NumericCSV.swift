@@ -228,7 +228,8 @@ public struct NumericCSV: Sendable {
 /// Reading input files with the checks every reader needs: present, not empty, not binary.
 public enum TextFile {
     /// The whole file; `-` is standard input, and FIFOs and devices (`/dev/stdin`) are read to their end.
-    public static func bytes(_ path: String) throws(SampoError) -> Data {
+    /// `binary`: a binary format (a P5 image) is expected, so NUL bytes are allowed.
+    public static func bytes(_ path: String, binary: Bool = false) throws(SampoError) -> Data {
         let data: Data
         var st = stat()
         if path == "-" {
@@ -250,7 +251,7 @@ public enum TextFile {
         }
         guard !data.isEmpty else { throw .badFile(path: path, "file is empty") }
         let hasNul = data.withUnsafeBytes { memchr($0.baseAddress!, 0, $0.count) != nil }
-        guard !hasNul else { throw .badFile(path: path, "not a text file (binary)") }
+        guard binary || !hasNul else { throw .badFile(path: path, "not a text file (binary)") }
         return data
     }
 

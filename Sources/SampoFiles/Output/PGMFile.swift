@@ -12,7 +12,7 @@ public enum PGMFile {
     }
 
     public static func read(_ path: String) throws(SampoError) -> Image {
-        try parse(Array(try TextFile.bytes(path)), path: path)
+        try parse(Array(try TextFile.bytes(path, binary: true)), path: path)
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws(SampoError) -> Image {

@@ -19,7 +19,8 @@ enum DeconvolutionSpec {
             truth = PGMFile.Image(rows: n, cols: n, pixels: SheppLogan.image(size: n))
         } else {
             guard !f.has("size") else { throw f.error("size", "applies to image = \"phantom\" only (a PGM has its own size)") }
-            truth = try f.reading("image") { () throws(SampoError) in try PGMFile.read(source) }
+            let file = try f.path("image")   // relative to the target file, as regression data are
+            truth = try f.reading("image") { () throws(SampoError) in try PGMFile.read(file) }
         }
         let (r, c) = (truth.rows, truth.cols)
         let b = try f.subtable("blur")
@@ -54,7 +55,7 @@ enum DeconvolutionSpec {
         case (nil, nil): throw f.error("noise_sd", "missing: the noise level (noise_sd, or snr_db)")
         }
         let y: [Double]
-        if let path = try f.optionalString("observation") {
+        if let path = try f.optionalPath("observation") {
             guard !f.has("noise_seed") else { throw f.error("noise_seed", "applies only when the observation is generated (no observation file)") }
             let image = try f.reading("observation") { () throws(SampoError) in try PGMFile.read(path) }
             guard image.rows == r, image.cols == c else {

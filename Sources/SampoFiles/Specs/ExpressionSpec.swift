@@ -21,7 +21,9 @@ enum ExpressionSpec {
         if f.has("constants") {
             let c = try f.subtable("constants")
             for key in c.table.keys {
-                if let v = try? c.double(key) { constants[key] = .scalar(v) } else { constants[key] = .array(try c.vector(key)) }
+                // An array is a vector constant; anything else is read as a number, whose own error
+                // (e.g. "expected a finite number, found nan") is the one to show.
+                if case .array? = c.table[key] { constants[key] = .array(try c.vector(key)) } else { constants[key] = .scalar(try c.double(key)) }
             }
         }
         do {

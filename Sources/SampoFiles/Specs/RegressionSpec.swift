@@ -36,10 +36,7 @@ enum RegressionSpec {
             guard interceptScale > 0 else { throw p.error("intercept_scale", "expected a positive number, found \(interceptScale)") }
         }
         // The data, relative to the target file.
-        var dataPath = try f.string("data")
-        if !dataPath.hasPrefix("/") && f.file != "-" {
-            dataPath = ((f.file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(dataPath)
-        }
+        let dataPath = try f.path("data")
         let csv = try f.reading("data") { () throws(SampoError) in try NumericCSV.read(dataPath) }
         let responseName = try f.string("response")
         guard let yColumn = csv.column(responseName) else {

@@ -1,3 +1,4 @@
+import Foundation
 import SampoCore
 
 /// Typed, validated access to the fields of one TOML table. Every error names the file and
@@ -32,6 +33,17 @@ public struct TOMLFields {
     }
 
     public func has(_ key: String) -> Bool { table.contains(key: key) }
+
+    /// A file named by `key`, resolved against the folder of the target file (not the working
+    /// directory), so a target file and its data move together.
+    public func path(_ key: String) throws(SampoError) -> String { resolved(try string(key)) }
+
+    public func optionalPath(_ key: String) throws(SampoError) -> String? { try optionalString(key).map(resolved) }
+
+    private func resolved(_ p: String) -> String {
+        guard !p.hasPrefix("/"), file != "-" else { return p }
+        return ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(p)
+    }
 
     private func value(_ key: String) throws(SampoError) -> TOMLValue {
         guard let v = table[key] else { throw error(key, "missing (required)") }

@@ -177,7 +177,19 @@ enum ReferenceSpec {
             guard c.count == d, c.allSatisfy({ $0.count == d }) else {
                 throw f.error("covariance", "expected a \(d) × \(d) matrix")
             }
-            moments.covariance = c.flatMap { $0 }
+            let flat = c.flatMap { $0 }
+            // A covariance is symmetric and positive semi-definite (errors against it would be meaningless otherwise).
+            for a in 0..<d { for b in 0..<a where abs(flat[a * d + b] - flat[b * d + a]) > 1e-12 * max(abs(flat[a * d + b]), abs(flat[b * d + a]), 1e-300) {
+                throw f.error("covariance", "not symmetric: entries (\(a + 1),\(b + 1)) and (\(b + 1),\(a + 1)) differ")
+            } }
+            if d <= 1000 {   // (an O(d³) check: cheap up to here)
+                let values = SymmetricEigen.decompose(flat, dimension: d).values
+                let top = values.map(abs).max() ?? 0
+                if let low = values.min(), low < -1e-10 * max(top, 1e-300) {
+                    throw f.error("covariance", "not positive semi-definite (an eigenvalue is \(low)): a covariance has none below 0")
+                }
+            }
+            moments.covariance = flat
         }
         if let z = try f.optionalDouble("log_normalizer") { moments.logNormalizer = z }
     }
