@@ -8,11 +8,18 @@ import Foundation
 public enum CompositeMAP {
     public struct Result: Sendable {
         public var point: [Double]
-        /// F(x_k) = f(x_k) + g(x_k) after each iteration (−log π up to its constant).
+        /// F(x_k) = f(x_k) + g(x_k) (−log π up to its constant) after the iterations in
+        /// `objectiveIterations`: every one up to `historyCap` (4 096 by default), then evenly thinned (the stride doubles
+        /// when the history fills), the last always kept — memory stays bounded however long it runs.
         public var objective: [Double]
+        public var objectiveIterations: [Int]
     }
 
-    public static func fista(_ target: CompositeTarget, start: [Double], iterations: Int) throws(SampoError) -> Result {
+    /// Largest number of objective values kept.
+    public static let historyCap = 4096
+
+    public static func fista(_ target: CompositeTarget, start: [Double], iterations: Int,
+                             historyCap: Int = CompositeMAP.historyCap) throws(SampoError) -> Result {
         let d = target.dimension
         guard start.count == d else { throw .invalid(.argument("start"), "expected \(d) numbers, found \(start.count)") }
         guard iterations >= 1 else { throw .invalid(.argument("iterations"), "expected a whole number ≥ 1, found \(iterations)") }
@@ -21,8 +28,8 @@ public enum CompositeMAP {
         }
         let step = 1 / lipschitz
         var x = start, previous = start, y = start, gradient = [Double](repeating: 0, count: d), t = 1.0
-        var objective: [Double] = []
-        for _ in 0..<iterations {
+        var objective: [Double] = [], kept: [Int] = [], stride = 1
+        for k in 1...iterations {
             y.withUnsafeBufferPointer { yp in gradient.withUnsafeMutableBufferPointer { _ = target.smooth.logDensityAndGradient(at: yp.baseAddress!, gradient: $0.baseAddress!) } }
             // ∇log π_f = −∇f: a gradient step on f is y + ∇log π_f / L.
             for j in 0..<d { gradient[j] = y[j] + step * gradient[j] }
@@ -32,9 +39,17 @@ public enum CompositeMAP {
             for j in 0..<d { y[j] = x[j] + (t - 1) / next * (x[j] - previous[j]) }
             t = next
             let value = x.withUnsafeBufferPointer { -target.smooth.logDensity(at: $0.baseAddress!) + target.nonsmooth.value(at: $0.baseAddress!, dimension: d) }
-            guard value.isFinite else { throw .runtime("FISTA: the objective became non-finite at iteration \(objective.count + 1)") }
-            objective.append(value)
+            guard value.isFinite else { throw .runtime("FISTA: the objective became non-finite at iteration \(k)") }
+            if k % stride == 0 || k == iterations {
+                objective.append(value); kept.append(k)
+                if objective.count >= max(historyCap, 2) && k != iterations {
+                    // Keep every other entry (the multiples of the doubled stride).
+                    stride *= 2
+                    let keep = kept.indices.filter { kept[$0] % stride == 0 }
+                    objective = keep.map { objective[$0] }; kept = keep.map { kept[$0] }
+                }
+            }
         }
-        return Result(point: x, objective: objective)
+        return Result(point: x, objective: objective, objectiveIterations: kept)
     }
 }
