@@ -289,11 +289,16 @@ final class EndToEndTests: XCTestCase {
                 XCTAssertTrue(r.err.contains("--coordinate: expected 1 … 2"), r.err)
             }
         }
-        let points = tmp("bad-points.csv")
-        try "x1,x2\n0.5,-1\n1,inf\n".write(toFile: points, atomically: true, encoding: .utf8)
+        try assertDensityRefuses("x1,x2\n0.5,-1\n1,inf\n", saying: "row 2, column 'x2': expected a finite number, found inf")
+    }
+
+    /// `density --target lau-gmm` on points `csv` exits 2 with a message containing `expected`.
+    private func assertDensityRefuses(_ csv: String, saying expected: String, line: UInt = #line) throws {
+        let points = tmp("refused-points.csv")
+        try csv.write(toFile: points, atomically: true, encoding: .utf8)
         let d = try sampo(["density", "--target", "lau-gmm", "--points", points])
-        XCTAssertEqual(d.status, 2, d.err)
-        XCTAssertTrue(d.err.contains("row 2, column 'x2': expected a finite number, found inf"), d.err)
+        XCTAssertEqual(d.status, 2, d.err, line: line)
+        XCTAssertTrue(d.err.contains(expected), d.err, line: line)
     }
 
     /// Stan's sampler warnings and ArviZ's convergence checks reach stderr, the report's typed
@@ -368,11 +373,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(s.status, 2, s.err)
         XCTAssertTrue(s.err.contains("column accept_stat__, draw 1: -5.07 is not in [0, 1]"), s.err)
         // density: a column that is no coordinate is named.
-        let points = tmp("extra-points.csv")
-        try "x1,x2,x3\n0.5,-1,7\n".write(toFile: points, atomically: true, encoding: .utf8)
-        let d = try sampo(["density", "--target", "lau-gmm", "--points", points])
-        XCTAssertEqual(d.status, 2, d.err)
-        XCTAssertTrue(d.err.contains("column 'x3' is not a coordinate"), d.err)
+        try assertDensityRefuses("x1,x2,x3\n0.5,-1,7\n", saying: "column 'x3' is not a coordinate")
         // Negative numbers reach the check that says what is expected.
         for (args, expected) in [(["sample", "--target", "lau-gmm", "--sampler", "mala", "--seed", "-1"], "expected a whole number from 0"),
                                  (["sample", "--target", "lau-gmm", "--sampler", "mala", "--moments", tmp("m.csv"), "--quantiles", "-0.1"],
