@@ -143,6 +143,7 @@ final class HostileInputTests: XCTestCase {
     func testTargetFilesReadBinaryImagesAndResolveThemAgainstTheirFolder() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-pgm-\(getpid())")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("img"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         // A binary P5 image whose pixels include a zero byte (read as "binary" and refused before).
         var pixels = [UInt8](repeating: 0, count: 64 * 64)
         for k in pixels.indices { pixels[k] = UInt8((k * 7) % 256) }

@@ -26,6 +26,12 @@ final class StanCommandLineTests: XCTestCase {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
+    /// The files the tests wrote go when the class is done (a folder per process).
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("sampo-stan-cli-\(getpid())"))
+        super.tearDown()
+    }
+
     private func tmp(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-stan-cli-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

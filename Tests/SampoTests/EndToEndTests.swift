@@ -141,6 +141,12 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(acc.out.contains("not reached"), acc.out)
     }
 
+    /// The files the tests wrote go when the class is done (a folder per process).
+    override class func tearDown() {
+        try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("sampo-e2e-\(getpid())"))
+        super.tearDown()
+    }
+
     private func tmp(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-e2e-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
