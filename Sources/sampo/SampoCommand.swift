@@ -72,12 +72,7 @@ func prepareOutputs(_ outputs: [(flag: String, path: String?)]) throws {
     // resolving symbolic links and `..`; devices and FIFOs (/dev/null) may take several.
     var seen: [String: String] = [:]
     for (flag, path) in given where path != "-" {
-        func canonical(_ p: String) -> String {
-            let url = URL(fileURLWithPath: p).standardizedFileURL
-            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
-        }
-        // (a link to a file not written yet still names that file)
-        let resolved = canonical(AtomicFile.linkTarget(canonical(path)))
+        let resolved = AtomicFile.fileKey(path)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory),
            let type = try? FileManager.default.attributesOfItem(atPath: resolved)[.type] as? FileAttributeType,

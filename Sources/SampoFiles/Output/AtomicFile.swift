@@ -46,6 +46,16 @@ public enum AtomicFile {
         return p
     }
 
+    /// One name per file: `..` and symbolic links (also a link to a file not written yet) resolved,
+    /// so two paths name the same file exactly when their keys are equal.
+    public static func fileKey(_ path: String) -> String {
+        func canonical(_ p: String) -> String {
+            let url = URL(fileURLWithPath: p).standardizedFileURL
+            return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+        }
+        return canonical(linkTarget(canonical(path)))
+    }
+
     /// Whether `path` names something to write directly rather than by rename.
     public static func isStream(_ path: String) -> Bool {
         if path == "-" { return true }

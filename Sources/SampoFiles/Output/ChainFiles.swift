@@ -33,7 +33,7 @@ public struct ChainFiles: Sendable {
         // One file given twice would count its chains twice (and look converged).
         var seen: [String: String] = [:]
         for p in paths where p != "-" {
-            let key = URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path
+            let key = AtomicFile.fileKey(p)
             if let earlier = seen[key] { throw .usage("\(earlier) and \(p) are the same file: each file is one chain (or holds its chains) and may be given once") }
             seen[key] = p
         }
