@@ -34,12 +34,15 @@ extension ParameterSummary {
         // Finite values, the largest magnitude and the sum, chain by chain.
         var sum = 0.0, largest = 0.0
         try Self.forEachBlock(series) { (c, start, block) throws(SampoError) in
-            for i in block.indices {
+            var i = 0
+            while i < block.count {
                 let v = block[i]
                 guard v.isFinite else {
                     throw .usage("parameter '\(parameter)': chain \(c + 1), draw \(start + i + 1) is \(v) (expected a finite number)")
                 }
-                largest = max(largest, abs(v)); sum += v
+                let magnitude = v < 0 ? -v : v
+                if magnitude > largest { largest = magnitude }
+                sum += v; i += 1
             }
         }
         // As for arrays: statistics on the draws scaled by a power of two, scaled back.
@@ -53,8 +56,10 @@ extension ParameterSummary {
         let mu = sum / total
         // Σ(θ − θ̄)² and Σ(θ − θ̄)⁴, each in the same order as over a pooled copy.
         var s2 = 0.0, s4 = 0.0
-        Self.forEachBlock(series) { _, _, block in for v in block { let d = v - mu; s2 += d * d } }
-        Self.forEachBlock(series) { _, _, block in for v in block { let d = v - mu; s4 += (d * d) * (d * d) } }
+        Self.forEachBlock(series) { _, _, block in
+            var i = 0
+            while i < block.count { let d = block[i] - mu, d2 = d * d; s2 += d2; s4 += d2 * d2; i += 1 }
+        }
         let pooledSD = m * n > 1 ? (s2 / Double(m * n - 1)).squareRoot() : .nan
         self.parameter = parameter
         mean = mu

@@ -38,50 +38,15 @@ public struct ParameterSummary: Sendable, Equatable {
         if let bad = chains.firstIndex(where: { $0.count != n }) {
             throw .usage("parameter '\(parameter)': chains have different lengths (chain 1 has \(n) draws, chain \(bad + 1) has \(chains[bad].count))")
         }
-        for (c, chain) in chains.enumerated() {
-            if let i = chain.firstIndex(where: { !$0.isFinite }) {
-                throw .usage("parameter '\(parameter)': chain \(c + 1), draw \(i + 1) is \(chain[i]) (expected a finite number)")
-            }
-        }
-        self.parameter = parameter
-        // Statistics are computed on the draws scaled by a power of two (exact) so that the largest
-        // is near 1: sums of values near ±1e308 do not overflow and squares of values near 1e-320 do
-        // not underflow. ESS and R-hat do not depend on the scale; the rest is scaled back.
-        let scale = Self.powerOfTwoScale(chains)
-        guard scale == 1 else {
-            self = try ParameterSummary(parameter: parameter, chains: chains.map { $0.map { $0 * scale } })
-            scaleBack(scale)
-            return
-        }
-        // The pooled copy lives only for the moments and quantiles, not through the ESS computations.
-        let (pooledMean, s, q) = { () -> (Double, Double, [Double]) in
-            let pooled = chains.flatMap { $0 }
-            let q = Quantiles.fromSorted(RadixSort.sorted(pooled), probabilities: [0.05, 0.5, 0.95])
-            return (pooled.reduce(0, +) / Double(pooled.count), MonteCarloError.standardDeviation(pooled), q)
-        }()
-        mean = pooledMean
-        sd = s.isFinite ? s : nil
-        q05 = q[0]; q50 = q[1]; q95 = q[2]
-        mcseMean = try MonteCarloError.mean(chains, pooledSD: s)
-        mcseSD = try MonteCarloError.sd(chains, pooledMean: pooledMean)
-        // EffectiveSampleSize.bulk/tail and RHat.rank, sharing the rank-normalised split chains
-        // and the quantiles instead of recomputing them.
-        guard EffectiveSampleSize.valid(chains) else { return }
-        let zSplit = RankNormalization.zScale(SplitChains.split(chains))
-        essBulk = try EffectiveSampleSize.bulk(rankNormalizedSplit: zSplit)
-        essTail = try EffectiveSampleSize.tail(chains, q05: q05, q95: q95)
-        rhat = RHat.rank(rankNormalizedSplit: zSplit, folded: chains.map { $0.map { abs($0 - q50) } })
+        // One computation for arrays and long runs: the bounded-memory one reads the arrays through a
+        // view (it is also the faster: pointer loops and blocked leading lags, in release and in
+        // debug builds alike). Its statistics are those of the textbook composition of
+        // `EffectiveSampleSize`, `RHat.rank` and `MonteCarloError` (LongRunSummaryTests).
+        self = try ParameterSummary(parameter: parameter, series: ParameterSeries(chains))
     }
 
     /// 2^k that brings the largest |value| into [1, 2) (k limited so the factor is a normal double);
     /// 1 when the values are already in a safe range or all zero.
-    static func powerOfTwoScale(_ chains: [[Double]]) -> Double {
-        var largest = 0.0
-        for chain in chains { for x in chain { largest = max(largest, abs(x)) } }
-        return powerOfTwoScale(largest: largest)
-    }
-
-    /// The same from the largest |value|.
     static func powerOfTwoScale(largest: Double) -> Double {
         guard largest > 0, largest > 0x1p100 || largest < 0x1p-100 else { return 1 }
         let k = min(max(-Int(largest.exponent), -1022), 1022)
@@ -114,13 +79,26 @@ public enum DrawsSummary {
         (0..<draws.chains).filter { draws.recorded[$0] == draws.capacity && draws.capacity > 0 }
     }
 
-    /// Summaries over `chains` (default: `completeChains(draws)`); throws when no chain is left.
+    /// Draws per chain that `checkStride` keeps: enough for R̂ and ESS warnings (thinning keeps an
+    /// ESS below this about as it is, and R̂ is unchanged in expectation).
+    public static let checkLength = 1 << 18
+
+    /// The thinning that leaves at most `checkLength` draws in each of `chains`: a convergence check
+    /// of a 10⁸-draw run where no summary was asked for.
+    public static func checkStride(_ draws: Draws, chains: [Int]) -> Int {
+        let longest = chains.map { draws.recorded[$0] }.max() ?? 0
+        return max(1, (longest + checkLength - 1) / checkLength)
+    }
+
+    /// Summaries over `chains` (default: `completeChains(draws)`), of every `every`-th draw (draws
+    /// 0, k, 2k, …); throws when no chain is left.
     public static func summarize(_ draws: Draws, names: [String]? = nil,
-                                 chains selected: [Int]? = nil) throws(SampoError) -> [ParameterSummary] {
+                                 chains selected: [Int]? = nil, every k: Int = 1) throws(SampoError) -> [ParameterSummary] {
         let chains = selected ?? completeChains(draws)
         guard !chains.isEmpty else { throw .runtime("no chain holds all its draws (every chain diverged); nothing to summarise") }
-        let perParameter = chains.reduce(0) { $0 + draws.recorded[$1] }
-        if perParameter > sequentialAbove, chains.allSatisfy({ draws.recorded[$0] == draws.capacity }) {
+        guard k >= 1 else { throw .usage("summaries of every \(k)-th draw: the stride must be at least 1") }
+        let perParameter = chains.reduce(0) { $0 + (draws.recorded[$1] + k - 1) / k }
+        if k == 1, perParameter > sequentialAbove, chains.allSatisfy({ draws.recorded[$0] == draws.capacity }) {
             var out: [ParameterSummary] = []
             for j in 0..<draws.dimension {
                 out.append(try ParameterSummary(parameter: names?[j] ?? "x\(j + 1)",
@@ -128,7 +106,7 @@ public enum DrawsSummary {
             }
             return out
         }
-        guard perParameter <= sequentialAbove else {
+        guard k > 1 || perParameter <= sequentialAbove else {
             return try summarize(count: draws.dimension, inParallel: false) { j in
                 (names?[j] ?? "x\(j + 1)", chains.map { draws.series(chain: $0, coordinate: j) })
             }
@@ -144,9 +122,11 @@ public enum DrawsSummary {
             for c in chains {
                 for k in block.indices { columns[k - first].append([]); columns[k - first][columns[k - first].count - 1].reserveCapacity(draws.recorded[c]) }
                 let last = columns[0].count - 1
+                var index = 0
                 draws.forEachBlock(chain: c) { rows in
                     for row in stride(from: 0, to: rows.count, by: d) {
-                        for j in block { columns[j - first][last].append(rows[row + j]) }
+                        if index % k == 0 { for j in block { columns[j - first][last].append(rows[row + j]) } }
+                        index += 1
                     }
                 }
             }
@@ -165,13 +145,7 @@ public enum DrawsSummary {
                                  parameter: @Sendable (Int) -> (String, [[Double]])) throws(SampoError) -> [ParameterSummary] {
         let one: @Sendable (Int) -> Result<ParameterSummary, SampoError> = { j in
             let (name, chains) = parameter(j)
-            return Result { () throws(SampoError) in
-                // Long chains of equal length: the bounded-memory computation (same statistics).
-                if !inParallel, let n = chains.first?.count, chains.allSatisfy({ $0.count == n }) {
-                    return try ParameterSummary(parameter: name, series: ParameterSeries(chains))
-                }
-                return try ParameterSummary(parameter: name, chains: chains)
-            }
+            return Result { () throws(SampoError) in try ParameterSummary(parameter: name, chains: chains) }
         }
         let results = inParallel ? Parallel.map(count: count, one) : (0..<count).map(one)
         var out: [ParameterSummary] = []

@@ -11,7 +11,7 @@ struct SplitRuns: Sendable {
     /// Lags the last ESS of this parameter needed: the next series starts there (the series of
     /// one parameter have similar autocorrelation times), saving transforms that would come up short.
     let lagHint = LagHint()
-    final class LagHint: @unchecked Sendable { var value = 16_384 }
+    final class LagHint: @unchecked Sendable { var value = 0 }
 
     /// Split-chain-sized buffers for the tasks that fill one (at most one per core at a time):
     /// fresh 400 MB arrays for every series of a 10⁸-draw run were faulted in and zeroed each time.
@@ -21,6 +21,10 @@ struct SplitRuns: Sendable {
         self.series = series
         half = series.length / 2
         count = 2 * series.chains
+        // The first series starts with h/128 lags, between 2 048 and 16 384: a short chain's products
+        // of block transforms over lags it will not need cost more than a restart (and are slow in a
+        // debug build); a long one's restart is a pass over millions of draws.
+        lagHint.value = max(2_048, min(16_384, half / 128))
         buffers = ReusePool { [half] in ScratchBuffer<Double>(count: half, onHeap: true) }
     }
 
@@ -30,7 +34,7 @@ struct SplitRuns: Sendable {
     }
 
     /// Geyer ESS of the split chains as `fill` produces them (Stan's multi-chain formula). The
-    /// autocovariances start with the leading 16 384 lags (or as many as the previous series
+    /// autocovariances start with the leading 2 048–16 384 lags (or as many as the previous series
     /// needed) and double while the sequence has not stopped, up to the whole chain: more lags cost
     /// products of block transforms, a restart a pass over the draws, so the start is generous.
     /// The value does not depend on the lags computed, only the rounding of the transforms.
@@ -47,7 +51,10 @@ struct SplitRuns: Sendable {
                 let values = UnsafeMutableBufferPointer(start: chain.base, count: h)
                 fill(r, values)
                 var s = 0.0, lo = Double.infinity, hi = -Double.infinity
-                for v in values { s += v; lo = min(lo, v); hi = max(hi, v) }
+                // Plain comparisons and an index loop: this runs over every draw several times, and
+                // generic `min`/`max` and iterators are calls in a debug build (`swift test`).
+                var i = 0
+                while i < h { let v = values[i]; s += v; if v < lo { lo = v }; if v > hi { hi = v }; i += 1 }
                 let mean = s / Double(h)
                 return Result { () throws(SampoError) in
                     let acov = whole ? try Autocovariance.compute(Array(values))
@@ -163,8 +170,8 @@ struct SplitRuns: Sendable {
                 chain.base.withMemoryRebound(to: UInt64.self, capacity: h) { folded in
                     var below = split - 1, above = split
                     for j in 0..<h {
-                        let fb = below >= 0 ? abs(RadixSort.value(k[below]) - median) : .infinity
-                        let fa = above < h ? abs(RadixSort.value(k[above]) - median) : .infinity
+                        let fb = below >= 0 ? (RadixSort.value(k[below]) - median).magnitude : .infinity
+                        let fa = above < h ? (RadixSort.value(k[above]) - median).magnitude : .infinity
                         if fb <= fa { folded[j] = RadixSort.key(fb); below -= 1 } else { folded[j] = RadixSort.key(fa); above += 1 }
                     }
                     k.update(from: folded, count: h)
@@ -188,8 +195,13 @@ struct SplitRuns: Sendable {
     /// Mean and variance (divisor n − 1) of a split chain.
     static func meanAndVariance(_ x: UnsafeBufferPointer<Double>) -> (Double, Double) {
         let n = Double(x.count)
-        let mean = x.reduce(0, +) / n
-        return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1))
+        var sum = 0.0, i = 0
+        while i < x.count { sum += x[i]; i += 1 }
+        let mean = sum / n
+        var squares = 0.0
+        i = 0
+        while i < x.count { let d = x[i] - mean; squares += d * d; i += 1 }
+        return (mean, squares / (n - 1))
     }
 
     /// `RHat.basic` from each split chain's mean and variance.

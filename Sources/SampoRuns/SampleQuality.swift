@@ -30,6 +30,9 @@ public struct SampleQuality: Sendable {
     public var warnings: [RunWarning] = []
     public var minBulkESS: Double?
     public var maxRhat: Double?
+    /// `minBulkESS`, `maxRhat` and the convergence warnings are of every `convergenceStride`-th
+    /// draw (1: all of them).
+    public var convergenceStride = 1
     /// Image posteriors with a known truth: PSNR (dB) and SSIM of the posterior mean.
     public var psnr: Double?
     public var ssim: Double?
@@ -81,7 +84,9 @@ public struct SampleQuality: Sendable {
     /// Quality of a run's draws, over the chains that did not diverge, with convergence diagnostics.
     /// `summaries` are the chains' parameter summaries when the caller has them already (they
     /// cost as much as the rest together on long runs); otherwise they are computed here.
-    public init(run: ChainRun, target: NamedTarget, distances: Bool = true, summaries: [ParameterSummary]? = nil) {
+    /// `convergenceStride` thins the draws of the convergence check computed here (not given summaries).
+    public init(run: ChainRun, target: NamedTarget, distances: Bool = true, summaries: [ParameterSummary]? = nil,
+                convergenceStride: Int = 1) {
         let healthy = run.outcomes.indices.filter { run.outcomes[$0].divergedAt == nil && run.draws.recorded[$0] > 1 }
         if healthy.isEmpty {
             self.init()
@@ -93,7 +98,8 @@ public struct SampleQuality: Sendable {
             }
             let names = run.draws.dimension == target.dimension ? target.parameterNames
                 : (target.density as? any ReportedCoordinates)?.reportedNames
-            if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, names: names, chains: healthy)) {
+            if summaries == nil { self.convergenceStride = max(1, convergenceStride) }
+            if let rows = summaries ?? (try? DrawsSummary.summarize(run.draws, names: names, chains: healthy, every: self.convergenceStride)) {
                 minBulkESS = rows.compactMap(\.essBulk).min()
                 maxRhat = rows.compactMap(\.rhat).max()
                 warnings += RunWarning.convergenceWarnings(rows, chains: healthy.count)
@@ -260,6 +266,12 @@ public struct SampleQuality: Sendable {
     }
 
     /// Lines for a terminal report.
+    /// 2nd, 3rd, 11th, 21st, …
+    static func ordinal(_ k: Int) -> String {
+        let suffix = (11...13).contains(k % 100) ? "th" : [1: "st", 2: "nd", 3: "rd"][k % 10] ?? "th"
+        return "\(k)\(suffix)"
+    }
+
     public var lines: [String] {
         func f(_ x: Double) -> String { x.formatted4 }
         var out: [String] = []
@@ -269,8 +281,9 @@ public struct SampleQuality: Sendable {
         if let e = energyDistance { out.append("energy distance        \(f(e))  (\(quadraticPoints) points)") }
         if let e = ksd { out.append("KSD (IMQ)              \(f(e))  (\(quadraticPoints) points\(quadraticPoints < points ? ", evenly thinned" : ""))") }
         if let e = modeWeightTV { out.append("mode-weight TV         \(f(e))") }
-        if let e = minBulkESS { out.append("min bulk-ESS           \(String(format: "%.1f", e))") }
-        if let e = maxRhat { out.append("max R-hat              \(String(format: "%.4f", e))") }
+        let thinned = convergenceStride > 1 ? "  (of every \(Self.ordinal(convergenceStride)) draw)" : ""
+        if let e = minBulkESS { out.append("min bulk-ESS           \(String(format: "%.1f", e))" + thinned) }
+        if let e = maxRhat { out.append("max R-hat              \(String(format: "%.4f", e))" + thinned) }
         if let e = psnr { out.append("PSNR of the mean       \(String(format: "%.2f", e)) dB") }
         if let e = ssim { out.append("SSIM of the mean       \(String(format: "%.4f", e))") }
         for (statistic, reason) in unavailable { out.append("\(statistic): not computed, \(reason)") }

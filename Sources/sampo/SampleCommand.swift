@@ -192,9 +192,13 @@ struct SampleCommand: ParsableCommand {
                                    extra: result.statistics.map { .samplerStatistics($0, capacity: result.draws.capacity) })
             }
         }
-        // Computed once, for the summary file and the convergence lines of the report.
-        let summaries = healthy.isEmpty ? nil : try? DrawsSummary.summarize(result.draws, names: names, chains: healthy)
-        let quality = SampleQuality(run: result, target: loaded, summaries: summaries)
+        // Computed once, for the summary file and the convergence lines of the report. Without
+        // either, the printed check and its warnings use every k-th draw of a long run (at most
+        // 2¹⁸ per chain): full summaries of 4 × 10⁷ draws take most of the run's time.
+        let summaries = healthy.isEmpty || (summary == nil && report == nil) ? nil
+            : try? DrawsSummary.summarize(result.draws, names: names, chains: healthy)
+        let quality = SampleQuality(run: result, target: loaded, summaries: summaries,
+                                    convergenceStride: DrawsSummary.checkStride(result.draws, chains: healthy))
         try drawsWrite?.wait()
         if let path = summary, healthy.isEmpty {
             note("--summary: every chain diverged; nothing to summarise, \(path) not written")

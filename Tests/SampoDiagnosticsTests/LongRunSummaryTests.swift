@@ -14,16 +14,37 @@ final class LongRunSummaryTests: XCTestCase {
         }
     }
 
-    private func assertSame(_ a: ParameterSummary, _ b: ParameterSummary, _ label: String,
+    private func assertSame(_ expected: [Double?], _ b: ParameterSummary, _ label: String,
                             file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.parameter, b.parameter)
-        for (name, x, y) in zip3(ParameterSummary.columns.dropFirst(), a.values, b.values) {
+        for (name, x, y) in zip3(ParameterSummary.columns.dropFirst(), expected, b.values) {
             guard let x, let y else {
                 XCTAssertTrue(x == nil && y == nil, "\(label) \(name): \(String(describing: x)) vs \(String(describing: y))", file: file, line: line)
                 continue
             }
             XCTAssertEqual(x, y, accuracy: 1e-9 * max(abs(x), 1e-300), "\(label) \(name)", file: file, line: line)
         }
+    }
+
+    /// The statistics composed from the public functions for arrays, as ArviZ defines them, in
+    /// `ParameterSummary.columns` order: the reference the summary (one computation for arrays
+    /// and long runs) must reproduce.
+    private func textbook(_ chains: [[Double]]) throws -> [Double?] {
+        // Scaled by a power of two (exact) so that squares of values near 1e300 do not overflow.
+        let largest = chains.joined().map(abs).max() ?? 0
+        let scale = largest > 0x1p100 ? Double(sign: .plus, exponent: -Int(largest.exponent), significand: 1) : 1
+        let x = chains.map { $0.map { $0 * scale } }
+        let pooled = Array(x.joined())
+        let q = Quantiles.of(pooled, probabilities: [0.05, 0.5, 0.95])
+        let back: (Double?) -> Double? = { $0.map { $0 / scale } }
+        var row: [Double?] = [back(pooled.reduce(0, +) / Double(pooled.count)), back(MonteCarloError.standardDeviation(pooled)),
+                              back(try MonteCarloError.mean(x)), back(try MonteCarloError.sd(x)),
+                              back(q[0]), back(q[1]), back(q[2]), nil, nil, nil]
+        guard (x.first?.count ?? 0) >= 4 else { return row }  // split chains need ≥ 4 draws
+        let zSplit = RankNormalization.zScale(SplitChains.split(x))
+        row[7] = try EffectiveSampleSize.bulk(rankNormalizedSplit: zSplit)
+        row[8] = try EffectiveSampleSize.tail(x, q05: q[0], q95: q[2])
+        row[9] = RHat.rank(rankNormalizedSplit: zSplit, folded: x.map { $0.map { abs($0 - q[1]) } })
+        return row
     }
 
     private func zip3<A: Sequence, B: Sequence, C: Sequence>(_ a: A, _ b: B, _ c: C) -> [(A.Element, B.Element, C.Element)] {
@@ -47,9 +68,8 @@ final class LongRunSummaryTests: XCTestCase {
             ("extreme", ar1(chains: 2, length: 5_000, rho: 0.2, seed: 7).map { $0.map { $0 * 1e300 } }),
         ]
         for (label, chains) in cases {
-            let inMemory = try ParameterSummary(parameter: "x", chains: chains)
-            let streamed = try ParameterSummary(parameter: "x", series: ParameterSeries(chains))
-            assertSame(inMemory, streamed, label)
+            assertSame(try textbook(chains), try ParameterSummary(parameter: "x", series: ParameterSeries(chains)), label)
+            assertSame(try textbook(chains), try ParameterSummary(parameter: "x", chains: chains), label)
         }
     }
 
@@ -70,8 +90,30 @@ final class LongRunSummaryTests: XCTestCase {
         draws.recorded = [Int](repeating: n, count: m)
         XCTAssertGreaterThan(m * n, DrawsSummary.sequentialAbove)
         let rows = try DrawsSummary.summarize(draws)
-        assertSame(rows[0], try ParameterSummary(parameter: "x1", chains: chains0), "x1")
-        assertSame(rows[1], try ParameterSummary(parameter: "x2", chains: chains1), "x2")
+        assertSame(try textbook(chains0), rows[0], "x1")
+        assertSame(try textbook(chains1), rows[1], "x2")
+    }
+
+    /// Summaries of every k-th draw are those of the thinned chains (draws 0, k, 2k, … of each),
+    /// whatever the chains' lengths modulo k; the stride keeps at most `checkLength` per chain.
+    func testSummariesOfEveryKthDraw() throws {
+        let (m, n, d, k) = (3, 10_007, 2, 7)
+        let chains = (0..<d).map { j in ar1(chains: m, length: n, rho: 0.6, seed: 20 + UInt64(j)) }
+        var draws = Draws(chains: m, capacity: n, dimension: d)
+        draws.withMutableValues { p in for c in 0..<m { for i in 0..<n { for j in 0..<d { p[(c * n + i) * d + j] = chains[j][c][i] } } } }
+        draws.recorded = [Int](repeating: n, count: m)
+        let rows = try DrawsSummary.summarize(draws, every: k)
+        for j in 0..<d {
+            let thinned = chains[j].map { chain in stride(from: 0, to: n, by: k).map { chain[$0] } }
+            XCTAssertEqual(thinned[0].count, 1_430)
+            assertSame(try textbook(thinned), rows[j], "x\(j + 1) every \(k)")
+        }
+        XCTAssertEqual(try DrawsSummary.summarize(draws, every: 1), try DrawsSummary.summarize(draws))
+        XCTAssertThrowsError(try DrawsSummary.summarize(draws, every: 0))
+        XCTAssertEqual(DrawsSummary.checkStride(draws, chains: [0, 1, 2]), 1)
+        var long = Draws(chains: 1, capacity: 3 * DrawsSummary.checkLength + 1, dimension: 1)
+        long.recorded = [long.capacity]
+        XCTAssertEqual(DrawsSummary.checkStride(long, chains: [0]), 4)
     }
 
     /// Blocked leading autocovariances equal the whole-series transform, lag for lag: one lag

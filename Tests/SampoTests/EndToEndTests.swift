@@ -717,6 +717,23 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(d.out.contains("1 chains × 4 draws"), d.out)
     }
 
+    /// A long run's convergence check without --summary or --report uses every k-th draw (at most
+    /// 2¹⁸ per chain) and says so; with a summary asked for, every draw, as in the file.
+    func testLongRunChecksThinnedDrawsUnlessASummaryIsAsked() throws {
+        let args = ["sample", "--target", "lau-gmm-n1", "--sampler", "mala", "--steps", "600000", "--warmup", "200",
+                    "--chains", "2", "--seed", "4"]
+        let quick = try sampo(args)
+        XCTAssertEqual(quick.status, 0, quick.err)
+        XCTAssertTrue(quick.out.contains("max R-hat") && quick.out.contains("(of every 3rd draw)"), quick.out)
+        let summary = tmp("thinned-check-summary.csv")
+        let full = try sampo(args + ["--summary", summary])
+        XCTAssertEqual(full.status, 0, full.err)
+        XCTAssertTrue(full.out.contains("max R-hat") && !full.out.contains("of every"), full.out)
+        let rows = try String(contentsOfFile: summary, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let rhat = try XCTUnwrap(rows.dropFirst().compactMap { Double($0.split(separator: ",").last ?? "") }.max())
+        XCTAssertTrue(full.out.contains(String(format: "max R-hat              %.4f", rhat)), full.out)
+    }
+
     func testUnwritableOutputIsRefusedBeforeTheRun() throws {
         let start = Date()
         let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "100000000",
