@@ -36,6 +36,13 @@ struct SampoCommand: ParsableCommand {
 /// of the README: 2 for bad input, 1 for runtime failures.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
+        // The memory limit every size check uses (default: half the physical memory).
+        if let text = ProcessInfo.processInfo.environment["SAMPO_MEMORY_LIMIT"] {
+            guard let bytes = MemoryLimit.parse(text) else {
+                throw SampoError.usage("SAMPO_MEMORY_LIMIT: expected a size such as 512M, 8G or a number of bytes, found '\(text.prefix(40))'")
+            }
+            MemoryLimit.set(bytes: bytes)
+        }
         try body()
     } catch let error as SampoError {
         FileHandle.standardError.write(Data("sampo: error: \(error.commandLineMessage)\n".utf8))

@@ -734,6 +734,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(full.out.contains(String(format: "max R-hat              %.4f", rhat)), full.out)
     }
 
+    /// SAMPO_MEMORY_LIMIT sets the limit every size check uses; a malformed one is refused.
+    func testTheMemoryLimitCanBeSet() throws {
+        func run(_ limit: String) throws -> (status: Int32, err: String) {
+            let p = Process()
+            p.executableURL = try executable
+            p.arguments = ["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "100000", "--summary", "/dev/null"]
+            p.environment = ProcessInfo.processInfo.environment.merging(["SAMPO_MEMORY_LIMIT": limit]) { $1 }
+            let err = Pipe()
+            p.standardOutput = FileHandle.nullDevice; p.standardError = err
+            try p.run()
+            let e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: e, as: UTF8.self))
+        }
+        let small = try run("1M")
+        XCTAssertEqual(small.status, 2, small.err)
+        XCTAssertTrue(small.err.contains("need 0.0064 GB; at most 0.00105 GB (the memory limit set) is allowed"), small.err)
+        let bad = try run("lots")
+        XCTAssertEqual(bad.status, 2, bad.err)
+        XCTAssertTrue(bad.err.contains("SAMPO_MEMORY_LIMIT: expected a size such as 512M, 8G or a number of bytes, found 'lots'"), bad.err)
+        XCTAssertEqual(try run("64M").status, 0)
+    }
+
     func testUnwritableOutputIsRefusedBeforeTheRun() throws {
         let start = Date()
         let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "mala", "--steps", "100000000",

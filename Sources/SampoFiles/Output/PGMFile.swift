@@ -11,11 +11,14 @@ public enum PGMFile {
         public var pixels: [Double]
     }
 
-    public static func read(_ path: String) throws(SampoError) -> Image {
-        try parse(Array(try TextFile.bytes(path, binary: true)), path: path)
+    /// `checkSize(rows, cols)` runs after the header, before the pixels are allocated.
+    public static func read(_ path: String,
+                            checkSize: (Int, Int) throws(SampoError) -> Void = { _, _ in }) throws(SampoError) -> Image {
+        try parse(Array(try TextFile.bytes(path, binary: true)), path: path, checkSize: checkSize)
     }
 
-    public static func parse(_ bytes: [UInt8], path: String) throws(SampoError) -> Image {
+    public static func parse(_ bytes: [UInt8], path: String,
+                             checkSize: (Int, Int) throws(SampoError) -> Void = { _, _ in }) throws(SampoError) -> Image {
         var i = 0
         /// The next whitespace-separated token of the header, skipping # comments.
         func token() throws(SampoError) -> String {
@@ -37,6 +40,7 @@ public enum PGMFile {
         let magic = try token()
         guard magic == "P2" || magic == "P5" else { throw .badFile(path: path, "not a PGM image: expected P2 or P5, found '\(magic.prefix(8))'") }
         let cols = try number("width", max: 8192), rows = try number("height", max: 8192), maxval = try number("maxval", max: 65535)
+        try checkSize(rows, cols)
         var pixels = [Double](repeating: 0, count: rows * cols)
         if magic == "P2" {
             for k in 0..<(rows * cols) {
