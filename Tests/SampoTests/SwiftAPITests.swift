@@ -174,10 +174,36 @@ final class SwiftAPITests: XCTestCase {
             XCTAssertEqual(z, truth, accuracy: 5 * se, name)
         }
         // PT's is the chains' stepping-stone estimates combined: the mean of their Ẑ.
-        let each = try XCTUnwrap(pt.chains?.outcomes.compactMap { $0.report?.tempering?.logZ })
+        let each = try XCTUnwrap(pt.temperingReports).compactMap(\.logZ)
+        XCTAssertEqual(each, pt.chains?.outcomes.compactMap { $0.report?.tempering?.logZ })
         XCTAssertEqual(each.count, 4)
         XCTAssertEqual(try XCTUnwrap(pt.logZ), log(each.map(exp).reduce(0, +) / 4), accuracy: 1e-12)
-        XCTAssertNil(try Sampo.sample(lau, with: .mala(stepSize: 0.1), chains: 2, steps: 100, seed: 1).logZ)
+        let mala = try Sampo.sample(lau, with: .mala(stepSize: 0.1), chains: 2, steps: 100, seed: 1)
+        XCTAssertNil(mala.logZ)
+        // Typed reports per sampler kind, nil for the others.
+        XCTAssertTrue(mala.temperingReports == nil && mala.smcReports == nil && mala.rdmcReports == nil)
+        XCTAssertTrue(pt.smcReports == nil && smc.temperingReports == nil && smc.rdmcReports == nil)
+        let schedule = try XCTUnwrap(pt.temperingReports?.first?.schedule)
+        XCTAssertEqual(schedule.count, 8)
+        XCTAssertEqual(schedule.last, 1)
+        let stages = try XCTUnwrap(smc.smcReports)
+        XCTAssertEqual(stages.count, 4)
+        for r in stages {
+            XCTAssertEqual(r.temperatures.first, 0); XCTAssertEqual(r.temperatures.last, 1)
+            // One ESS and one acceptance rate per stage; the adaptive schedule aims at half the particles.
+            XCTAssertEqual(r.essPerStage.count, r.temperatures.count - 1)
+            XCTAssertEqual(r.acceptancePerStage.count, r.temperatures.count - 1)
+            for e in r.essPerStage.dropLast() { XCTAssertEqual(e, 500, accuracy: 5) }
+            XCTAssertTrue(r.essPerStage.allSatisfy { $0 >= 495 && $0 <= 1000 }, "\(r.essPerStage)")
+            XCTAssertNil(r.failure)
+        }
+        XCTAssertEqual(stages.map(\.logZ), smc.population?.runs.map(\.logZ))
+        let rdmc = try Sampo.sample(lau, with: .rdmc(particles: 200), chains: 2, seed: 3)
+        let reverse = try XCTUnwrap(rdmc.rdmcReports)
+        XCTAssertEqual(reverse.count, 2)
+        XCTAssertFalse(reverse[0].timeGrid.isEmpty)
+        XCTAssertEqual(reverse[0].scoreQuality.count, rdmc.population?.runs[0].scoreQuality.count)
+        XCTAssertNil(rdmc.smcReports)
         XCTAssertEqual(try smc.summary().parameters.map(\.errorMethod), [.betweenRuns, .betweenRuns])
         XCTAssertEqual(try pt.summary().parameters.map(\.errorMethod), [.markovChains, .markovChains])
     }

@@ -38,6 +38,17 @@ final class DownstreamTests: XCTestCase {
         XCTAssertNotNil(smc.quality(distances: false).meanError)
     }
 
+    func testLogZFromParallelTemperingWithItsReports() throws {
+        let target = try TargetFile.load(named: "lau-gmm")
+        let truth = try XCTUnwrap(target.moments.logNormalizer)
+        let pt = try Sampo.sample(target, with: .pt(replicas: 8, explorer: .mala), chains: 4, steps: 2_000, seed: 5)
+        let z = try XCTUnwrap(pt.logZ), se = try XCTUnwrap(pt.logZStandardError)
+        XCTAssertEqual(z, truth, accuracy: 5 * se)
+        let reports = try XCTUnwrap(pt.temperingReports)
+        XCTAssertEqual(reports.count, 4)
+        XCTAssertTrue(reports.allSatisfy { $0.logZ != nil && $0.schedule.last == 1 && $0.roundTrips > 0 })
+    }
+
     func testMisuseIsATypedError() {
         XCTAssertThrowsError(try Sampo.sample(ShiftedGaussian(), with: .rwm(stepSize: -1))) {
             guard case .invalid(.stepSize, _)? = $0 as? SampoError else { return XCTFail("\($0)") }

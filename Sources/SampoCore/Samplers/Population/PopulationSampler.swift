@@ -11,6 +11,9 @@ public struct PopulationRun: Sendable {
     public var schedule: [Double]
     /// Acceptance rate of the moves at each stage (SMC).
     public var acceptancePerStage: [Double]
+    /// SMC: the effective sample size of the incremental weights at each stage (1/Σwᵢ², before
+    /// resampling; the adaptive schedule aims at `ess_target` × particles).
+    public var essPerStage: [Double] = []
     public var counts: OracleCounts
     /// Set when the run stopped early (e.g. every weight underflowed); the message says where.
     public var failure: String?

@@ -111,6 +111,7 @@ public struct TemperedSMC: PopulationSampler {
         // Stages whose incremental weights fell far below the ESS target (the smallest step the
         // bisection allows still degenerated): log Ẑ and the population are then not to be trusted.
         var collapsed: [(stage: Int, ess: Double)] = []
+        var essPerStage: [Double] = []
 
         while lambda < 1 {
             if schedule.count > Self.maxStages { failure = "schedule stalled after \(Self.maxStages) stages at λ = \(lambda)"; break }
@@ -127,6 +128,7 @@ public struct TemperedSMC: PopulationSampler {
             schedule.append(lambda)
             let w = logW.map { exp($0 - lse) }
             let achieved = 1 / w.reduce(0) { $0 + $1 * $1 }
+            essPerStage.append(achieved)
             if achieved < Self.collapseFraction * essTarget * Double(n) { collapsed.append((schedule.count - 1, achieved)) }
             // The genealogy estimate is derived for multinomial resampling; under systematic resampling
             // it was 1.6× (RWM moves) to 3× (mixture moves) too small over 40 runs, so it is not given.
@@ -187,6 +189,7 @@ public struct TemperedSMC: PopulationSampler {
         var run = PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
                                 acceptancePerStage: acceptance, counts: counts + mover.counts, failure: failure,
                                 logZVariance: failure == nil ? logZVariance : nil)
+        run.essPerStage = essPerStage
         if let worst = collapsed.min(by: { $0.ess < $1.ess }) {
             run.warnings.append(String(format: "weight degeneracy: the incremental weights' ESS fell to %.3g of %d particles (target %.0f) at %d of %d stages, "
                                        + "worst at stage %d; log Ẑ and the particles are not to be trusted (a reference far from the target: "
