@@ -734,6 +734,22 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(full.out.contains(String(format: "max R-hat              %.4f", rhat)), full.out)
     }
 
+    /// An SMC report holds each run's stages: temperatures, and per stage the incremental weights'
+    /// ESS (at the target, half the particles, but for the last) and the moves' acceptance.
+    func testSMCReportHasTheESSOfEveryStage() throws {
+        let report = tmp("smc-report.json")
+        let r = try sampo(["sample", "--target", "lau-gmm", "--sampler", "smc", "--set", "particles=400", "--chains", "2",
+                           "--seed", "3", "--report", report])
+        XCTAssertEqual(r.status, 0, r.err)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any])
+        let ess = try XCTUnwrap(json["ess_per_stage"] as? [[Double]]), schedules = try XCTUnwrap(json["schedules"] as? [[Double]])
+        XCTAssertEqual(ess.count, 2)
+        for (e, t) in zip(ess, schedules) {
+            XCTAssertEqual(e.count, t.count - 1)
+            for stage in e.dropLast() { XCTAssertEqual(stage, 200, accuracy: 2) }
+        }
+    }
+
     /// SAMPO_MEMORY_LIMIT sets the limit every size check uses; a malformed one is refused.
     func testTheMemoryLimitCanBeSet() throws {
         func run(_ limit: String) throws -> (status: Int32, err: String) {

@@ -85,6 +85,8 @@ public struct RunReport: Codable, Sendable {
     public var logZRuns: [Double?]?
     public var schedules: [[Double]]?
     public var acceptancePerStage: [[Double]]?
+    /// SMC: the incremental weights' ESS per stage, per run.
+    public var essPerStage: [[Double]]?
     public var failures: [String]?
     /// rdMC: importance ESS of the score estimates per outer step, per run.
     public var scoreESS: [[ScoreQuality]]?
@@ -109,7 +111,7 @@ public struct RunReport: Codable, Sendable {
         case runs, particles, schedules, failures
         case scoreESS = "score_ess"
         case logZ = "log_z", logZStandardError = "log_z_se", logZStandardErrorMethod = "log_z_se_method", logZRuns = "log_z_runs"
-        case acceptancePerStage = "acceptance_per_stage"
+        case acceptancePerStage = "acceptance_per_stage", essPerStage = "ess_per_stage"
     }
 
     public init(job: SamplingJob, run: ChainRun, meanError: Double?, covarianceError: Double?, psnr: Double? = nil, ssim: Double? = nil) {
@@ -185,6 +187,7 @@ public struct RunReport: Codable, Sendable {
         logZRuns = result.runs.map(\.logZ)
         schedules = result.runs.map(\.schedule)
         acceptancePerStage = result.runs.map(\.acceptancePerStage)
+        if result.runs.contains(where: { !$0.essPerStage.isEmpty }) { essPerStage = result.runs.map(\.essPerStage) }
         gradientEvaluations = result.totalCounts.gradientEvaluations
         densityEvaluations = result.totalCounts.densityEvaluations
         wallSeconds = result.wallSeconds
