@@ -69,15 +69,16 @@ bench: build
 notebooks: build
 	bash notebooks-md/run.sh
 
-# DocC documentation of the umbrella module and the four library modules, as static HTML in docs/api/.
-DOC_TARGETS := Sampo SampoCore SampoDiagnostics SampoRuns SampoFiles
+# DocC documentation: one combined archive of the umbrella module and the five library modules,
+# linked to each other, as static HTML in docs/api/ (open docs/api/documentation/sampo/index.html
+# through a web server, or `swift package preview-documentation --target Sampo`).
+DOC_TARGETS := Sampo SampoCore SampoDiagnostics SampoRuns SampoFiles SampoStan
 docs: setup
-	@mkdir -p docs/api
-	@for t in $(DOC_TARGETS); do \
-	  $(SWIFT) package --allow-writing-to-directory docs/api/$$t generate-documentation --target $$t \
-	    --output-path docs/api/$$t --transform-for-static-hosting --hosting-base-path $$t || exit $$?; \
-	done
-	@echo "documentation in docs/api/<module>/"
+	@rm -rf docs/api && mkdir -p docs/api
+	$(SWIFT) package --allow-writing-to-directory docs/api generate-documentation \
+	  --enable-experimental-combined-documentation $(addprefix --target ,$(DOC_TARGETS)) \
+	  --output-path docs/api --transform-for-static-hosting --warnings-as-errors
+	@echo "documentation in docs/api/ (start at documentation/sampo/)"
 
 clean:
 	rm -rf .build results docs/api Examples/Downstream/.build

@@ -20,7 +20,7 @@ import Foundation
 ///   divergences, energy, acceptance; Metropolis-adjusted and Hamiltonian samplers), read per chain
 ///   from ``SampledRun/samplerStatistics``.
 /// - A gradient whose length is not the target's dimension is refused before sampling
-///   (``SampoError/wrongLength(of:expected:received:)``); what may make the results wrong is in
+///   (``/SampoCore/SampoError/wrongLength(of:expected:received:)``); what may make the results wrong is in
 ///   ``SampledRun/warnings`` and in the summary's `note`.
 public func sample(_ target: some LogDensity, with sampler: SamplerChoice, chains: Int = 4, steps: Int? = nil,
                    warmup: Int? = nil, thin: Int? = nil, seed: UInt64 = 1, jobs: Int? = nil,

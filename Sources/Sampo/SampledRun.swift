@@ -9,7 +9,7 @@ public struct SampledRun: Sendable {
     /// The population runs (log Ẑ, schedules, failures); nil for Markov samplers.
     public let population: PopulationJob.Result?
     /// The draws' column names: the target's parameters, or for a Stan model `lp__` and its
-    /// constrained values (``ReportedCoordinates``).
+    /// constrained values (``/SampoCore/ReportedCoordinates``).
     public var names: [String] { (target.density as? any ReportedCoordinates)?.reportedNames ?? target.parameterNames }
 
     /// Chains (or runs) that diverged or failed, numbered from 0.
@@ -34,7 +34,7 @@ public struct SampledRun: Sendable {
     }
 
     /// log Ẑ wherever the sampler estimates it: SMC and rdMC runs, and parallel tempering's chains
-    /// (stepping stones), combined over the healthy runs or chains as ``LogNormalizerEstimate`` says
+    /// (stepping stones), combined over the healthy runs or chains as ``/SampoRuns/LogNormalizerEstimate`` says
     /// (the log of the mean of Ẑ). nil for samplers that do not estimate it.
     public var logZ: Double? { logZEstimate?.logZ }
 
@@ -71,7 +71,7 @@ public struct SampledRun: Sendable {
         return RunSummary(parameters: rows, chains: used, skippedChains: failed.sorted(), warnings: warnings)
     }
 
-    /// What may make this run's results wrong without looking wrong, each typed (``RunWarning``:
+    /// What may make this run's results wrong without looking wrong, each typed (``/SampoRuns/RunWarning``:
     /// kind, chain, parameter, value, threshold) with a sentence: Stan's sampler warnings (divergent
     /// transitions, saturated tree depth, low E-BFMI), R-hat > 1.01 and bulk or tail ESS below 100
     /// per chain, chains that did not move or diverged, chains or runs that disagree about log Ẑ or
@@ -122,7 +122,7 @@ public struct RunSummary: Sendable, Equatable {
 
 /// One chain's per-transition statistics, one entry per kept draw, with the meanings of Stan's
 /// sampler columns (`accept_stat__`, `stepsize__`, `treedepth__`, `n_leapfrog__`, `divergent__`,
-/// `energy__`; ``TransitionStatistics``).
+/// `energy__`; ``/SampoCore/TransitionStatistics``).
 public struct SamplerStatistics: Sendable, Equatable {
     public let acceptStatistic: [Double]
     public let stepSize: [Double]

@@ -2,7 +2,7 @@ import SampoCore
 import SampoDiagnostics
 
 extension Draws {
-    /// The draws in the target's reported coordinates (``ReportedCoordinates``): each chain (or
+    /// The draws in the target's reported coordinates (``/SampoCore/ReportedCoordinates``): each chain (or
     /// population run) mapped on its own with its own stream of `seed`, chains in parallel; the
     /// result does not depend on the number of jobs.
     public func reported(by target: any ReportedCoordinates, seed: UInt64) throws(SampoError) -> Draws {
