@@ -118,20 +118,26 @@ final class FFTPlan: @unchecked Sendable {
         var status: Int32 = 0
         for c in 0..<blocks where status == 0 {
             let start = c * b, stop = min(start + b, n)
-            for i in start..<stop { x[i - start] = series[i] - mean }
-            for i in (stop - start)..<m { x[i] = 0 }
+            // Index loops: these run over every draw, and range iterators are calls in a debug build.
+            var i = start
+            while i < stop { x[i - start] = series[i] - mean; i += 1 }
+            i = stop - start
+            while i < m { x[i] = 0; i += 1 }
             status = gsl_fft_real_transform(x, 1, m, realTable, work)
             // GSL's half-complex layout (see `autocovariance`) unpacked.
             let ar = ring + (c % slots) * 2 * f, ai = ar + f
             ar[0] = x[0]; ai[0] = 0
-            for k in 1..<(f - 1) { ar[k] = x[2 * k - 1]; ai[k] = x[2 * k] }
+            var k = 1
+            while k < f - 1 { ar[k] = x[2 * k - 1]; ai[k] = x[2 * k]; k += 1 }
             ar[f - 1] = x[m - 1]; ai[f - 1] = 0
             for j in 0...min(offsets, c) {
                 let pr = ring + ((c - j) % slots) * 2 * f, pi = pr + f
                 let sr = sums + j * 2 * f, si = sr + f
-                for k in 0..<f {
+                var k = 0
+                while k < f {
                     sr[k] += pr[k] * ar[k] + pi[k] * ai[k]
                     si[k] += pr[k] * ai[k] - pi[k] * ar[k]
+                    k += 1
                 }
             }
         }

@@ -46,7 +46,8 @@ final class IndexedKeySorter {
     /// Sorts `keys[0..<n]` (n ≤ capacity, below 2³¹), with `order[0..<n]` set to the time index of each key.
     func sort(count n: Int) {
         assert(n <= capacity && n <= Int(Int32.max))
-        for i in 0..<n { order[i] = Int32(truncatingIfNeeded: i) }
+        var i = 0
+        while i < n { order[i] = Int32(truncatingIfNeeded: i); i += 1 }
         sortRange(0, n)
     }
 
@@ -54,8 +55,11 @@ final class IndexedKeySorter {
         let n = hi - lo
         guard n > 1 else { return }
         if n <= Self.insertionLimit { insertionSort(lo, hi); return }
+        // Index loops with plain comparisons: generic `min`/`max` and range iterators are calls in
+        // a debug build (`swift test`), and these loops run over every key.
         var low = UInt64.max, high = UInt64.min
-        for i in lo..<hi { low = min(low, keys[i]); high = max(high, keys[i]) }
+        var i = lo
+        while i < hi { let k = keys[i]; if k < low { low = k }; if k > high { high = k }; i += 1 }
         guard low != high else { return }
         // The bits at and below the highest bit in which the range's keys differ.
         let varying = 64 - (low ^ high).leadingZeroBitCount
@@ -64,17 +68,20 @@ final class IndexedKeySorter {
         let base = low >> shift
         let buckets = Int((high >> shift) - base) + 1
         for b in 0..<buckets { counts[b] = 0 }
-        for i in lo..<hi { counts[Int((keys[i] >> shift) - base)] += 1 }
+        i = lo
+        while i < hi { counts[Int((keys[i] >> shift) - base)] += 1; i += 1 }
         // Where each bucket starts; `counts` becomes each bucket's next free place.
         var starts = [Int](repeating: 0, count: buckets + 1)
         var at = lo
         for b in 0..<buckets { starts[b] = at; let c = counts[b]; counts[b] = at; at += c }
         starts[buckets] = hi
-        for i in lo..<hi {
+        i = lo
+        while i < hi {
             let b = Int((keys[i] >> shift) - base)
             let to = counts[b]
             counts[b] = to + 1
             keyTemp[to] = keys[i]; orderTemp[to] = order[i]
+            i += 1
         }
         keys.advanced(by: lo).update(from: keyTemp.advanced(by: lo), count: n)
         order.advanced(by: lo).update(from: orderTemp.advanced(by: lo), count: n)
@@ -88,9 +95,11 @@ final class IndexedKeySorter {
         let passes = (bits + Self.lsdBits - 1) / Self.lsdBits
         let h = histograms
         h.initialize(repeating: 0, count: passes * radix)
-        for i in lo..<hi {
-            var k = keys[i]
-            for p in 0..<passes { h[p * radix + Int(k & mask)] += 1; k >>= UInt64(Self.lsdBits) }
+        var i = lo
+        while i < hi {
+            var k = keys[i], p = 0
+            while p < passes { h[p * radix + Int(k & mask)] += 1; k >>= UInt64(Self.lsdBits); p += 1 }
+            i += 1
         }
         var sk = keys + lo, so = order + lo, dk = keyTemp + lo, dor = orderTemp + lo
         for p in 0..<passes {
@@ -101,11 +110,13 @@ final class IndexedKeySorter {
             var at = 0
             for d in 0..<radix { let k = c[d]; c[d] = at; at += k }
             let shift = UInt64(p * Self.lsdBits)
-            for i in 0..<n {
+            var i = 0
+            while i < n {
                 let k = sk[i], d = Int((k >> shift) & mask)
                 let to = c[d]
                 c[d] = to + 1
                 dk[to] = k; dor[to] = so[i]
+                i += 1
             }
             swap(&sk, &dk); swap(&so, &dor)
         }

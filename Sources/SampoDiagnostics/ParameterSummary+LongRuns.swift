@@ -83,13 +83,13 @@ extension ParameterSummary {
         let (q05v, q95v) = (q05, q95)
         let essMean = try runs.geyer { r, out in runs.load(r, out) }
         mcseMean = essMean.map { pooledSD / $0.squareRoot() }
-        if let e = try runs.geyer({ r, out in runs.load(r, out); for i in out.indices { let d = out[i] - mu; out[i] = d * d } }) {
+        if let e = try runs.geyer({ r, out in runs.load(r, out); var i = 0; while i < out.count { let d = out[i] - mu; out[i] = d * d; i += 1 } }) {
             let ev = s2 / total, e4 = s4 / total
             mcseSD = ev > 0 ? ((e4 - ev * ev) / e / ev / 4).squareRoot() : nil
         }
         var tail: Double?
         for q in [q05v, q95v] {
-            guard let e = try runs.geyer({ r, out in runs.load(r, out); for i in out.indices { out[i] = out[i] <= q ? 1 : 0 } }) else {
+            guard let e = try runs.geyer({ r, out in runs.load(r, out); var i = 0; while i < out.count { out[i] = out[i] <= q ? 1 : 0; i += 1 } }) else {
                 tail = nil; break
             }
             tail = min(tail ?? e, e)

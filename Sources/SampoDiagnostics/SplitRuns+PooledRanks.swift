@@ -47,7 +47,7 @@ extension SplitRuns {
 
         let rankBase = ranks.base
         let targets = wanted.sorted() + [Int.max]
-        var nextTarget = 0
+        var nextTarget = 0, nextWanted = targets[0]
         var found: [Int: Double] = [:]
         let total = runs * h + extra.count
         let releaseEvery = 1 << 20
@@ -58,10 +58,15 @@ extension SplitRuns {
             if k != groupKey {
                 // The group of equal keys just closed: its spans get their average rank.
                 let average = Double(ranked) + Double(groupSize + 1) / 2
-                for t in 0..<touchedCount {
+                // Index loops, not ranges: they run once per draw, and range iterators are calls in
+                // a debug build (`swift test`).
+                var t = 0
+                while t < touchedCount {
                     let r = touched[t], out = rankBase + r * h
-                    for j in groupStart[r]..<pos[r] { out[j] = average }
+                    var j = groupStart[r]
+                    while j < pos[r] { out[j] = average; j += 1 }
                     groupStart[r] = -1
+                    t += 1
                 }
                 ranked += groupSize; groupSize = 0; touchedCount = 0
                 groupKey = k
@@ -71,7 +76,7 @@ extension SplitRuns {
                 if groupStart[s] < 0 { groupStart[s] = pos[s]; touched[touchedCount] = s; touchedCount += 1 }
                 groupSize += 1
             }
-            while targets[nextTarget] == merged { found[merged] = RadixSort.value(k); nextTarget += 1 }
+            while nextWanted == merged { found[merged] = RadixSort.value(k); nextTarget += 1; nextWanted = targets[nextTarget] }
             merged += 1
             let p = pos[s] + 1
             pos[s] = p

@@ -101,7 +101,8 @@ struct SplitRuns: Sendable {
             for r in 0..<count {
                 sorter.keys.withMemoryRebound(to: Double.self, capacity: h) { load(r, UnsafeMutableBufferPointer(start: $0, count: h)) }
                 // −0 and +0 are one value (a tie), as the in-memory ranks compare them.
-                for i in 0..<h { sorter.keys[i] = RadixSort.key(Double(bitPattern: sorter.keys[i]) + 0) }
+                var i = 0
+                while i < h { sorter.keys[i] = RadixSort.key(Double(bitPattern: sorter.keys[i]) + 0); i += 1 }
                 sorter.sort(count: h)
                 (keys.base + r * h).update(from: sorter.keys, count: h)
                 (order.base + r * h).update(from: sorter.order, count: h)
@@ -145,7 +146,8 @@ struct SplitRuns: Sendable {
                 // `order` is a permutation of the time indices: every z is written once.
                 let z = chain.base
                 let rk = ranks.base + r * h, ix = order.base + r * h
-                for j in 0..<h { z[Int(ix[j])] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
+                var j = 0
+                while j < h { z[Int(ix[j])] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)); j += 1 }
                 rk.update(from: z, count: h)
                 ranks.release(offset: r * h, count: h)
                 order.release(offset: r * h, count: h)
@@ -169,10 +171,12 @@ struct SplitRuns: Sendable {
             buffers.with { chain in
                 chain.base.withMemoryRebound(to: UInt64.self, capacity: h) { folded in
                     var below = split - 1, above = split
-                    for j in 0..<h {
+                    var j = 0
+                    while j < h {
                         let fb = below >= 0 ? (RadixSort.value(k[below]) - median).magnitude : .infinity
                         let fa = above < h ? (RadixSort.value(k[above]) - median).magnitude : .infinity
                         if fb <= fa { folded[j] = RadixSort.key(fb); below -= 1 } else { folded[j] = RadixSort.key(fa); above += 1 }
+                        j += 1
                     }
                     k.update(from: folded, count: h)
                 }
@@ -183,7 +187,8 @@ struct SplitRuns: Sendable {
         let foldedMoments = Parallel.map(count: count) { r -> (Double, Double) in
             buffers.with { chain in
                 let rk = ranks.base + r * h, z = chain.base
-                for j in 0..<h { z[j] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)) }
+                var j = 0
+                while j < h { z[j] = gsl_cdf_ugaussian_Pinv((rk[j] - 0.375) / (s + 0.25)); j += 1 }
                 ranks.release(offset: r * h, count: h)
                 return Self.meanAndVariance(UnsafeBufferPointer(start: chain.base, count: h))
             }
