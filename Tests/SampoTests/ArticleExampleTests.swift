@@ -110,29 +110,25 @@ final class ArticleExampleTests: XCTestCase {
         let y: [Double]        // 0/1 responses
         let dimension: Int
 
-        func logDensity(at beta: UnsafePointer<Double>) -> Double {
-            var lp = 0.0
-            x.withUnsafeBufferPointer { x in
-                for i in 0..<y.count {
-                    var eta = 0.0
-                    for j in 0..<dimension { eta += x[i * dimension + j] * beta[j] }
-                    lp += y[i] * eta - (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta)))
-                }
-            }
-            for j in 0..<dimension { lp -= 0.5 * beta[j] * beta[j] }
-            return lp
-        }
+        func logDensity(at beta: UnsafePointer<Double>) -> Double { evaluate(beta, gradient: nil) }
 
         func logDensityAndGradient(at beta: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>) -> Double {
-            for j in 0..<dimension { g[j] = -beta[j] }
+            evaluate(beta, gradient: g)
+        }
+
+        /// One pass over the rows for both calls; the gradient only when asked for.
+        private func evaluate(_ beta: UnsafePointer<Double>, gradient g: UnsafeMutablePointer<Double>?) -> Double {
+            if let g { for j in 0..<dimension { g[j] = -beta[j] } }          // the N(0, I) prior
             var lp = 0.0
             x.withUnsafeBufferPointer { x in
                 for i in 0..<y.count {
                     var eta = 0.0
                     for j in 0..<dimension { eta += x[i * dimension + j] * beta[j] }
                     lp += y[i] * eta - (eta > 0 ? eta + log1p(exp(-eta)) : log1p(exp(eta)))
-                    let residual = y[i] - 1 / (1 + exp(-eta))
-                    for j in 0..<dimension { g[j] += residual * x[i * dimension + j] }
+                    if let g {
+                        let residual = y[i] - 1 / (1 + exp(-eta))
+                        for j in 0..<dimension { g[j] += residual * x[i * dimension + j] }
+                    }
                 }
             }
             for j in 0..<dimension { lp -= 0.5 * beta[j] * beta[j] }
