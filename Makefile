@@ -3,7 +3,7 @@ SWIFT     ?= swift
 SAMPO     := .build/release/sampo
 DEMO_SEED ?= 1
 
-.PHONY: setup stan-toolchain build demo test bench notebooks docs clean
+.PHONY: setup stan-toolchain slurm build demo test cluster-test bench notebooks docs clean
 
 # Installs what is missing, silently when nothing is: GSL, pkg-config and gnuplot (for `sampo plot`),
 # a C++17 compiler and zlib (apt-get), and the Stan toolchain (`stan-toolchain`).
@@ -56,6 +56,23 @@ test: setup
 	SAMPO_CACHE=$(CURDIR)/.build/stan-test-cache bash notebooks-md/run.sh --check
 	$(SWIFT) test --package-path Examples/Downstream --disable-swift-testing
 	$(SWIFT) test -c release --disable-swift-testing
+
+# Slurm's controller, node daemon and client commands and munge (apt-get), only when missing: for
+# `cluster-test` (Sampo itself needs none of them; `sampo cluster submit --dry-run` works without).
+slurm:
+	@if ! command -v slurmctld >/dev/null 2>&1 || ! command -v slurmd >/dev/null 2>&1 || \
+	    ! command -v sbatch >/dev/null 2>&1 || ! command -v munged >/dev/null 2>&1; then \
+	  echo "make cluster-test: installing slurmctld, slurmd, slurm-client and munge with apt-get"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq slurmctld slurmd slurm-client munge >/dev/null; \
+	fi
+
+# A one-node Slurm started in a scratch folder runs a comparison grid as a job array through
+# `sampo cluster submit` and checks the merged rows against the unsharded run (Tests/Cluster).
+cluster-test: slurm
+	$(SWIFT) build -c release
+	SAMPO=$(SAMPO) bash Tests/Cluster/slurm-test.sh
 
 # Holds `sampo bench` against the plain C loop of ../shared/perf when it is there.
 bench: build

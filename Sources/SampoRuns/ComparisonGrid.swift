@@ -125,6 +125,33 @@ public struct ComparisonGrid: Sendable, Equatable {
     }
 
     /// Parses a shard "i/n" (shard i of n, 1-based).
+    /// The shard of a Slurm array task: task `SLURM_ARRAY_TASK_ID` of an array from
+    /// `SLURM_ARRAY_TASK_MIN` with `SLURM_ARRAY_TASK_COUNT` tasks (step 1) is shard id − min + 1 of count.
+    public static func slurmShard(environment: [String: String]) throws(SampoError) -> (Int, Int) {
+        func number(_ key: String) throws(SampoError) -> Int? {
+            guard let text = environment[key] else { return nil }
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw .invalid(.argument("shard"), "\(key) is '\(text.prefix(40))', expected a whole number")
+            }
+            return v
+        }
+        guard let id = try number("SLURM_ARRAY_TASK_ID") else {
+            throw .invalid(.argument("shard"), "auto: SLURM_ARRAY_TASK_ID is not set (not a Slurm array task); give i/n")
+        }
+        let low = try number("SLURM_ARRAY_TASK_MIN") ?? 0
+        let step = try number("SLURM_ARRAY_TASK_STEP") ?? 1
+        guard step == 1 else { throw .invalid(.argument("shard"), "auto: the array's step is \(step); shards need consecutive task ids (e.g. --array=1-4)") }
+        let count: Int
+        if let c = try number("SLURM_ARRAY_TASK_COUNT") { count = c }
+        else if let high = try number("SLURM_ARRAY_TASK_MAX") { count = high - low + 1 }
+        else { throw .invalid(.argument("shard"), "auto: neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MAX is set") }
+        let i = id - low + 1
+        guard count >= 1, i >= 1, i <= count else {
+            throw .invalid(.argument("shard"), "auto: task \(id) of an array from \(low) with \(count) tasks is not a shard 1…\(count)")
+        }
+        return (i, count)
+    }
+
     public static func parseShard(_ text: String) throws(SampoError) -> (Int, Int) {
         let parts = text.split(separator: "/").map { Int($0) }
         guard parts.count == 2, let i = parts[0], let n = parts[1], n >= 1, i >= 1, i <= n else {

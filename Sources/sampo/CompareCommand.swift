@@ -28,7 +28,8 @@ struct CompareCommand: ParsableCommand {
     var steps: Int?
     @Option(help: "Output CSV (default: comparison.csv).") var out: String = "comparison.csv"
     @Option(parsing: .unconditional, help: "Worker threads; results do not depend on it (timing columns aside).") var jobs: Int?
-    @Option(help: "Run only part i of n of the grid, e.g. 2/4.") var shard: String?
+    @Option(help: "Run only part i of n of the grid, e.g. 2/4; 'auto' takes i and n from a Slurm array task (SLURM_ARRAY_TASK_ID, _MIN, _COUNT).") var shard: String?
+    @Flag(help: "Keep the rows --out already holds for cells of this grid (or shard) and run only the others: an interrupted or pre-empted comparison continues.") var resume = false
     @Option(help: "Read the grid from an experiment file (TOML).") var experiment: String?
     @Flag(help: "Report progress on stderr even when it is not a terminal.") var progress = false
     @Option(help: "A posteriordb posterior_database folder, for posteriordb:NAME targets (default: $SAMPO_POSTERIORDB); their rows get ref_max_abs_z and ref_max_sd_error.")
@@ -64,19 +65,36 @@ struct CompareCommand: ParsableCommand {
             try grid.validate()
             var cells = grid.cells
             if let shard {
-                let (i, n) = try ComparisonGrid.parseShard(shard)
+                let (i, n) = shard == "auto" ? try ComparisonGrid.slurmShard(environment: ProcessInfo.processInfo.environment)
+                    : try ComparisonGrid.parseShard(shard)
                 cells = grid.cells(shard: i, of: n)
+                if shard == "auto" { note("shard \(i) of \(n) (Slurm array task \(ProcessInfo.processInfo.environment["SLURM_ARRAY_TASK_ID"] ?? "?"))") }
             }
+            // Rows of cells finished before, kept in cell order with the new ones.
+            var finished: [Int: ComparisonRow] = [:]
+            if resume, FileManager.default.fileExists(atPath: out) {
+                let index = Dictionary(cells.map { ("\($0.target)|\($0.sampler.label)|\($0.seed)", $0.index) }) { a, _ in a }
+                for row in try ComparisonCSV.read(out) {
+                    guard let k = index["\(row.target)|\(row.sampler)|\(row.seed)"] else {
+                        throw SampoError.usage("--resume: \(out) holds a row (\(row.target) × \(row.sampler) × seed \(row.seed)) that is not a cell of this grid\(shard.map { " (shard \($0))" } ?? ""); give another --out")
+                    }
+                    finished[k] = row
+                }
+                if !finished.isEmpty { note("--resume: \(finished.count) of \(cells.count) cells already in \(out)") }
+            }
+            // Every row in cell order: the kept ones and those of this run.
+            var done = finished
+            func ordered() -> [ComparisonRow] { cells.compactMap { done[$0.index] } }
             let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
             guard workers >= 1 else { throw SampoError.usage("--jobs: expected at least 1 worker, found \(workers)") }
             Interruption.finishCurrentWorkFirst = true
             let showProgress = progress || isatty(STDERR_FILENO) == 1
             let start = Date()
-            var rows: [ComparisonRow] = []
             for (k, cell) in cells.enumerated() {
-                if Interruption.requested { note("interrupted: kept \(rows.count) finished rows"); break }
-                rows.append(try ComparisonRunner.run(cell, grid: grid, jobs: workers))
-                try ComparisonCSV.write(rows, to: out)   // finished rows survive an interruption
+                if Interruption.requested { note("interrupted: kept \(done.count) finished rows (--resume continues)"); break }
+                if done[cell.index] != nil { continue }
+                done[cell.index] = try ComparisonRunner.run(cell, grid: grid, jobs: workers)
+                try ComparisonCSV.write(ordered(), to: out)   // finished rows survive an interruption
                 if showProgress {
                     let elapsed = Date().timeIntervalSince(start)
                     let eta = elapsed / Double(k + 1) * Double(cells.count - k - 1)
@@ -84,8 +102,9 @@ struct CompareCommand: ParsableCommand {
                         k + 1, cells.count, cell.target, cell.sampler.name, cell.seed, elapsed, eta).utf8))
                 }
             }
-            try ComparisonCSV.write(rows, to: out)
-            say("wrote \(rows.count) rows to \(out)")
+            let all = ordered()
+            try ComparisonCSV.write(all, to: out)
+            say("wrote \(all.count) rows to \(out)" + (finished.isEmpty ? "" : " (\(finished.count) kept from before)"))
         }
     }
 }

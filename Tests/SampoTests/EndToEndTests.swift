@@ -734,6 +734,162 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(full.out.contains(String(format: "max R-hat              %.4f", rhat)), full.out)
     }
 
+    /// `cluster submit --dry-run` writes an array script and a merge script; run by hand with the
+    /// variables Slurm sets, the shards merge into the rows of the unsharded grid (timing aside);
+    /// `status` counts them; a finished task exits at once; `compare --shard auto` reads the array
+    /// task; `--resume` keeps the rows a stopped shard wrote. (A real Slurm: `make cluster-test`.)
+    func testClusterScriptsRunAsSlurmWouldRunThem() throws {
+        let dir = tmp("cluster-\(getpid())")
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let experiment = dir + "/grid.toml"
+        try """
+        targets = ["lau-gmm", "gmm25"]
+        seeds = "1-2"
+        budget = 400
+        chains = 2
+        [[samplers]]
+        name = "mala"
+        step_size = 0.2
+        [[samplers]]
+        name = "rwm"
+        step_size = 1.0
+        [[samplers]]
+        name = "ula"
+        step_size = 0.05
+        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        let out = dir + "/run"
+        let submit = try sampo(["cluster", "submit", experiment, "--tasks", "4", "--out", out, "--dry-run"])
+        XCTAssertEqual(submit.status, 0, submit.err)
+        let array = try String(contentsOfFile: out + "/array.sbatch", encoding: .utf8)
+        for line in ["#SBATCH --array=1-4", "#SBATCH --signal=B:TERM@60", "#SBATCH --requeue", "--shard \"$i/4\"", "--resume"] {
+            XCTAssertTrue(array.contains(line), line)
+        }
+        func bash(_ script: String, _ environment: [String: String] = [:]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = [script]
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let pipe = Pipe()
+            p.standardOutput = pipe; p.standardError = pipe
+            try p.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        for i in 1...4 {
+            let (status, text) = try bash(out + "/array.sbatch", ["SLURM_ARRAY_TASK_ID": "\(i)"])
+            XCTAssertEqual(status, 0, text)
+        }
+        let again = try bash(out + "/array.sbatch", ["SLURM_ARRAY_TASK_ID": "2"])
+        XCTAssertTrue(again.1.contains("shard 2 of 4: done before"), again.1)
+        let merged = try bash(out + "/merge.sbatch")
+        XCTAssertEqual(merged.0, 0, merged.1)
+        let whole = dir + "/whole.csv"
+        let unsharded = try sampo(["compare", "--experiment", experiment, "--out", whole])
+        XCTAssertEqual(unsharded.status, 0, unsharded.err)
+        func untimed(_ rows: [ComparisonRow]) -> [String: [String]] {
+            Dictionary(uniqueKeysWithValues: rows.map { r in
+                (r.key, ComparisonRow.columns.filter { !ComparisonRow.timingColumns.contains($0) }.map { r.cell($0) })
+            })
+        }
+        let shardedRows = try ComparisonCSV.read(out + "/comparison.csv")
+        XCTAssertEqual(shardedRows.count, 12)
+        XCTAssertEqual(untimed(shardedRows), untimed(try ComparisonCSV.read(whole)))
+        let status = try sampo(["cluster", "status", out])
+        XCTAssertEqual(status.status, 0, status.err)
+        XCTAssertTrue(status.out.contains("4 done, 0 running, 0 pending, 0 failed") && status.out.contains("12 of 12 done")
+                      && status.out.contains("merged   12 rows"), status.out)
+
+        // --shard auto: task 0 of an array from 0 with 4 tasks is shard 1.
+        let auto = dir + "/auto.csv"
+        let p = Process()
+        p.executableURL = try executable
+        p.arguments = ["compare", "--experiment", experiment, "--shard", "auto", "--out", auto]
+        p.environment = ProcessInfo.processInfo.environment.merging(
+            ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "4"]) { $1 }
+        p.standardOutput = FileHandle.nullDevice; p.standardError = FileHandle.nullDevice
+        try p.run(); p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let first = try ComparisonCSV.read(out + "/shards/shard-1-of-4.csv")
+        XCTAssertEqual(untimed(try ComparisonCSV.read(auto)), untimed(first))
+        XCTAssertThrowsError(try ComparisonGrid.slurmShard(environment: [:]))
+        XCTAssertEqual(try ComparisonGrid.slurmShard(environment: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5",
+                                                                  "SLURM_ARRAY_TASK_MAX": "8"]).0, 3)
+        XCTAssertThrowsError(try ComparisonGrid.slurmShard(environment: ["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1",
+                                                                        "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_STEP": "2"]))
+
+        // --resume: a shard stopped after its first cell continues with the others only.
+        let stopped = dir + "/stopped.csv"
+        try ComparisonCSV.write(Array(first.prefix(1)), to: stopped)
+        let resumed = try sampo(["compare", "--experiment", experiment, "--shard", "1/4", "--resume", "--out", stopped])
+        XCTAssertEqual(resumed.status, 0, resumed.err)
+        XCTAssertTrue(resumed.err.contains("--resume: 1 of 3 cells already in"), resumed.err)
+        let continued = try ComparisonCSV.read(stopped)
+        XCTAssertEqual(continued[0], first[0], "the kept row is kept as it was, timing included")
+        XCTAssertEqual(untimed(continued), untimed(first))
+        // A row of another grid (shard 2's) is refused, not mixed in.
+        try ComparisonCSV.write(Array(try ComparisonCSV.read(out + "/shards/shard-2-of-4.csv").prefix(1)), to: stopped)
+        let foreign = try sampo(["compare", "--experiment", experiment, "--shard", "1/4", "--resume", "--out", stopped])
+        XCTAssertEqual(foreign.status, 2)
+        XCTAssertTrue(foreign.err.contains("is not a cell of this grid (shard 1/4)"), foreign.err)
+
+        // A task stopped by Slurm's TERM (time limit, pre-emption) keeps its finished rows, says so, and
+        // the next run of the task continues them: the shard ends with every row, as run at once.
+        let slow = dir + "/slow.toml"
+        try "targets = [\"lau-gmm\"]\nseeds = \"1-3\"\nbudget = 300000\nchains = 2\n[[samplers]]\nname = \"mala\"\nstep_size = 0.2\n"
+            .write(toFile: slow, atomically: true, encoding: .utf8)
+        let slowOut = dir + "/slow"
+        XCTAssertEqual(try sampo(["cluster", "submit", slow, "--tasks", "1", "--out", slowOut, "--dry-run"]).status, 0)
+        let task = Process()
+        task.executableURL = URL(fileURLWithPath: "/bin/bash")
+        task.arguments = [slowOut + "/array.sbatch"]
+        task.environment = ProcessInfo.processInfo.environment.merging(["SLURM_ARRAY_TASK_ID": "1"]) { $1 }
+        task.standardOutput = FileHandle.nullDevice; task.standardError = FileHandle.nullDevice
+        try task.run()
+        let partial = slowOut + "/shards/shard-1-of-1.partial.csv"
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, ((try? ComparisonCSV.read(partial))?.count ?? 0) < 1 { usleep(20_000) }
+        kill(task.processIdentifier, SIGTERM)
+        task.waitUntilExit()
+        XCTAssertEqual(task.terminationStatus, 143)
+        let kept = try ComparisonCSV.read(partial)
+        XCTAssertTrue((1...2).contains(kept.count), "\(kept.count) rows kept")
+        XCTAssertEqual(try String(contentsOfFile: slowOut + "/shards/shard-1-of-1.failed", encoding: .utf8),
+                       "stopped by signal 15; the next run continues\n")
+        XCTAssertTrue(try sampo(["cluster", "status", slowOut]).out.contains("1 failed"))
+        let rerun = try bash(slowOut + "/array.sbatch", ["SLURM_ARRAY_TASK_ID": "1"])
+        XCTAssertEqual(rerun.0, 0, rerun.1)
+        let finishedShard = try ComparisonCSV.read(slowOut + "/shards/shard-1-of-1.csv")
+        XCTAssertEqual(Array(finishedShard.prefix(kept.count)), kept)
+        let slowWhole = dir + "/slow-whole.csv"
+        XCTAssertEqual(try sampo(["compare", "--experiment", slow, "--out", slowWhole]).status, 0)
+        XCTAssertEqual(untimed(finishedShard), untimed(try ComparisonCSV.read(slowWhole)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: slowOut + "/shards/shard-1-of-1.failed"))
+
+        // Refusals: no sbatch here, too many tasks, a malformed time, another submission in the folder.
+        let noSlurm = Process()
+        noSlurm.executableURL = try executable
+        noSlurm.arguments = ["cluster", "submit", experiment, "--tasks", "4", "--out", dir + "/other"]
+        noSlurm.environment = ["PATH": "/nonexistent"]
+        let errPipe = Pipe()
+        noSlurm.standardOutput = FileHandle.nullDevice; noSlurm.standardError = errPipe
+        try noSlurm.run()
+        let noSlurmErr = String(decoding: errPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        noSlurm.waitUntilExit()
+        XCTAssertEqual(noSlurm.terminationStatus, 1, noSlurmErr)
+        XCTAssertTrue(noSlurmErr.contains("sbatch is not installed here"), noSlurmErr)
+        for (args, expected) in [(["--tasks", "13"], "--tasks: 13 tasks for a grid of 12 cells"),
+                                 (["--tasks", "0"], "--tasks: expected a whole number ≥ 1"),
+                                 (["--tasks", "2", "--time", "1 hour"], "--time: expected HH:MM:SS"),
+                                 (["--tasks", "3"], "holds a submission of")] {
+            let r = try sampo(["cluster", "submit", experiment, "--out", out, "--dry-run"] + args)
+            XCTAssertEqual(r.status, 2, "\(args)")
+            XCTAssertTrue(r.err.contains(expected), r.err)
+        }
+    }
+
     /// An SMC report holds each run's stages: temperatures, and per stage the incremental weights'
     /// ESS (at the target, half the particles, but for the last) and the moves' acceptance.
     func testSMCReportHasTheESSOfEveryStage() throws {

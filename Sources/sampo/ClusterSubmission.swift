@@ -1,0 +1,39 @@
+import Foundation
+import SampoCore
+import SampoFiles
+
+/// What a submission folder records (`cluster.json`), so that `status` and a second `submit` know it.
+struct ClusterSubmission: Codable, Equatable {
+    var experiment: String
+    var tasks: Int
+    var cells: Int
+    var arrayJob: String?
+    var mergeJob: String?
+
+    enum CodingKeys: String, CodingKey {
+        case experiment, tasks, cells
+        case arrayJob = "array_job", mergeJob = "merge_job"
+    }
+
+    static func path(in dir: String) -> String { dir + "/cluster.json" }
+
+    static func read(_ dir: String) throws -> ClusterSubmission? {
+        let file = path(in: dir)
+        guard FileManager.default.fileExists(atPath: file) else { return nil }
+        do {
+            return try JSONDecoder().decode(ClusterSubmission.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw SampoError.badFile(path: file, "not a submission record written by `sampo cluster submit` (\(error.localizedDescription))")
+        }
+    }
+
+    func write(_ dir: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n", to: Self.path(in: dir))
+    }
+
+    func shardFile(_ i: Int, _ dir: String) -> String { "\(dir)/shards/shard-\(i)-of-\(tasks).csv" }
+    func partialFile(_ i: Int, _ dir: String) -> String { "\(dir)/shards/shard-\(i)-of-\(tasks).partial.csv" }
+    func failedFile(_ i: Int, _ dir: String) -> String { "\(dir)/shards/shard-\(i)-of-\(tasks).failed" }
+}
