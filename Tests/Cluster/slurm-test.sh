@@ -63,21 +63,7 @@ done
 sinfo -h -o "%t" | grep -q idle || { echo "cluster-test: the node did not become idle" >&2; exit 1; }
 echo "cluster-test: one-node Slurm up ($host, $cpus CPUs)"
 
-cat > "$scratch/grid.toml" <<'EOF'
-targets = ["lau-gmm", "gmm25"]
-seeds = "1-2"
-budget = 2000
-chains = 2
-[[samplers]]
-name = "mala"
-step_size = 0.2
-[[samplers]]
-name = "rwm"
-step_size = 1.0
-[[samplers]]
-name = "ula"
-step_size = 0.05
-EOF
+cp "$(dirname "$0")/../Fixtures/cluster-grid.toml" "$scratch/grid.toml"
 
 "$SAMPO" cluster submit "$scratch/grid.toml" --tasks 4 --cpus 1 --out "$scratch/run" | tee "$scratch/submit.out"
 array=$(sed -n 's/.*array job \([0-9]*\).*/\1/p' "$scratch/submit.out")

@@ -744,21 +744,8 @@ final class EndToEndTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let experiment = dir + "/grid.toml"
-        try """
-        targets = ["lau-gmm", "gmm25"]
-        seeds = "1-2"
-        budget = 400
-        chains = 2
-        [[samplers]]
-        name = "mala"
-        step_size = 0.2
-        [[samplers]]
-        name = "rwm"
-        step_size = 1.0
-        [[samplers]]
-        name = "ula"
-        step_size = 0.05
-        """.write(toFile: experiment, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: TestSupport.root.appendingPathComponent("Tests/Fixtures/cluster-grid.toml").path,
+                                         toPath: experiment)
         let out = dir + "/run"
         let submit = try sampo(["cluster", "submit", experiment, "--tasks", "4", "--out", out, "--dry-run"])
         XCTAssertEqual(submit.status, 0, submit.err)
