@@ -48,3 +48,26 @@ public final class RandomStream {
         for j in 0..<count { buffer[j] = normal() }
     }
 }
+
+/// The generator's whole state (MT19937's 624 words and position, as GSL holds them): a stream
+/// read back continues with the draws the original would have made.
+extension RandomStream: Checkpointable {
+    public func writeState(to w: inout CheckpointWriter) {
+        w.section("random stream")
+        let size = gsl_rng_size(rng)
+        let state = UnsafeRawBufferPointer(start: gsl_rng_state(rng), count: size)
+        w.write(String(cString: gsl_rng_name(rng)))
+        w.write(bytes: Array(state))
+    }
+
+    public func readState(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("random stream")
+        let name = try r.readString(), state = try r.readBytes()
+        let own = String(cString: gsl_rng_name(rng)), size = gsl_rng_size(rng)
+        guard name == own, state.count == size else {
+            throw .runtime("checkpoint: a random stream of \(name) (\(state.count) bytes), expected \(own) (\(size) bytes)")
+        }
+        state.withUnsafeBytes { UnsafeMutableRawPointer(gsl_rng_state(rng)!).copyMemory(from: $0.baseAddress!, byteCount: size) }
+    }
+}
+

@@ -63,10 +63,10 @@ public enum AtomicFile {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR
     }
 
-    public static func write(_ data: Data, to path: String) throws(SampoError) {
+    public static func write(_ data: Data, to path: String, durable: Bool = false) throws(SampoError) {
         let file = try OutputFile(path)
         try file.append(data)
-        try file.commit()
+        try file.commit(durable: durable)
     }
 
     public static func write(_ text: String, to path: String) throws(SampoError) {

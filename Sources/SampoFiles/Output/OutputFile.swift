@@ -78,10 +78,16 @@ public final class OutputFile {
         }
     }
 
-    /// Writes what is buffered and puts the file in place.
-    public func commit() throws(SampoError) {
+    /// Writes what is buffered and puts the file in place; `durable` also syncs the data to disk
+    /// before the rename (a checkpoint must survive a crash right after it is taken).
+    public func commit(durable: Bool = false) throws(SampoError) {
         try flush()
         guard let tmp = temporary else { return }
+        if durable, fsync(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            abandon()
+            throw .runtime("\(path): cannot write (\(reason))")
+        }
         guard close(fd) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tmp); TemporaryFiles.unregister(tmp); closed = true
