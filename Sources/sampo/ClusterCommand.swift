@@ -50,13 +50,13 @@ struct ClusterSubmitCommand: ParsableCommand {
                 throw SampoError.usage("--out: \(dir) holds a submission of \(before.experiment) in \(before.tasks) tasks; "
                                        + "resubmit that, or give another --out")
             }
-            let sbatch = dryRun ? nil : try executableInPath("sbatch")
+            let sbatch = dryRun ? nil : try ExternalProgram.inPath("sbatch")
             for sub in ["", "/shards", "/logs"] {
                 do { try FileManager.default.createDirectory(atPath: dir + sub, withIntermediateDirectories: true) } catch {
                     throw SampoError.runtime("--out: cannot create \(dir + sub): \(error.localizedDescription)")
                 }
             }
-            let scripts = SlurmScripts(sampo: try sampoExecutable(), submission: submission, dir: dir, name: stem,
+            let scripts = SlurmScripts(sampo: try ExternalProgram.sampoExecutable(), submission: submission, dir: dir, name: stem,
                                        partition: partition, time: time, cpus: cpus)
             try AtomicFile.write(scripts.array, to: dir + "/array.sbatch")
             try AtomicFile.write(scripts.merge, to: dir + "/merge.sbatch")
@@ -81,7 +81,7 @@ struct ClusterSubmitCommand: ParsableCommand {
 
     /// Runs sbatch --parsable and returns the job id it prints.
     private func submit(_ sbatch: String, _ arguments: [String]) throws -> String {
-        let (status, out, err) = try runProgram(sbatch, ["--parsable"] + arguments)
+        let (status, out, err) = try ExternalProgram.run(sbatch, ["--parsable"] + arguments)
         let id = out.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
         guard status == 0, !id.isEmpty, id.allSatisfy(\.isNumber) else {
             throw SampoError.runtime("sbatch \(arguments.joined(separator: " ")) failed (status \(status)): \(err.isEmpty ? out : err)")
@@ -105,8 +105,8 @@ struct ClusterStatusCommand: ParsableCommand {
             var states: [Int: String] = [:]
             var slurmNote = ""
             if let job = s.arrayJob {
-                if let squeue = try? executableInPath("squeue") {
-                    let (status, out, _) = try runProgram(squeue, ["-h", "-r", "-j", job, "-o", "%K %T"])
+                if let squeue = try? ExternalProgram.inPath("squeue") {
+                    let (status, out, _) = try ExternalProgram.run(squeue, ["-h", "-r", "-j", job, "-o", "%K %T"])
                     if status == 0 {
                         for line in out.split(separator: "\n") {
                             let parts = line.split(separator: " ")
