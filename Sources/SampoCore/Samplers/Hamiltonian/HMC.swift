@@ -34,6 +34,13 @@ public final class HMC<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKer
 
     public var nanProposals: Int { mh.nanProposals }
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        super.writeFamilyState(to: &w); w.section("hmc"); mh.write(to: &w)
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try super.readFamilyState(from: &r); try r.section("hmc"); try mh.read(from: &r)
+    }
+
     /// Leapfrog steps for step size ε: ⌈T/ε⌉ (at most 2^20, NUTS's longest trajectory) or `steps`.
     func leapfrogSteps(_ epsilon: Double) -> Int {
         guard let t = integrationTime else { return steps }

@@ -39,6 +39,14 @@ public class HamiltonianKernel<Target: LogDensity>: GradientKernelBase<Target> {
         logP = logDensity
     }
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        w.section("hamiltonian"); w.write(logP); lastTransition.write(to: &w); metric.metric.write(to: &w)
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("hamiltonian"); logP = try r.readDouble(); try lastTransition.read(from: &r)
+        try metric.set(try InverseMetric.read(from: &r))
+    }
+
     public var inverseMetric: InverseMetric { metric.metric }
     public var gradientAtPosition: UnsafePointer<Double> { UnsafePointer(grad) }
     public func adapt(inverseMetric m: InverseMetric) throws(SampoError) { try metric.set(m) }

@@ -35,6 +35,20 @@ public final class NUTS<Target: LogDensity>: HamiltonianKernel<Target>, MarkovKe
     @exclusivity(unchecked) private var sumMetropolis = 0.0
     @exclusivity(unchecked) private var divergent = false
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        super.writeFamilyState(to: &w)
+        w.section("nuts")
+        for point in [current, forward, backward, propose] { w.write(point.logP) }
+        w.write(leapfrogs); w.write(sumMetropolis); w.write(divergent)
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try super.readFamilyState(from: &r)
+        try r.section("nuts")
+        current.logP = try r.readDouble(); forward.logP = try r.readDouble()
+        backward.logP = try r.readDouble(); propose.logP = try r.readDouble()
+        leapfrogs = try r.readInt(); sumMetropolis = try r.readDouble(); divergent = try r.readBool()
+    }
+
     static var topVectors: Int { 13 + 8 + 4 }
     static var levelVectors: Int { 11 }
 

@@ -47,6 +47,11 @@ public class KernelBase {
         if let gradient, let cache { cache.update(from: gradient, count: dimension) }
     }
 
+    /// A family's own state beyond the step size, the counts and the working vectors (which
+    /// `writeState` holds for every kernel): cached log densities, acceptance bookkeeping, the metric.
+    func writeFamilyState(to w: inout CheckpointWriter) {}
+    func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {}
+
     // Inlinable so the runner's loop, specialised for a kernel, checks and copies x without calls.
     @inlinable public var position: UnsafePointer<Double> { UnsafePointer(x) }
     @inlinable public var positionIsFinite: Bool { VectorBuffers.allFinite(x, dimension) }

@@ -34,6 +34,13 @@ public class MetropolisKernelBase: KernelBase {
         return true
     }
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        w.section("metropolis"); mh.write(to: &w); w.write(logP)
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("metropolis"); try mh.read(from: &r); logP = try r.readDouble()
+    }
+
     /// Uses `h` from the next transition on. Kernels with values derived from the step size
     /// override it (and call super).
     public func adapt(stepSize h: Double) { stepSize = h }

@@ -15,6 +15,9 @@ package final class VectorBuffers: @unchecked Sendable {
 
     deinit { base.deallocate() }
 
+    /// Every vector, one after another (a checkpoint holds them all).
+    package var all: UnsafeMutableBufferPointer<Double> { UnsafeMutableBufferPointer(start: base, count: dimension * count) }
+
     /// Vector i (0 ≤ i < count).
     @inlinable
     package subscript(i: Int) -> UnsafeMutablePointer<Double> { pointer(i) }

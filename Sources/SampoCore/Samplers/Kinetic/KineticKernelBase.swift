@@ -32,6 +32,13 @@ public class KineticKernelBase<Target: LogDensity>: KernelBase {
         super.init(buffers: buffers, stepSize: stepSize)
     }
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        w.section("kinetic"); w.write(preconditioned); metric.metric.write(to: &w)
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("kinetic"); preconditioned = try r.readBool(); try metric.set(try InverseMetric.read(from: &r))
+    }
+
     public var inverseMetric: InverseMetric { metric.metric }
 
     /// A: x ← x + a·M⁻¹v.

@@ -48,6 +48,18 @@ public final class MALA<Target: LogDensity>: MetropolisKernelBase, MarkovKernel,
         noiseScale = (2 * h).squareRoot()
     }
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        super.writeFamilyState(to: &w)
+        w.section("mala"); w.write(noiseScale); w.write(preconditioned); w.write(driftValid); w.write(logPY)
+        metric.metric.write(to: &w)
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try super.readFamilyState(from: &r)
+        try r.section("mala")
+        noiseScale = try r.readDouble(); preconditioned = try r.readBool(); driftValid = try r.readBool(); logPY = try r.readDouble()
+        try metric.set(try InverseMetric.read(from: &r))
+    }
+
     public var inverseMetric: InverseMetric { metric.metric }
     public var gradientAtPosition: UnsafePointer<Double> { UnsafePointer(grad) }
 

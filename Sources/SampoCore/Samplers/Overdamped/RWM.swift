@@ -29,6 +29,17 @@ public final class RWM<Target: LogDensity>: MetropolisKernelBase, MarkovKernel, 
 
     deinit { factor?.deallocate() }
 
+    override func writeFamilyState(to w: inout CheckpointWriter) {
+        super.writeFamilyState(to: &w)
+        w.section("rwm"); w.write(proposalFactor != nil); w.write(proposalFactor ?? [])
+    }
+    override func readFamilyState(from r: inout CheckpointReader) throws(SampoError) {
+        try super.readFamilyState(from: &r)
+        try r.section("rwm")
+        let given = try r.readBool(), f = try r.readDoubles()
+        proposalFactor = given ? f : nil
+    }
+
     @discardableResult
     public func reset(to start: UnsafePointer<Double>) -> Double {
         x.update(from: start, count: dimension)
