@@ -66,4 +66,51 @@ final class KernelCheckpointTests: XCTestCase {
         }
         XCTAssertEqual(notYet, ["pt"], "kernels whose state a checkpoint does not hold yet")
     }
+
+    /// Warm-up taken mid-way (Stan's windows with a diagonal metric, nutpie's schedule with the
+    /// low-rank Fisher fit, MALA with a dense one): the kernel, the adaptation and the random stream
+    /// written and read into fresh ones continue warm-up, its final step size and the sampling after
+    /// it exactly as the uninterrupted run.
+    func testWarmUpContinuesFromItsCheckpoint() throws {
+        let target = try TargetFile.load(named: "gaussian-illcond")
+        let d = target.dimension
+        let cases: [(String, MetricKind, AdaptationSchedule, Int)] = [("nuts", .diag, .stan, 130), ("nuts", .fisherLowRank, .nutpie, 90),
+                                                                      ("mala", .dense, .stan, 160), ("hmc", .fisherDiag, .stan, 76)]
+        for (name, metric, schedule, taken) in cases {
+            let label = "\(name) \(metric.rawValue) \(schedule.rawValue) after \(taken)"
+            let info = try SamplerCatalog.named(name)
+            func fresh(seed: UInt64, start: Double) throws -> (any MarkovKernel & StepSizeAdaptable, WarmupAdaptation, RandomStream) {
+                let k = try XCTUnwrap(try info.makeKernel(target: target.density, stepSize: 0.05) as? any MarkovKernel & StepSizeAdaptable)
+                let x = [Double](repeating: start, count: d)
+                _ = x.withUnsafeBufferPointer { k.reset(to: $0.baseAddress!) }
+                let rng = RandomStream(seed: seed, stream: 2)
+                return (k, WarmupAdaptation(kernel: k, warmup: 300, target: 0.8, metric: metric, rng: rng, schedule: schedule), rng)
+            }
+            func rest(_ k: any MarkovKernel & StepSizeAdaptable, _ a: inout WarmupAdaptation, _ rng: RandomStream, from: Int) -> [UInt64] {
+                for _ in from..<300 { _ = k.step(rng: rng); a.afterTransition() }
+                var out = [a.finish().bitPattern]
+                for _ in 0..<20 {
+                    _ = k.step(rng: rng)
+                    out += UnsafeBufferPointer(start: k.position, count: d).map(\.bitPattern) + [k.lastTransition.energy.bitPattern]
+                }
+                return out + [UInt64(a.fallbacks), UInt64(a.failedMetricUpdates)]
+            }
+            var (k, a, rng) = try fresh(seed: 3, start: 0.1)
+            for _ in 0..<taken { _ = k.step(rng: rng); a.afterTransition() }
+            var w = CheckpointWriter()
+            try XCTUnwrap(k as? any Checkpointable).writeState(to: &w)
+            a.writeState(to: &w)
+            rng.writeState(to: &w)
+            let expected = rest(k, &a, rng, from: taken)
+
+            var (k2, a2, rng2) = try fresh(seed: 77, start: -0.3)
+            var r = CheckpointReader(w.bytes)
+            try XCTUnwrap(k2 as? any Checkpointable).readState(from: &r)
+            try a2.readState(from: &r)
+            try rng2.readState(from: &r)
+            XCTAssertTrue(r.isAtEnd, label)
+            XCTAssertEqual(rest(k2, &a2, rng2, from: taken), expected, label)
+            XCTAssertEqual((k2 as? any MetricCarrying)?.inverseMetric, (k as? any MetricCarrying)?.inverseMetric, label)
+        }
+    }
 }

@@ -8,9 +8,9 @@ import Foundation
 public struct DualAveraging: Sendable {
     public let target: Double
     public let gamma: Double, t0: Double, kappa: Double
-    public private(set) var mu: Double
-    public private(set) var iteration = 0
-    private var hBar = 0.0, logStep: Double, logStepBar = 0.0
+    public internal(set) var mu: Double
+    public internal(set) var iteration = 0
+    var hBar = 0.0, logStep: Double, logStepBar = 0.0
 
     /// `target` is the acceptance rate aimed for (δ); `initialStepSize` must be positive.
     public init(initialStepSize: Double, target: Double, gamma: Double = 0.05, t0: Double = 10, kappa: Double = 0.75) {

@@ -13,9 +13,9 @@ public struct NutpieSchedule: Sendable, Equatable {
     public let earlyEnd: Int, finalWindowStart: Int
     public static let earlySwitch = 10, lateSwitch = 80
     /// Warm-up draws seen.
-    public private(set) var counter = 0
+    public internal(set) var counter = 0
     /// Draws in the window's foreground and background parts.
-    public private(set) var foreground = 0, background = 0
+    public internal(set) var foreground = 0, background = 0
 
     public init(warmup: Int) {
         self.warmup = warmup

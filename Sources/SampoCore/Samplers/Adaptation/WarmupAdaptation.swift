@@ -13,24 +13,24 @@ import Foundation
 /// `finish()` installs the averaged step size for sampling.
 public struct WarmupAdaptation {
     public let kernel: any StepSizeAdaptable
-    private var dual: DualAveraging
-    private var stanWindows: WindowedAdaptation
-    private var nutpie: NutpieSchedule?
-    private var estimator: MetricEstimator?
+    var dual: DualAveraging
+    var stanWindows: WindowedAdaptation
+    var nutpie: NutpieSchedule?
+    var estimator: MetricEstimator?
     private let hamiltonian: (any MetricAdaptable)?
     private let rng: RandomStream
-    private var fitted = false
+    var fitted = false
     private let refitEvery: Int
-    private var sinceRefit = 0
+    var sinceRefit = 0
     /// The position before the last transition (nutpie's schedule keeps only draws that moved).
-    private var previous: [Double] = []
+    var previous: [Double] = []
     /// Metric updates that failed (a covariance that is not positive definite); the previous
     /// metric was kept.
-    public private(set) var failedMetricUpdates = 0
+    public internal(set) var failedMetricUpdates = 0
     /// Fisher fits that could not be made (a window too short or singular) and fell back to a
     /// diagonal estimate; counted once per window for nutpie's per-draw refits.
-    public private(set) var fallbacks = 0
-    private var fellBackInWindow = false
+    public internal(set) var fallbacks = 0
+    var fellBackInWindow = false
 
     /// Starts the warm-up; a Hamiltonian kernel's first step size comes from Stan's heuristic.
     public init(kernel: any StepSizeAdaptable, warmup: Int, target: Double, metric: MetricKind, rng: RandomStream,

@@ -4,12 +4,12 @@
 /// warm-up iterations the metric is not adapted (only the step size).
 public struct WindowedAdaptation: Sendable, Equatable {
     public let warmup: Int
-    public private(set) var initBuffer = 75, termBuffer = 50, baseWindow = 25
+    public internal(set) var initBuffer = 75, termBuffer = 50, baseWindow = 25
     /// Whether the metric is adapted at all (warm-up ≥ 20).
     public let adaptsMetric: Bool
     /// Warm-up iterations seen.
-    public private(set) var counter = 0
-    private var windowSize: Int, nextWindowEnd: Int
+    public internal(set) var counter = 0
+    var windowSize: Int, nextWindowEnd: Int
 
     public init(warmup: Int) {
         self.warmup = warmup

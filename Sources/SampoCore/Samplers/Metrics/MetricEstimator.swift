@@ -21,9 +21,9 @@ public struct MetricEstimator: Sendable {
     public let dimension: Int
     public let kind: MetricKind
     public let lowRank: LowRankOptions
-    private var running = 0
-    private var x: Moments, g: Moments?
-    private var window: MetricWindow?
+    var running = 0
+    var x: Moments, g: Moments?
+    var window: MetricWindow?
 
     /// The low-rank fit's settings: eigenvalues of the rescaled covariance kept when > `cutoff` or
     /// < 1/`cutoff`; `gamma` regularises the projected covariances (nutpie's c = 2, γ = 10⁻⁵).
@@ -222,5 +222,35 @@ public struct MetricEstimator: Sendable {
             for j in mean.indices { mean[j] = 0 }
             for j in m2.indices { m2[j] = 0 }
         }
+    }
+}
+
+/// The estimator's running moments (Stan's windows) or kept draws (nutpie's) in a checkpoint.
+extension MetricEstimator {
+    func write(to w: inout CheckpointWriter) {
+        w.write(running)
+        x.write(to: &w)
+        w.write(g != nil); g?.write(to: &w)
+        w.write(window != nil); window?.write(to: &w)
+    }
+
+    mutating func read(from r: inout CheckpointReader) throws(SampoError) {
+        running = try r.readInt()
+        try x.read(from: &r)
+        guard try r.readBool() == (g != nil) else { throw .runtime("checkpoint: a metric estimator of another kind") }
+        try g?.read(from: &r)
+        guard try r.readBool() == (window != nil) else { throw .runtime("checkpoint: a metric estimator on another schedule") }
+        try window?.read(from: &r)
+    }
+}
+
+extension MetricEstimator.Moments {
+    func write(to w: inout CheckpointWriter) { w.write(mean); w.write(m2); w.write(delta) }
+    mutating func read(from r: inout CheckpointReader) throws(SampoError) {
+        let (a, b, c) = (try r.readDoubles(), try r.readDoubles(), try r.readDoubles())
+        guard a.count == mean.count, b.count == m2.count, c.count == delta.count else {
+            throw .runtime("checkpoint: running moments of another size")
+        }
+        mean = a; m2 = b; delta = c
     }
 }

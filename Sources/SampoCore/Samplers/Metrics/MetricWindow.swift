@@ -4,9 +4,9 @@
 /// whole warm-up; appending to a full ring forgets the oldest draw.
 struct MetricWindow: Sendable {
     let dimension: Int, capacity: Int
-    private var draws: [Double], gradients: [Double]
-    private var start = 0
-    private(set) var count = 0
+    var draws: [Double], gradients: [Double]
+    var start = 0
+    var count = 0
 
     init(dimension d: Int, capacity: Int, gradients keepGradients: Bool) {
         dimension = d
@@ -44,4 +44,16 @@ struct MetricWindow: Sendable {
     }
 
     var hasGradients: Bool { !gradients.isEmpty }
+}
+
+/// The kept draws and gradients in a checkpoint.
+extension MetricWindow {
+    func write(to w: inout CheckpointWriter) { w.write(draws); w.write(gradients); w.write(start); w.write(count) }
+    mutating func read(from r: inout CheckpointReader) throws(SampoError) {
+        let (d, g, s, c) = (try r.readDoubles(), try r.readDoubles(), try r.readInt(), try r.readInt())
+        guard d.count == draws.count, g.count == gradients.count, s >= 0, c >= 0, c <= capacity else {
+            throw .runtime("checkpoint: a metric window of another size")
+        }
+        draws = d; gradients = g; start = s; count = c
+    }
 }
