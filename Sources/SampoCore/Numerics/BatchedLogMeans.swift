@@ -72,3 +72,13 @@ struct BatchedLogMeans {
         return (variance / Double(b)).squareRoot()
     }
 }
+
+/// The batches in a checkpoint.
+extension BatchedLogMeans {
+    func write(to w: inout CheckpointWriter) { w.write(logSums); w.write([batchLength, complete, inCurrent]) }
+    mutating func read(from r: inout CheckpointReader) throws(SampoError) {
+        let sums = try r.readDoubles(), v = try r.readInts()
+        guard sums.count == logSums.count, v.count == 3 else { throw .runtime("checkpoint: batch means of another size") }
+        logSums = sums; batchLength = v[0]; complete = v[1]; inCurrent = v[2]
+    }
+}

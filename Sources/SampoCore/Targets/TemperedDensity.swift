@@ -61,3 +61,15 @@ public final class TemperedDensity<Target: LogDensity>: LogDensity, @unchecked S
         return Self.combine(logTarget: lastLogTarget, logReference: lastLogReference, beta: beta)
     }
 }
+
+/// A tempered density's temperature and its cache of the last evaluation, in a checkpoint.
+extension TemperedDensity {
+    func write(to w: inout CheckpointWriter) {
+        w.write(beta); w.write(lastLogTarget); w.write(lastLogReference)
+        w.write(UnsafeBufferPointer(start: lastTargetGradient, count: 2 * max(1, dimension)))
+    }
+    func read(from r: inout CheckpointReader) throws(SampoError) {
+        beta = try r.readDouble(); lastLogTarget = try r.readDouble(); lastLogReference = try r.readDouble()
+        try r.readDoubles(into: UnsafeMutableBufferPointer(start: lastTargetGradient, count: 2 * max(1, dimension)))
+    }
+}

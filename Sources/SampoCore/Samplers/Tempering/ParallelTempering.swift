@@ -317,3 +317,69 @@ public final class ParallelTempering<Target: LogDensity>: MarkovKernel, SelfTuni
                                    tuningRounds: rounds, logZ: logNormalizer, logZStandardError: logNormalizerStandardError))
     }
 }
+
+/// Parallel tempering's state: the schedule and step sizes, every replica's slot and cached
+/// densities, each explorer kernel and tempered density, the round-trip and swap statistics, the
+/// stepping stones and the warm-up rounds (here, beside the private state it reads).
+extension ParallelTempering: Checkpointable {
+    public func writeState(to w: inout CheckpointWriter) {
+        w.section("parallel tempering")
+        w.write(betas.count)
+        w.write(ownCounts.gradientEvaluations); w.write(ownCounts.densityEvaluations)
+        w.write(betas); w.write(stepSizes)
+        w.write(UnsafeBufferPointer(buffers.all))
+        w.write(slotOf); w.write(spare); w.write(logPi); w.write(logRef)
+        for density in densities { density.write(to: &w) }
+        for kernel in explorers { (kernel as? any Checkpointable)?.writeState(to: &w) }
+        w.write(stale.map { $0 ? 1 : 0 }); w.write(labelAt); w.write(tripState); w.write(scan)
+        w.write(rejectionSum); w.write(swapTries); w.write(roundTrips)
+        w.write(stoneLogSum); w.write(stoneCount); stoneBatches.write(to: &w)
+        w.write(tuning); w.write(dual.count)
+        for d in dual { d.write(to: &w) }
+        w.write([roundLength, scansInRound, rounds]); w.write(lastBarrier)
+    }
+
+    public func readState(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("parallel tempering")
+        let replicas = try r.readInt()
+        guard replicas == betas.count else { throw .runtime("checkpoint: parallel tempering with \(replicas) replicas, expected \(betas.count)") }
+        // Lengths as built, to check what is read against (values used as indices are checked too).
+        let lengths = [slotOf.count, logPi.count, logRef.count, stale.count, labelAt.count, tripState.count,
+                       rejectionSum.count, swapTries.count, stoneLogSum.count]
+        ownCounts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+        let b = try r.readDoubles(), h = try r.readDoubles()
+        guard b.count == replicas, h.count == stepSizes.count else { throw .runtime("checkpoint: a schedule of another length") }
+        betas = b; stepSizes = h
+        try r.readDoubles(into: buffers.all)
+        slotOf = try r.readInts(); spare = try r.readInt(); logPi = try r.readDoubles(); logRef = try r.readDoubles()
+        for density in densities { try density.read(from: &r) }
+        for kernel in explorers {
+            guard let k = kernel as? any Checkpointable else { throw .runtime("checkpoint: an explorer without a checkpoint state") }
+            try k.readState(from: &r)
+        }
+        stale = try r.readInts().map { $0 != 0 }; labelAt = try r.readInts(); tripState = try r.readInts(); scan = try r.readInt()
+        rejectionSum = try r.readDoubles(); swapTries = try r.readInts(); roundTrips = try r.readInt()
+        stoneLogSum = try r.readDoubles(); stoneCount = try r.readInt(); try stoneBatches.read(from: &r)
+        tuning = try r.readBool()
+        let duals = try r.readInt()
+        guard duals >= 0, duals <= replicas else { throw .runtime("checkpoint: \(duals) step-size adaptations for \(replicas) replicas") }
+        var restored: [DualAveraging] = []
+        for k in 0..<duals {
+            var d = k < dual.count ? dual[k] : DualAveraging(initialStepSize: 1, target: acceptanceGoal)
+            try d.read(from: &r)
+            restored.append(d)
+        }
+        dual = restored
+        let v = try r.readInts()
+        guard v.count == 3 else { throw .runtime("checkpoint: parallel tempering's rounds hold 3 numbers, found \(v.count)") }
+        roundLength = v[0]; scansInRound = v[1]; rounds = v[2]
+        lastBarrier = try r.readDouble()
+        let read = [slotOf.count, logPi.count, logRef.count, stale.count, labelAt.count, tripState.count,
+                    rejectionSum.count, swapTries.count, stoneLogSum.count]
+        let slots = buffers.count / 3
+        guard read == lengths, (slotOf + [spare]).allSatisfy({ (0..<slots).contains($0) }),
+              labelAt.allSatisfy({ (0..<replicas).contains($0) }) else {
+            throw .runtime("checkpoint: parallel tempering's replicas do not match its settings")
+        }
+    }
+}
