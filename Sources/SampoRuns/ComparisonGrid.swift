@@ -140,7 +140,7 @@ public struct ComparisonGrid: Sendable, Equatable {
         }
         let low = try number("SLURM_ARRAY_TASK_MIN") ?? 0
         let step = try number("SLURM_ARRAY_TASK_STEP") ?? 1
-        guard step == 1 else { throw .invalid(.argument("shard"), "auto: the array's step is \(step); shards need consecutive task ids (e.g. --array=1-4)") }
+        guard step == 1 else { throw .invalid(.argument("shard"), "auto: the array's step is \(step); shards need consecutive task ids (an array such as 1-4)") }
         let count: Int
         if let c = try number("SLURM_ARRAY_TASK_COUNT") { count = c }
         else if let high = try number("SLURM_ARRAY_TASK_MAX") { count = high - low + 1 }

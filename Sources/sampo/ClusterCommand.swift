@@ -117,7 +117,7 @@ struct ClusterStatusCommand: ParsableCommand {
                     slurmNote = " (squeue not found: running and pending are not known)"
                 }
             }
-            var done = 0, running = 0, pending = 0, failed: [String] = [], waiting = 0, cellsDone = 0
+            var done = 0, running = 0, pending = 0, failed: [(Int, String)] = [], waiting = 0, cellsDone = 0
             for i in 1...max(s.tasks, 1) {
                 if let rows = try? ComparisonCSV.read(s.shardFile(i, dir)) { done += 1; cellsDone += rows.count; continue }
                 if let rows = try? ComparisonCSV.read(s.partialFile(i, dir)) { cellsDone += rows.count }
@@ -126,7 +126,7 @@ struct ClusterStatusCommand: ParsableCommand {
                 case "PENDING", "REQUEUED", "CONFIGURING": pending += 1
                 default:
                     if let why = try? String(contentsOfFile: s.failedFile(i, dir), encoding: .utf8) {
-                        failed.append("\(i) (\(why.trimmingCharacters(in: .whitespacesAndNewlines)))")
+                        failed.append((i, why.trimmingCharacters(in: .whitespacesAndNewlines)))
                     } else {
                         waiting += 1
                     }
@@ -135,7 +135,7 @@ struct ClusterStatusCommand: ParsableCommand {
             say("\(s.experiment): \(s.cells) cells in \(s.tasks) shards" + (s.arrayJob.map { ", array job \($0)" } ?? ", not submitted"))
             say("  shards   \(done) done, \(running) running, \(pending) pending, \(failed.count) failed, \(waiting) not started or stopped" + slurmNote)
             say("  cells    \(cellsDone) of \(s.cells) done")
-            for f in failed { say("  failed   shard \(f); its log: \(dir)/logs/shard-\(f.split(separator: " ")[0]).log") }
+            for (i, why) in failed { say("  failed   shard \(i) (\(why)); its log: \(dir)/\(ClusterSubmission.logName("\(i)"))") }
             let merged = dir + "/comparison.csv"
             if let rows = try? ComparisonCSV.read(merged) { say("  merged   \(rows.count) rows in \(merged)") }
         }

@@ -33,7 +33,12 @@ struct ClusterSubmission: Codable, Equatable {
         try AtomicFile.write(String(decoding: try encoder.encode(self), as: UTF8.self) + "\n", to: Self.path(in: dir))
     }
 
-    func shardFile(_ i: Int, _ dir: String) -> String { "\(dir)/shards/shard-\(i)-of-\(tasks).csv" }
-    func partialFile(_ i: Int, _ dir: String) -> String { "\(dir)/shards/shard-\(i)-of-\(tasks).partial.csv" }
-    func failedFile(_ i: Int, _ dir: String) -> String { "\(dir)/shards/shard-\(i)-of-\(tasks).failed" }
+    /// Where shard `i`'s files and log live in the folder: one naming for the batch scripts (where `i`
+    /// is `$i`, Slurm's `%a` for the log) and for `status`.
+    static func shardName(_ i: String, of tasks: Int, _ suffix: String) -> String { "shards/shard-\(i)-of-\(tasks)\(suffix)" }
+    static func logName(_ i: String) -> String { "logs/shard-\(i).log" }
+
+    func shardFile(_ i: Int, _ dir: String) -> String { "\(dir)/" + Self.shardName("\(i)", of: tasks, ".csv") }
+    func partialFile(_ i: Int, _ dir: String) -> String { "\(dir)/" + Self.shardName("\(i)", of: tasks, ".partial.csv") }
+    func failedFile(_ i: Int, _ dir: String) -> String { "\(dir)/" + Self.shardName("\(i)", of: tasks, ".failed") }
 }

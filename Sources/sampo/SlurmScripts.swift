@@ -25,7 +25,7 @@ struct SlurmScripts {
             "# Written by `sampo cluster submit`: one shard of \(submission.experiment) per array task.",
             "#SBATCH --job-name=\(jobName)",
             "#SBATCH --array=1-\(n)",
-            "#SBATCH --output=\(dir)/logs/shard-%a.log",
+            "#SBATCH --output=\(dir)/\(ClusterSubmission.logName("%a"))",
             "#SBATCH --cpus-per-task=\(cpus)",
         ] + common + [
             // Slurm signals the batch shell 60 s before the time limit (and on pre-emption); the task is
@@ -34,9 +34,9 @@ struct SlurmScripts {
             "#SBATCH --requeue",
             "set -u",
             "i=${SLURM_ARRAY_TASK_ID:?not a Slurm array task}",
-            "shard=\(quoted(dir))/shards/shard-$i-of-\(n).csv",
-            "partial=\(quoted(dir))/shards/shard-$i-of-\(n).partial.csv",
-            "failed=\(quoted(dir))/shards/shard-$i-of-\(n).failed",
+            "shard=\(quoted(dir))/\(ClusterSubmission.shardName("$i", of: n, ".csv"))",
+            "partial=\(quoted(dir))/\(ClusterSubmission.shardName("$i", of: n, ".partial.csv"))",
+            "failed=\(quoted(dir))/\(ClusterSubmission.shardName("$i", of: n, ".failed"))",
             "if [ -f \"$shard\" ]; then echo \"shard $i of \(n): done before\"; exit 0; fi",
             "rm -f \"$failed\"",
             "\(quoted(sampo)) compare --experiment \(quoted(submission.experiment)) --shard \"$i/\(n)\" --jobs \(cpus) --resume --out \"$partial\" &",
