@@ -58,6 +58,15 @@ public struct ComparisonGrid: Sendable, Equatable {
     /// length), as Stan runs them (e.g. 1 000), instead of spending the budget; nil: the budget.
     public var steps: Int?
 
+    /// What a cell's row depends on beyond its target, sampler label and seed: the Sampo version,
+    /// budget, chains, tuning, population runs, warm-up, draws and each sampler's step size. Rows
+    /// kept from a file whose fingerprint differs would silently mix two grids.
+    public var fingerprint: String {
+        let entries = samplers.map { $0.label + "@" + ($0.stepSize.map { "\($0)" } ?? "default") }.joined(separator: " ")
+        return "sampo \(SampoVersion.current); budget \(budget); chains \(chains); tune \(tune); population_runs \(populationRuns); "
+            + "warmup \(warmup.map(String.init) ?? "default"); steps \(steps.map(String.init) ?? "budget"); samplers \(entries)"
+    }
+
     public init(targets: [String], samplers: [SamplerEntry], seeds: [UInt64], budget: Int = 10_000, chains: Int = 4,
                 tune: Bool = false, populationRuns: Int = 1, warmup: Int? = nil, steps: Int? = nil) {
         self.targets = targets; self.samplers = samplers; self.seeds = seeds

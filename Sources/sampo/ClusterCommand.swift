@@ -45,10 +45,17 @@ struct ClusterSubmitCommand: ParsableCommand {
             }
             let stem = URL(fileURLWithPath: experimentPath).deletingPathExtension().lastPathComponent
             let dir = URL(fileURLWithPath: out ?? "\(stem)-cluster").standardizedFileURL.path
-            var submission = ClusterSubmission(experiment: experimentPath, tasks: tasks, cells: cells)
-            if let before = try ClusterSubmission.read(dir), before.experiment != experimentPath || before.tasks != tasks {
-                throw SampoError.usage("--out: \(dir) holds a submission of \(before.experiment) in \(before.tasks) tasks; "
-                                       + "resubmit that, or give another --out")
+            var submission = ClusterSubmission(experiment: experimentPath, tasks: tasks, cells: cells,
+                                               experimentHash: try CheckpointFile.hash(ofFile: experimentPath))
+            if let before = try ClusterSubmission.read(dir) {
+                guard before.experiment == experimentPath, before.tasks == tasks else {
+                    throw SampoError.usage("--out: \(dir) holds a submission of \(before.experiment) in \(before.tasks) tasks; "
+                                           + "resubmit that, or give another --out")
+                }
+                guard before.experimentHash == submission.experimentHash else {
+                    throw SampoError.usage("--out: \(experimentPath) changed since it was submitted to \(dir); its finished shards are of "
+                                           + "the old grid — give another --out")
+                }
             }
             let sbatch = dryRun ? nil : try ExternalProgram.inPath("sbatch")
             for sub in ["", "/shards", "/logs"] {

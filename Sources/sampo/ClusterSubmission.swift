@@ -7,11 +7,14 @@ struct ClusterSubmission: Codable, Equatable {
     var experiment: String
     var tasks: Int
     var cells: Int
+    /// The experiment file's hash when submitted: a changed file would leave finished shards of the
+    /// old grid beside new ones.
+    var experimentHash: String?
     var arrayJob: String?
     var mergeJob: String?
 
     enum CodingKeys: String, CodingKey {
-        case experiment, tasks, cells
+        case experiment, tasks, cells, experimentHash = "experiment_hash"
         case arrayJob = "array_job", mergeJob = "merge_job"
     }
 

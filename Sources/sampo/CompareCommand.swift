@@ -73,6 +73,12 @@ struct CompareCommand: ParsableCommand {
             // Rows of cells finished before, kept in cell order with the new ones.
             var finished: [Int: ComparisonRow] = [:]
             if resume, FileManager.default.fileExists(atPath: out) {
+                // Its rows are of this grid only if everything they depend on is the same.
+                let written = try ComparisonCSV.metadata(out)["grid"]
+                guard written == grid.fingerprint else {
+                    throw SampoError.usage("--resume: \(out) was written for another grid (\(written ?? "no grid recorded")), this one is "
+                                           + "(\(grid.fingerprint)); keeping its rows would mix the two — give another --out")
+                }
                 let index = Dictionary(cells.map { ("\($0.target)|\($0.sampler.label)|\($0.seed)", $0.index) }) { a, _ in a }
                 for row in try ComparisonCSV.read(out) {
                     guard let k = index["\(row.target)|\(row.sampler)|\(row.seed)"] else {
@@ -94,7 +100,7 @@ struct CompareCommand: ParsableCommand {
                 if Interruption.requested { note("interrupted: kept \(done.count) finished rows (--resume continues)"); break }
                 if done[cell.index] != nil { continue }
                 done[cell.index] = try ComparisonRunner.run(cell, grid: grid, jobs: workers)
-                try ComparisonCSV.write(ordered(), to: out)   // finished rows survive an interruption
+                try ComparisonCSV.write(ordered(), to: out, metadata: [("grid", grid.fingerprint)])   // finished rows survive an interruption
                 if showProgress {
                     let elapsed = Date().timeIntervalSince(start)
                     let eta = elapsed / Double(k + 1) * Double(cells.count - k - 1)
@@ -103,7 +109,7 @@ struct CompareCommand: ParsableCommand {
                 }
             }
             let all = ordered()
-            try ComparisonCSV.write(all, to: out)
+            try ComparisonCSV.write(all, to: out, metadata: [("grid", grid.fingerprint)])
             say("wrote \(all.count) rows to \(out)" + (finished.isEmpty ? "" : " (\(finished.count) kept from before)"))
         }
     }
@@ -121,6 +127,10 @@ struct MergeCommand: ParsableCommand {
             guard !files.isEmpty else { throw SampoError.usage("merge: expected at least one CSV file") }
             var rows: [ComparisonRow] = []
             var seen = Set<String>()
+            // Rows of several grids may be merged (a budget sweep: their keys hold steps and chains);
+            // the merged file records a grid only when every file has the same one.
+            var grids = Set<String?>()
+            for f in files { grids.insert(try ComparisonCSV.metadata(f)["grid"]) }
             for f in files {
                 for r in try ComparisonCSV.read(f) {
                     guard seen.insert(r.key).inserted else {
@@ -129,7 +139,8 @@ struct MergeCommand: ParsableCommand {
                     rows.append(r)
                 }
             }
-            try ComparisonCSV.write(rows, to: out)
+            let common = grids.count == 1 ? grids.first ?? nil : nil
+            try ComparisonCSV.write(rows, to: out, metadata: common.map { [("grid", $0)] } ?? [])
             say("merged \(rows.count) rows into \(out)")
         }
     }

@@ -591,19 +591,22 @@ final class EndToEndTests: XCTestCase {
         }
         let merged = tmp("compare-merged.csv")
         XCTAssertEqual(try sampo(["merge"] + parts + ["--out", merged]).status, 0)
+        // The `# grid:` line (what the rows depend on) comes first and is kept by the merge.
         func stripped(_ path: String) throws -> [String] {
             let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-            let header = lines[0].split(separator: ",").map(String.init)
+            XCTAssertTrue(lines[0].hasPrefix("# grid: sampo "), lines[0])
+            let header = lines[1].split(separator: ",").map(String.init)
             let timing = ComparisonRow.timingColumns.compactMap { header.firstIndex(of: $0) }
             XCTAssertEqual(timing.count, 2)   // wall_seconds, ess_per_second
             return lines.map { line in
+                if line.hasPrefix("#") { return line }
                 var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 for k in timing { cells[k] = "" }
                 return cells.joined(separator: ",")
             }
         }
         XCTAssertEqual(try stripped(whole), try stripped(merged))
-        XCTAssertEqual(try stripped(whole).count, 13)
+        XCTAssertEqual(try stripped(whole).count, 1 + 13)
         let bad = try sampo(["compare", "--targets", "lau-gmm", "--samplers", "gibbs"])
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.err.contains("unknown sampler 'gibbs'"), bad.err)
@@ -809,7 +812,9 @@ final class EndToEndTests: XCTestCase {
 
         // --resume: a shard stopped after its first cell continues with the others only.
         let stopped = dir + "/stopped.csv"
-        try ComparisonCSV.write(Array(first.prefix(1)), to: stopped)
+        let grid = try XCTUnwrap(try ComparisonCSV.metadata(out + "/shards/shard-1-of-4.csv")["grid"])
+        XCTAssertEqual(try ComparisonCSV.metadata(out + "/comparison.csv")["grid"], grid, "the merged table keeps its grid")
+        try ComparisonCSV.write(Array(first.prefix(1)), to: stopped, metadata: [("grid", grid)])
         let resumed = try sampo(["compare", "--experiment", experiment, "--shard", "1/4", "--resume", "--out", stopped])
         XCTAssertEqual(resumed.status, 0, resumed.err)
         XCTAssertTrue(resumed.err.contains("--resume: 1 of 3 cells already in"), resumed.err)
@@ -817,7 +822,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(continued[0], first[0], "the kept row is kept as it was, timing included")
         XCTAssertEqual(untimed(continued), untimed(first))
         // A row of another grid (shard 2's) is refused, not mixed in.
-        try ComparisonCSV.write(Array(try ComparisonCSV.read(out + "/shards/shard-2-of-4.csv").prefix(1)), to: stopped)
+        try ComparisonCSV.write(Array(try ComparisonCSV.read(out + "/shards/shard-2-of-4.csv").prefix(1)), to: stopped, metadata: [("grid", grid)])
         let foreign = try sampo(["compare", "--experiment", experiment, "--shard", "1/4", "--resume", "--out", stopped])
         XCTAssertEqual(foreign.status, 2)
         XCTAssertTrue(foreign.err.contains("is not a cell of this grid (shard 1/4)"), foreign.err)
@@ -854,6 +859,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(try sampo(["compare", "--experiment", slow, "--out", slowWhole]).status, 0)
         XCTAssertEqual(untimed(finishedShard), untimed(try ComparisonCSV.read(slowWhole)))
         XCTAssertFalse(FileManager.default.fileExists(atPath: slowOut + "/shards/shard-1-of-1.failed"))
+
+        // Rows of another grid are not kept or resubmitted over: the same cells at another budget (or
+        // none recorded) are refused by --resume, and a submission folder refuses its experiment once
+        // edited. (A merge of two grids is a budget sweep: it records no grid.)
+        let otherBudget = dir + "/grid-budget.toml"
+        try String(contentsOfFile: experiment, encoding: .utf8).replacingOccurrences(of: "budget = 400", with: "budget = 500")
+            .write(toFile: otherBudget, atomically: true, encoding: .utf8)
+        try ComparisonCSV.write(Array(first.prefix(1)), to: stopped, metadata: [("grid", grid)])
+        let mixed = try sampo(["compare", "--experiment", otherBudget, "--shard", "1/4", "--resume", "--out", stopped])
+        XCTAssertEqual(mixed.status, 2)
+        XCTAssertTrue(mixed.err.contains("was written for another grid") && mixed.err.contains("budget 400"), mixed.err)
+        try ComparisonCSV.write(Array(first.prefix(1)), to: stopped)
+        XCTAssertTrue(try sampo(["compare", "--experiment", experiment, "--shard", "1/4", "--resume", "--out", stopped]).err
+                        .contains("no grid recorded"))
+        let otherShard = dir + "/other-shard.csv"
+        XCTAssertEqual(try sampo(["compare", "--experiment", otherBudget, "--shard", "2/4", "--out", otherShard]).status, 0)
+        let mergeMixed = try sampo(["merge", out + "/shards/shard-1-of-4.csv", otherShard, "--out", dir + "/mixed.csv"])
+        XCTAssertEqual(mergeMixed.status, 0, mergeMixed.err)
+        XCTAssertNil(try ComparisonCSV.metadata(dir + "/mixed.csv")["grid"])
+        try String(contentsOfFile: otherBudget, encoding: .utf8).write(toFile: experiment, atomically: true, encoding: .utf8)
+        let edited = try sampo(["cluster", "submit", experiment, "--tasks", "4", "--out", out, "--dry-run"])
+        XCTAssertEqual(edited.status, 2)
+        XCTAssertTrue(edited.err.contains("changed since it was submitted"), edited.err)
 
         // Refusals: no sbatch here, too many tasks, a malformed time, another submission in the folder.
         let noSlurm = Process()

@@ -11,14 +11,25 @@ public enum ComparisonCSV {
         rows.sorted { ($0.target, $0.sampler, $0.seed, $0.size) < ($1.target, $1.sampler, $1.seed, $1.size) }
     }
 
-    public static func render(_ rows: [ComparisonRow]) -> String {
-        var out = ComparisonRow.columns.joined(separator: ",") + "\n"
+    /// `metadata` become `# key: value` lines above the header (readers skip them).
+    public static func render(_ rows: [ComparisonRow], metadata: [(String, String)] = []) -> String {
+        var out = metadata.map { "# \($0.0): \($0.1)\n" }.joined() + ComparisonRow.columns.joined(separator: ",") + "\n"
         for r in sorted(rows) { out += ComparisonRow.columns.map(r.cell).joined(separator: ",") + "\n" }
         return out
     }
 
-    public static func write(_ rows: [ComparisonRow], to path: String) throws(SampoError) {
-        try AtomicFile.write(render(rows), to: path)
+    public static func write(_ rows: [ComparisonRow], to path: String, metadata: [(String, String)] = []) throws(SampoError) {
+        try AtomicFile.write(render(rows, metadata: metadata), to: path)
+    }
+
+    /// The `# key: value` lines of a comparison CSV.
+    public static func metadata(_ path: String) throws(SampoError) -> [String: String] {
+        var out: [String: String] = [:]
+        for line in try TextFile.text(path).split(whereSeparator: \.isNewline) where line.hasPrefix("# ") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            out[String(line[line.index(line.startIndex, offsetBy: 2)..<colon])] = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return out
     }
 
     /// Reads a comparison CSV (for `sampo merge`), also one of an older version with fewer
