@@ -9,21 +9,21 @@ import Foundation
 public struct RunningMoments: Sendable {
     public let dimension: Int
     public let probabilities: [Double]
-    public private(set) var count = 0
-    private var mean: [Double]
-    private var m2: [Double]
+    public internal(set) var count = 0
+    var mean: [Double]
+    var m2: [Double]
     /// The first five values of each coordinate, sorted (P²'s starting markers); afterwards slots 0
     /// and 4 hold its minimum and maximum: P²'s outer markers, the same for every probability.
-    private var extremes: [Double]
+    var extremes: [Double]
     /// The three inner markers of each coordinate and probability: heights q₁ q₂ q₃, then positions
     /// n₁ n₂ n₃ (n₀ = 1 and n₄ = count are implicit). Six doubles, not ten: a step streams through
     /// all of them, and at d = 65 536 that traffic is most of a step's cost.
-    private var markers: [Double]
+    var markers: [Double]
     /// The desired-position increments p/2, p, (1 + p)/2 of each probability.
     private let increments: [Double]
     /// Quantile estimates of other chains merged in (sum and number), per coordinate and probability.
-    private var mergedQuantiles: [Double]
-    private var mergedChains = 0
+    var mergedQuantiles: [Double]
+    var mergedChains = 0
 
     public init(dimension d: Int, probabilities: [Double]) {
         dimension = d; self.probabilities = probabilities

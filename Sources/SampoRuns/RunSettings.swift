@@ -42,6 +42,9 @@ public struct RunSettings: Sendable, Equatable {
     /// `DrawsStorage.fileBackedBytes`), so that `--draws --thin` on an image streams to disk.
     public var drawsOnDisk = false
 
+    /// Draws stored per chain: the kept iterations after thinning (none when draws are not kept).
+    public var drawsCapacity: Int { keepDraws ? steps / thin : 0 }
+
     /// What warm-up adapts: the acceptance statistic aimed for, and the metric.
     public struct Adaptation: Sendable, Equatable {
         public var target: Double

@@ -109,19 +109,28 @@ public struct SamplingJob: Sendable {
 
     /// Runs the chains. Throws `.nonFiniteStart` for a start with a non-finite log density and
     /// `.allChainsDiverged` when no chain survives; chains that diverged are in the outcomes.
-    public func run() throws(SampoError) -> ChainRun {
-        let run = try runKeepingDivergedChains()
+    public func run(checkpoints: CheckpointControl? = nil, resumingFrom resumed: RunCheckpoint? = nil) throws(SampoError) -> ChainRun {
+        let run = try runKeepingDivergedChains(checkpoints: checkpoints, resumingFrom: resumed)
         guard run.divergedChains.count < run.outcomes.count else { throw .allChainsDiverged(chains: run.outcomes.count) }
         return run
     }
 
     /// Runs the chains and returns even when every chain diverged (for comparison tables and the
-    /// command line, which record and report the divergences).
-    public func runKeepingDivergedChains() throws(SampoError) -> ChainRun {
-        var run = try Chains.run(settings: settings, dimension: target.dimension, makeKernel: makeKernel)
+    /// command line, which record and report the divergences). `checkpoints` and `resumingFrom` as
+    /// in ``Chains/run(settings:dimension:checkpoints:resumingFrom:makeKernel:)``.
+    public func runKeepingDivergedChains(checkpoints: CheckpointControl? = nil, resumingFrom resumed: RunCheckpoint? = nil) throws(SampoError) -> ChainRun {
+        var run = try Chains.run(settings: settings, dimension: target.dimension, checkpoints: checkpoints, resumingFrom: resumed,
+                                 makeKernel: makeKernel)
         let cost = target.density.costOfGradientCall
         for c in run.outcomes.indices { run.outcomes[c].counts = run.outcomes[c].counts.charged(gradientCallsAt: cost) }
         return run
+    }
+
+    /// A checkpoint's state record of this job's run as `RunCheckpoint.write` wrote it, read back
+    /// (checked against the chains, the dimension and the number of draws kept).
+    public func readCheckpoint(from r: inout CheckpointReader) throws(SampoError) -> RunCheckpoint {
+        try RunCheckpoint.read(from: &r, chains: settings.chains, dimension: target.dimension, capacity: settings.drawsCapacity,
+                               statisticsColumns: TransitionStatistics.columns.count)
     }
 
     /// Metadata for output files: everything that determines the draws (and nothing that

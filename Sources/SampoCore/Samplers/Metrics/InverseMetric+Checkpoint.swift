@@ -1,7 +1,7 @@
 /// A metric in a checkpoint: its kind and values (a kernel re-installs it, which rebuilds what it
 /// derives from it: square roots, Cholesky factors).
 extension InverseMetric {
-    func write(to w: inout CheckpointWriter) {
+    public func write(to w: inout CheckpointWriter) {
         switch self {
         case .unit: w.write(0)
         case .diagonal(let v): w.write(1); w.write(v)
@@ -10,7 +10,7 @@ extension InverseMetric {
         }
     }
 
-    static func read(from r: inout CheckpointReader) throws(SampoError) -> InverseMetric {
+    public static func read(from r: inout CheckpointReader) throws(SampoError) -> InverseMetric {
         switch try r.readInt() {
         case 0: return .unit
         case 1: return .diagonal(try r.readDoubles())
