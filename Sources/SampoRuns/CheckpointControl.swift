@@ -27,6 +27,10 @@ public final class CheckpointControl: @unchecked Sendable {
     private var marked: [Snapshot?] = []
     /// Where the run's draws and statistics are while it runs (nil before and after).
     private var output: Output?
+    private var over = false
+
+    /// Whether the run has ended (its outputs are being written, or are written).
+    public var hasEnded: Bool { condition.lock(); defer { condition.unlock() }; return over }
 
     struct Output {
         let values: UnsafeMutablePointer<Double>?
@@ -82,6 +86,7 @@ public final class CheckpointControl: @unchecked Sendable {
         marked = [Snapshot?](repeating: nil, count: chains)
         for c in 0..<chains where latest[c] != nil { status[c] = .finished }   // until the chain runs again
         self.output = output
+        over = false
         captured = nil
     }
 
@@ -117,6 +122,7 @@ public final class CheckpointControl: @unchecked Sendable {
         condition.lock(); defer { condition.unlock() }
         if snapshotIteration != nil, let output { captured = assemble(output, atMark: true) }
         output = nil
+        over = true
         condition.broadcast()
     }
 }

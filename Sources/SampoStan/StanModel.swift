@@ -97,6 +97,9 @@ public final class StanModel: LogDensity, HasParameterNames, @unchecked Sendable
 
     /// The first error (not a rejection) the model threw while sampling, if any.
     public var firstError: String? { errors.value }
+    /// The compiled model's library and the data file it was given (what a checkpoint hashes).
+    public var libraryPath: String { library.path }
+    public var dataFile: String? { dataPath }
     /// The first rejection's message (a `reject()` or a violated constraint), if any.
     public var firstRejection: String? { rejections.value }
 

@@ -51,6 +51,11 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("divergence-bound"), parsing: .unconditional,
             help: "A chain diverges when a coordinate becomes non-finite or reaches this magnitude (inf: finiteness only).")
     var divergenceBound: Double = RunSettings.defaultDivergenceBound
+    @Option(help: "Write the run's full state to this file every --checkpoint-every and on SIGINT, SIGTERM or SIGUSR1 (then exit with status 3); if the file exists, continue the run it holds (same settings and target, or it is refused). Removed once the outputs are written.")
+    var checkpoint: String?
+    @Option(name: .customLong("checkpoint-every"), help: "Time between checkpoints: seconds, or a number with s, m or h (default 5m).",
+            transform: CheckpointSession.parseInterval)
+    var checkpointEvery: Double = 300
 
     /// What a population sampler cannot take (its moves adapt themselves; it returns a population).
     func validate() throws {
@@ -60,6 +65,9 @@ struct SampleCommand: ParsableCommand {
         }
         if moments != nil {
             throw ValidationError("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
+        }
+        if checkpoint != nil {
+            throw ValidationError("--checkpoint: '\(sampler)' is a population sampler, whose runs are not checkpointed yet (Markov samplers' are)")
         }
         if metricFrom != nil {
             throw ValidationError("--metric-from: '\(sampler)' is a population sampler and has no metric (hmc, nuts and mala have one)")
@@ -82,7 +90,8 @@ struct SampleCommand: ParsableCommand {
         try reportingErrors {
             // CmdStan's layout writes PREFIX_1.csv, …: the first file stands for them in the check.
             let drawsFile = format == .cmdstan ? draws.map { CmdStanCSV.path(prefix: $0, chain: 0) } : draws
-            try prepareOutputs([("--draws", drawsFile), ("--summary", summary), ("--report", report), ("--moments", moments)])
+            try prepareOutputs([("--draws", drawsFile), ("--summary", summary), ("--report", report), ("--moments", moments),
+                                ("--checkpoint", checkpoint)])
             let info = try SamplerCatalog.named(sampler)
             if info.isPopulation { try runPopulation(info); return }
             let params = try parseSettings(set)
@@ -111,8 +120,20 @@ struct SampleCommand: ParsableCommand {
             if samplerStats && draws == nil { note("--sampler-stats: the statistics go into --draws, which was not given") }
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings, adapt: adapt?.isOn)
+            let session = try checkpoint.map { (path) throws(SampoError) in
+                try CheckpointSession(path: path, every: checkpointEvery, job: job, target: loaded, extraSettings: [
+                    "quantiles": moments == nil ? "-" : quantiles.values.map { "\($0)" }.joined(separator: " "),
+                    "keep_draws": "\(settings.keepDraws)", "sampler_statistics": "\(settings.samplerStatistics)",
+                    "initial_metric": settings.initialMetric.map { "\($0.values)" } ?? "-"])
+            }
+            let resumed = try session?.existing()
+            if let session, let resumed {
+                let at = resumed.chains.map { "\($0?.iteration ?? 0)" }.joined(separator: ", ")
+                note("resuming from the checkpoint \(session.path) (chains at iterations \(at) of \(warmup + steps))")
+            }
+            session?.start()
             let sampled: ChainRun
-            do { sampled = try job.runKeepingDivergedChains() } catch {
+            do { sampled = try job.runKeepingDivergedChains(checkpoints: session?.control, resumingFrom: resumed) } catch {
                 // A start a Stan model rejects: say the model's own reason beside the start error.
                 if case SampoError.nonFiniteStart = error, let why = (loaded.density as? StanModel)?.firstRejection {
                     note("the Stan model rejected the starting point: \(why)")
@@ -125,6 +146,7 @@ struct SampleCommand: ParsableCommand {
             if let model = loaded.density as? StanModel, let error = model.firstError {
                 note("warning: the Stan model threw an error (not a rejection) at some points, which were treated as rejected: \(error)")
             }
+            try session?.finish()
             printTable(job: job, run: result, quality: quality)
             try sayWhatWentWrong(info: info, result: result, quality: quality)
         }

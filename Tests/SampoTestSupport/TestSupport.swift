@@ -8,6 +8,19 @@ package enum TestSupport {
     package static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
+    /// The built `sampo` executable: beside the test bundle (swift test runs it from the build
+    /// folder), else the repository's release or debug build; the test is skipped without one.
+    package static func sampoExecutable() throws -> URL {
+        let candidates = [Bundle.main.bundleURL.appendingPathComponent("sampo"),
+                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sampo"),
+                          root.appendingPathComponent(".build/release/sampo"),
+                          root.appendingPathComponent(".build/debug/sampo")]
+        guard let url = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("sampo executable not built")
+        }
+        return url
+    }
+
     package static func target(_ name: String) throws -> NamedTarget {
         try TargetFile.load(root.appendingPathComponent("targets/\(name).toml").path)
     }

@@ -5,20 +5,7 @@ import SampoTestSupport
 
 /// Runs the built `sampo` executable as a user would.
 final class EndToEndTests: XCTestCase {
-    private var executable: URL {
-        get throws {
-            // swift test runs the test bundle from the build folder that also holds `sampo`.
-            let bundleDir = Bundle.main.bundleURL
-            let candidates = [bundleDir.appendingPathComponent("sampo"),
-                              URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sampo"),
-                              TestSupport.root.appendingPathComponent(".build/release/sampo"),
-                              TestSupport.root.appendingPathComponent(".build/debug/sampo")]
-            guard let url = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-                throw XCTSkip("sampo executable not built")
-            }
-            return url
-        }
-    }
+    private var executable: URL { get throws { try TestSupport.sampoExecutable() } }
 
     private func sampo(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
         let p = Process()

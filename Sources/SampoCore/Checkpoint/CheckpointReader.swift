@@ -48,7 +48,7 @@ public struct CheckpointReader: Sendable {
     public mutating func readDoubles() throws(SampoError) -> [Double] {
         let n = try readCount(size: 8)
         var out = [Double](repeating: 0, count: n)
-        for i in 0..<n { out[i] = try readDouble() }
+        out.withUnsafeMutableBufferPointer { copyDoubles(into: $0) }
         return out
     }
 
@@ -56,7 +56,24 @@ public struct CheckpointReader: Sendable {
     public mutating func readDoubles(into out: UnsafeMutableBufferPointer<Double>) throws(SampoError) {
         let n = try readCount(size: 8)
         guard n == out.count else { throw broken("expected \(out.count) values, found \(n)") }
-        for i in 0..<n { out[i] = try readDouble() }
+        copyDoubles(into: out)
+    }
+
+    /// Copies `out.count` doubles (already checked to be there), in bulk on little-endian machines.
+    private mutating func copyDoubles(into out: UnsafeMutableBufferPointer<Double>) {
+        #if _endian(little)
+        bytes.withUnsafeBytes { raw in
+            UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + 8 * out.count)]))
+        }
+        offset += 8 * out.count
+        #else
+        for i in out.indices {
+            var v: UInt64 = 0
+            for k in 0..<8 { v |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
+            out[i] = Double(bitPattern: v)
+            offset += 8
+        }
+        #endif
     }
 
     public mutating func readInts() throws(SampoError) -> [Int] {

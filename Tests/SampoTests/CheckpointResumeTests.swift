@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+import Sampo
+import SampoTestSupport
+
+/// `sample --checkpoint` and `sampo resume` end to end (issue 29 §1, §4): each sampler family is
+/// stopped at pseudo-random moments by SIGTERM (a checkpoint written on the signal, exit 3) or
+/// SIGKILL (the last periodic checkpoint used), resumed each time, and must write the same bytes —
+/// draws, summary, moments, report less its timings — as the run never stopped. A checkpoint that is
+/// corrupt, truncated, of another run or of a changed target is refused with exit 2.
+final class CheckpointResumeTests: XCTestCase {
+    private var folder: String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-checkpoint-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: FileManager.default.temporaryDirectory.appendingPathComponent("sampo-checkpoint-\(getpid())").path)
+        super.tearDown()
+    }
+
+    private let outputs = ["--draws", "{out}/draws.csv", "--summary", "{out}/summary.csv", "--report", "{out}/report.json"]
+
+    /// Runs of 0.6–1 s here, so that stops fall in warm-up and in sampling.
+    private var families: [(String, [String])] {
+        [("mala", ["--target", "lau-gmm", "--sampler", "mala", "--steps", "800000", "--thin", "50", "--chains", "3", "--jobs", "2"] + outputs),
+         ("nuts mid-warm-up", ["--target", "gaussian-illcond", "--sampler", "nuts", "--steps", "2000", "--warmup", "10000", "--chains", "2",
+                               "--sampler-stats"] + outputs),
+         ("pt", ["--target", "lau-gmm", "--sampler", "pt", "--steps", "15000", "--warmup", "8000", "--chains", "2"] + outputs),
+         ("baoab", ["--target", "gmm25", "--sampler", "baoab", "--steps", "500000", "--thin", "30", "--chains", "2"] + outputs),
+         ("mymala", ["--target", "lau-gmm-l1prior", "--sampler", "mymala", "--steps", "900000", "--thin", "30", "--chains", "2"] + outputs),
+         ("moments", ["--target", "lau-gmm", "--sampler", "mala", "--steps", "2500000", "--chains", "2", "--moments", "{out}/moments.csv"])]
+    }
+
+    private func check(_ label: String, _ r: InterruptedRuns.Result, stoppedWith status: Int32, file: StaticString = #filePath, line: UInt = #line) {
+        let log = r.errors.joined(separator: "\n---\n")
+        XCTAssertEqual(r.statuses.last, 0, "\(label): \(r.statuses)\n\(log)", file: file, line: line)
+        XCTAssertTrue(r.statuses.contains(status), "\(label): never stopped mid-run: \(r.statuses)\n\(log)", file: file, line: line)
+        XCTAssertGreaterThan(r.resumes, 0, "\(label): never resumed\n\(log)", file: file, line: line)
+        XCTAssertEqual(r.differing, [], "\(label): outputs differ from the uninterrupted run's\n\(log)", file: file, line: line)
+        XCTAssertEqual(r.missing, [], label, file: file, line: line)
+        XCTAssertFalse(r.checkpointLeft, "\(label): the checkpoint is removed once the outputs are written", file: file, line: line)
+    }
+
+    func testSIGTERMCheckpointsAndResumeIsByteIdentical() throws {
+        let exe = try TestSupport.sampoExecutable()
+        for (k, (label, args)) in families.enumerated() {
+            let r = try InterruptedRuns.run(exe, ["sample", "--seed", "5"] + args, folder: folder + "/term-\(k)", signal: SIGTERM,
+                                            delays: 0.15...0.6, seed: UInt64(k + 1))
+            check("\(label) (SIGTERM)", r, stoppedWith: 3)
+            XCTAssertTrue(r.errors.contains { $0.contains("checkpointed at iteration") && $0.contains("sampo resume") }, label)
+        }
+    }
+
+    /// After SIGKILL nothing is written on the way out: the run continues from the last periodic checkpoint.
+    func testSIGKILLResumesFromTheLastPeriodicCheckpoint() throws {
+        let exe = try TestSupport.sampoExecutable()
+        for (k, (label, args)) in families.enumerated() where ["nuts mid-warm-up", "moments"].contains(label) {
+            let r = try InterruptedRuns.run(exe, ["sample", "--seed", "6"] + args, folder: folder + "/kill-\(k)", signal: SIGKILL,
+                                            delays: 0.35...0.8, seed: UInt64(k + 11), checkpointEvery: "0.1s")
+            check("\(label) (SIGKILL)", r, stoppedWith: 128 + SIGKILL)
+        }
+    }
+
+    private func sampo(_ args: [String], stopAfter: Double? = nil) throws -> (status: Int32, err: String) {
+        let p = Process()
+        p.executableURL = try TestSupport.sampoExecutable()
+        p.arguments = args
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        if let stopAfter { usleep(UInt32(stopAfter * 1e6)); kill(p.processIdentifier, SIGTERM) }
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: e, as: UTF8.self))
+    }
+
+    /// What a checkpoint refuses, each with exit 2 and a message that says why.
+    func testBadCheckpointsAreRefused() throws {
+        let dir = folder + "/refused"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let target = dir + "/t.toml", checkpoint = dir + "/run.ckpt"
+        try FileManager.default.copyItem(atPath: TestSupport.root.appendingPathComponent("targets/lau-gmm.toml").path, toPath: target)
+        let command = ["sample", "--target", target, "--sampler", "mala", "--steps", "20000000", "--chains", "2", "--moments", dir + "/m.csv",
+                       "--checkpoint", checkpoint]
+        let stopped = try sampo(command, stopAfter: 0.5)
+        XCTAssertEqual(stopped.status, 3, stopped.err)
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: checkpoint))
+
+        func refused(_ args: [String], _ expected: String, _ label: String) throws {
+            let r = try sampo(args)
+            XCTAssertEqual(r.status, 2, "\(label): \(r.err)")
+            XCTAssertTrue(r.err.contains(expected), "\(label): \(r.err)")
+        }
+        try refused(command.map { $0 == "mala" ? "rwm" : $0 }, "a checkpoint of another run (sampler mala there, rwm now", "another sampler")
+        try refused(command + ["--seed", "2"], "seed 1 there, 2 now", "another seed")
+        var flipped = bytes
+        flipped[bytes.count / 2] ^= 0x10
+        try flipped.write(to: URL(fileURLWithPath: dir + "/flipped.ckpt"))
+        try refused(["resume", dir + "/flipped.ckpt"], "checksum does not match", "a flipped byte")
+        try bytes.prefix(bytes.count - 100).write(to: URL(fileURLWithPath: dir + "/short.ckpt"))
+        try refused(["resume", dir + "/short.ckpt"], "truncated or corrupt", "truncated")
+        try refused(["resume", target], "not a Sampo checkpoint", "not a checkpoint")
+        let (header, state) = try CheckpointFile.decode(Array(bytes), path: checkpoint)
+        var old = header
+        old.sampoVersion = "0.1.0"
+        try Data(try CheckpointFile.encode(header: old, state: state)).write(to: URL(fileURLWithPath: dir + "/old.ckpt"))
+        try refused(["resume", dir + "/old.ckpt"], "written by Sampo 0.1.0", "another version")
+        try (try String(contentsOfFile: target, encoding: .utf8) + "\n# edited\n").write(toFile: target, atomically: true, encoding: .utf8)
+        try refused(["resume", checkpoint], "the target 'lau-gmm' changed since the checkpoint was taken", "an edited target")
+        XCTAssertEqual(FileManager.default.contents(atPath: checkpoint), bytes, "a refused resume leaves the checkpoint as it was")
+    }
+}
