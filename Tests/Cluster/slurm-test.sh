@@ -3,7 +3,9 @@
 # slurmd with their keys, sockets, state, logs and pid files all inside it), a 12-cell comparison
 # grid (two targets, three samplers, two seeds) run as a 4-task job array through
 # `sampo cluster submit`, and the merged table checked against the unsharded run's rows (timing
-# columns aside). The daemons it started are stopped by pid; nothing is left outside the scratch
+# columns aside); then a long `sample` run as a batch job is sent TERM mid-run (`scancel
+# --signal=TERM`), checkpoints and exits 3, is requeued, continues from its checkpoint, and must
+# end with draws and summary byte-identical to an uninterrupted run. The daemons it started are stopped by pid; nothing is left outside the scratch
 # folder, which is removed unless the test fails (then its logs are kept and named).
 set -euo pipefail
 
@@ -61,7 +63,7 @@ for _ in $(seq 1 30); do
     sleep 1
 done
 sinfo -h -o "%t" | grep -q idle || { echo "cluster-test: the node did not become idle" >&2; exit 1; }
-echo "cluster-test: one-node Slurm up ($host, $cpus CPUs)"
+echo "cluster-test: (${SECONDS} s) one-node Slurm up ($host, $cpus CPUs)"
 
 cp "$(dirname "$0")/../Fixtures/cluster-grid.toml" "$scratch/grid.toml"
 
@@ -105,5 +107,52 @@ for _ in $(seq 1 120); do
     sleep 1
 done
 grep -q "done before" "$scratch/run/logs/shard-1.log"
+
+# A long `sample` as a batch job: TERM mid-run, a checkpoint and exit 3; requeued, it continues from
+# the checkpoint (a `sample --checkpoint FILE` whose FILE exists resumes it) to the same bytes.
+state() { squeue -h -j "$1" -o "%T" 2>/dev/null || true; }
+wait_while() {   # wait_while JOB STATE...: until the job is in none of the states (at most 5 min)
+    local job=$1; shift
+    for _ in $(seq 1 1500); do
+        local s again=0
+        s=$(state "$job")
+        for w in "$@"; do if [ "$s" = "$w" ]; then again=1; fi; done
+        [ "$again" = 1 ] || return 0
+        sleep 0.2
+    done
+    echo "cluster-test: job $job stayed $(state "$job")" >&2; exit 1
+}
+long="$scratch/long"; mkdir -p "$long"
+args=(sample --target lau-gmm --sampler nuts --steps 300000 --warmup 2000 --chains 2 --jobs 1 --seed 4)
+"$SAMPO" "${args[@]}" --draws "$long/plain-draws.csv" --summary "$long/plain-summary.csv" > /dev/null 2>&1
+cat > "$long/sample.sbatch" <<EOF
+#!/bin/bash
+#SBATCH --job-name=sampo-long-sample
+#SBATCH --requeue
+#SBATCH --cpus-per-task=1
+#SBATCH --open-mode=append
+#SBATCH --output=$long/job.log
+exec "$SAMPO" ${args[*]} --draws "$long/draws.csv" --summary "$long/summary.csv" --checkpoint "$long/run.ckpt" --checkpoint-every 10m
+EOF
+job=$(sbatch --parsable "$long/sample.sbatch")
+wait_while "$job" PENDING CONFIGURING
+sleep 1.5
+[ "$(state "$job")" = RUNNING ] || { echo "cluster-test: the sample job was not running 1.5 s in: $(state "$job")" >&2; exit 1; }
+scancel --signal=TERM --batch "$job"
+wait_while "$job" RUNNING COMPLETING
+grep -q "checkpointed at iteration" "$long/job.log" || { echo "cluster-test: no checkpoint on TERM" >&2; cat "$long/job.log" >&2; exit 1; }
+[ -f "$long/run.ckpt" ] && [ ! -f "$long/draws.csv" ]
+echo "cluster-test: (${SECONDS} s) the sample job checkpointed on TERM: $(grep -o 'checkpointed at iteration [^ ]*' "$long/job.log")"
+scontrol requeue "$job"
+scontrol release "$job" 2>/dev/null || true
+# Slurm holds a requeued job back two minutes (its begin time); here it may start at once.
+sleep 0.5
+scontrol update JobId="$job" StartTime=now
+wait_while "$job" PENDING REQUEUED REQUEUE_HOLD CONFIGURING RUNNING COMPLETING
+grep -q "resuming from the checkpoint" "$long/job.log" || { echo "cluster-test: the requeued job did not resume" >&2; cat "$long/job.log" >&2; exit 1; }
+cmp "$long/plain-draws.csv" "$long/draws.csv"
+cmp "$long/plain-summary.csv" "$long/summary.csv"
+[ ! -f "$long/run.ckpt" ] || { echo "cluster-test: the checkpoint was left after the run completed" >&2; exit 1; }
+echo "cluster-test: (${SECONDS} s) requeued, the sample job resumed; draws and summary byte-identical to the uninterrupted run"
 ok=1
 echo "cluster-test: passed"
