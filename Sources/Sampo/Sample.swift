@@ -45,7 +45,7 @@ public func sample(_ target: NamedTarget, with sampler: SamplerChoice, chains: I
         }
         let job = try PopulationJob(target: target, sampler: info, parameters: sampler.parameters, runs: chains,
                                     seed: seed, jobs: workers)
-        let result = job.run()
+        let result = try job.run()
         guard result.failedRuns.count < result.runs.count else {
             throw .runtime("every run of \(info.name) failed: " + result.runs.compactMap(\.failure).joined(separator: "; "))
         }

@@ -36,8 +36,9 @@ public final class CheckpointControl: @unchecked Sendable {
         let values: UnsafeMutablePointer<Double>?
         let statistics: UnsafeMutablePointer<Double>?
         let dimension: Int, capacity: Int, columns: Int
-        /// Keeps the draws' memory alive while a checkpoint copies from it.
-        let storage: DrawsStorage
+        /// Keeps the draws' memory alive while a checkpoint copies from it (nil: no draws until the
+        /// end, as for population runs).
+        let storage: DrawsStorage?
     }
 
     public init(snapshotIteration: Int? = nil) { self.snapshotIteration = snapshotIteration }

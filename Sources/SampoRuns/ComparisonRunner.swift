@@ -128,7 +128,7 @@ public enum ComparisonRunner {
             given["particles"] = .text("\(plan.particles)")
         }
         let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: runs, seed: cell.seed, jobs: jobs)
-        let result = job.run()
+        let result = try job.run()
         let ok = result.failedRuns.isEmpty
         let reporting = target.density as? any ReportedCoordinates
         let drawn = try reporting.map { (r) throws(SampoError) in try result.draws.reported(by: r, seed: cell.seed) } ?? result.draws

@@ -108,16 +108,33 @@ public struct PopulationJob: Sendable {
         public var failedRuns: [Int] { runs.indices.filter { runs[$0].failure != nil } }
     }
 
-    public func run() -> Result {
+    /// The runs. `checkpoints` lets another thread take checkpoints between the runs' stages (each
+    /// run is a "chain" of the checkpoint, at its stage); `resumingFrom` continues such a checkpoint
+    /// and ends as the uninterrupted runs would have.
+    public func run(checkpoints: CheckpointControl? = nil, resumingFrom resumed: RunCheckpoint? = nil) throws(SampoError) -> Result {
         let start = DispatchTime.now().uptimeNanoseconds
         let sampler = self.sampler, target = self.target, seed = self.seed, total = runs, workers = min(jobs, runs)
+        if let resumed, resumed.chains.count != total {
+            throw .runtime("checkpoint: \(resumed.chains.count) runs, expected \(total)")
+        }
+        checkpoints?.begin(chains: total, output: .init(values: nil, statistics: nil, dimension: target.dimension, capacity: 0, columns: 0, storage: nil),
+                           resumed: resumed)
+        defer { checkpoints?.end() }
         let perWorker = Parallel.map(count: workers) { w in
-            stride(from: w, to: total, by: workers).map { r in
-                (r, sampler.run(target: target, noise: RandomStream(seed: seed, stream: UInt64(r))))
+            stride(from: w, to: total, by: workers).map { r -> (Int, Swift.Result<PopulationRun, SampoError>) in
+                let stages = (checkpoints != nil || resumed?.chains[r] != nil)
+                    ? PopulationStages(control: checkpoints, run: r, resumeState: resumed?.chains[r]?.state) : nil
+                defer { checkpoints?.finished(chain: r) }
+                do throws(SampoError) {
+                    return (r, .success(try sampler.run(target: target, noise: RandomStream(seed: seed, stream: UInt64(r)), checkpoints: stages)))
+                } catch {
+                    return (r, .failure(error))
+                }
             }
         }
+        for list in perWorker { for (_, result) in list { if case .failure(let error) = result { throw error } } }
         var ordered = [PopulationRun?](repeating: nil, count: total)
-        for list in perWorker { for (r, result) in list { ordered[r] = result } }
+        for list in perWorker { for (r, result) in list { if case .success(let run) = result { ordered[r] = run } } }
         let cost = target.density.costOfGradientCall
         let results = ordered.compactMap { $0 }.map { run -> PopulationRun in
             var charged = run
@@ -134,6 +151,11 @@ public struct PopulationJob: Sendable {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Result(runs: results, draws: draws, wallSeconds: seconds)
+    }
+
+    /// A checkpoint's state record of these runs, read back (checked against the number of runs).
+    public func readCheckpoint(from r: inout CheckpointReader) throws(SampoError) -> RunCheckpoint {
+        try RunCheckpoint.read(from: &r, chains: runs, dimension: target.dimension, capacity: 0, statisticsColumns: 0)
     }
 
     /// Metadata for output files (nothing that depends on jobs or timing).

@@ -21,15 +21,22 @@ final class CheckpointSession: @unchecked Sendable {
     let path: String
     let every: Double
     let header: CheckpointFile.Header
-    private let job: SamplingJob
+    /// What a chain's position counts ("iteration", "stage") and of how many (nil: not known ahead).
+    private let unit: String, total: Int?
+    private let metadataOrder: [String]
+    private let readRun: (inout CheckpointReader) throws(SampoError) -> RunCheckpoint
     let control = CheckpointControl()
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var stopping = false
 
-    init(path: String, every: Double, job: SamplingJob, target: NamedTarget, extraSettings: [String: String]) throws(SampoError) {
-        self.path = path; self.every = every; self.job = job
-        var settings = Dictionary(job.metadata(kind: "checkpoint"), uniquingKeysWith: { _, last in last })
+    /// `metadata`: every setting that determines the draws, in the order messages name them;
+    /// `readRun` reads the run's state record back (checked against the run's shape).
+    init(path: String, every: Double, metadata: [(String, String)], target: NamedTarget, extraSettings: [String: String] = [:],
+         unit: String, total: Int?, readRun: @escaping (inout CheckpointReader) throws(SampoError) -> RunCheckpoint) throws(SampoError) {
+        self.path = path; self.every = every; self.unit = unit; self.total = total; self.readRun = readRun
+        metadataOrder = metadata.map(\.0)
+        var settings = Dictionary(metadata, uniquingKeysWith: { _, last in last })
         settings.merge(extraSettings) { _, new in new }
         let arguments: String
         do { arguments = String(decoding: try JSONEncoder().encode(invocationArguments), as: UTF8.self) } catch {
@@ -64,7 +71,7 @@ final class CheckpointSession: @unchecked Sendable {
             throw .badFile(path: path, "a checkpoint of `sampo \(stored.command)`, not of `sampo sample`")
         }
         // In the order of the run's metadata (target, sampler, step size, seed, …), then the rest.
-        let order = job.metadata(kind: "checkpoint").map(\.0)
+        let order = metadataOrder
         let keys = Set(stored.settings.keys).union(header.settings.keys).subtracting(Self.free)
             .sorted { (order.firstIndex(of: $0) ?? .max, $0) < (order.firstIndex(of: $1) ?? .max, $1) }
         let differing = keys.filter { stored.settings[$0] != header.settings[$0] }
@@ -76,12 +83,20 @@ final class CheckpointSession: @unchecked Sendable {
         try CheckpointFile.checkTarget(stored, currentHash: header.targetHash, path: path)
         var r = CheckpointReader(state)
         do throws(SampoError) {
-            let run = try job.readCheckpoint(from: &r)
+            let run = try readRun(&r)
             guard r.isAtEnd else { throw .runtime("checkpoint: bytes left after the run's state") }
             return run
         } catch {
             throw .badFile(path: path, "the checkpoint's state cannot be read: \(error.description)")
         }
+    }
+
+    /// The run to continue (nil: none), said on stderr, and the checkpoint thread started.
+    func startResuming() throws(SampoError) -> RunCheckpoint? {
+        let resumed = try existing()
+        if let resumed { note("resuming from the checkpoint \(path) (at \(describe(resumed)))") }
+        start()
+        return resumed
     }
 
     /// Starts the thread that writes checkpoints and answers signals.
@@ -113,10 +128,7 @@ final class CheckpointSession: @unchecked Sendable {
                 switch write() {
                 case .written(let run):
                     TemporaryFiles.removeAll()
-                    let at = run.chains.map { $0?.iteration ?? 0 }
-                    let total = job.settings.warmup + job.settings.steps
-                    let range = at.min() == at.max() ? "\(at.min() ?? 0)" : "\(at.min() ?? 0)–\(at.max() ?? 0)"
-                    FileHandle.standardError.write(Data(("sampo: signal \(sig): checkpointed at iteration \(range) of \(total) (warm-up included) "
+                    FileHandle.standardError.write(Data(("sampo: signal \(sig): checkpointed at \(describe(run)) "
                         + "to \(path); resume with: sampo resume \(path)\n").utf8))
                     _exit(Self.exitStatus)
                 case .notRunning where control.hasEnded:
@@ -137,6 +149,13 @@ final class CheckpointSession: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.02)
         }
         done.signal()
+    }
+
+    /// Where the chains (or runs) of a checkpoint stand, e.g. "iteration 812–1034 of 2000 (warm-up included)".
+    func describe(_ run: RunCheckpoint) -> String {
+        let at = run.chains.map { $0?.iteration ?? 0 }
+        let range = at.min() == at.max() ? "\(at.min() ?? 0)" : "\(at.min() ?? 0)–\(at.max() ?? 0)"
+        return "\(unit) \(range)" + (total.map { " of \($0)" + (unit == "iteration" ? " (warm-up included)" : "") } ?? "")
     }
 
     /// A signal before sampling began: the checkpoint resumed from, if any, stays as it is.

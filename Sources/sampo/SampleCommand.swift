@@ -66,9 +66,6 @@ struct SampleCommand: ParsableCommand {
         if moments != nil {
             throw ValidationError("--moments: streams the draws of Markov chains; '\(sampler)' returns a population (use --draws or --summary)")
         }
-        if checkpoint != nil {
-            throw ValidationError("--checkpoint: '\(sampler)' is a population sampler, whose runs are not checkpointed yet (Markov samplers' are)")
-        }
         if metricFrom != nil {
             throw ValidationError("--metric-from: '\(sampler)' is a population sampler and has no metric (hmc, nuts and mala have one)")
         }
@@ -121,17 +118,13 @@ struct SampleCommand: ParsableCommand {
             let job = try SamplingJob(target: loaded, sampler: info, stepSize: stepSize, parameters: params,
                                       settings: settings, adapt: adapt?.isOn)
             let session = try checkpoint.map { (path) throws(SampoError) in
-                try CheckpointSession(path: path, every: checkpointEvery, job: job, target: loaded, extraSettings: [
+                try CheckpointSession(path: path, every: checkpointEvery, metadata: job.metadata(kind: "checkpoint"), target: loaded, extraSettings: [
                     "quantiles": moments == nil ? "-" : quantiles.values.map { "\($0)" }.joined(separator: " "),
                     "keep_draws": "\(settings.keepDraws)", "sampler_statistics": "\(settings.samplerStatistics)",
-                    "initial_metric": settings.initialMetric.map { "\($0.values)" } ?? "-"])
+                    "initial_metric": settings.initialMetric.map { "\($0.values)" } ?? "-"],
+                    unit: "iteration", total: warmup + steps) { (r) throws(SampoError) in try job.readCheckpoint(from: &r) }
             }
-            let resumed = try session?.existing()
-            if let session, let resumed {
-                let at = resumed.chains.map { "\($0?.iteration ?? 0)" }.joined(separator: ", ")
-                note("resuming from the checkpoint \(session.path) (chains at iterations \(at) of \(warmup + steps))")
-            }
-            session?.start()
+            let resumed = try session?.startResuming()
             let sampled: ChainRun
             do { sampled = try job.runKeepingDivergedChains(checkpoints: session?.control, resumingFrom: resumed) } catch {
                 // A start a Stan model rejects: say the model's own reason beside the start error.
@@ -255,7 +248,12 @@ struct SampleCommand: ParsableCommand {
         loaded.notes.forEach(note)
         let job = try PopulationJob(target: loaded, sampler: info, parameters: try parseSettings(set), runs: chains, seed: seed,
                                     jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
-        let result = job.run()
+        let session = try checkpoint.map { (path) throws(SampoError) in
+            try CheckpointSession(path: path, every: checkpointEvery, metadata: job.metadata(kind: "checkpoint"), target: loaded,
+                                  unit: "stage", total: nil) { (r) throws(SampoError) in try job.readCheckpoint(from: &r) }
+        }
+        let resumed = try session?.startResuming()
+        let result = try job.run(checkpoints: session?.control, resumingFrom: resumed)
         let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
         // A Stan model's particles are reported as lp__ and constrained values, each run on its own stream.
         let reporting = unconstrained ? nil : loaded.density as? any ReportedCoordinates
@@ -275,6 +273,7 @@ struct SampleCommand: ParsableCommand {
         if let path = report {
             try AtomicFile.write(try populationReport.json(), to: path)
         }
+        try session?.finish()
         say("\(sampler) on \(loaded.name) (d = \(loaded.dimension)), \(chains) runs × \(job.sampler.particles) particles, seed \(seed)")
         for (i, r) in result.runs.enumerated() {
             let sched = job.sampler.describe(r)

@@ -36,7 +36,7 @@ final class SMCBaselineTests: XCTestCase {
         func tv(_ kernel: String, moves: Int) throws -> (tv: Double, calls: Int, acceptance: [Double], stages: Int) {
             let job = try PopulationJob(target: target, samplerName: "smc",
                                         settings: ["kernel": .text(kernel), "moves": .integer(moves)], runs: 8, seed: 2, jobs: 2)
-            let result = job.run()
+            let result = try job.run()
             let ok = result.runs.indices.filter { result.runs[$0].failure == nil }
             XCTAssertEqual(ok.count, 8)
             let quality = SampleQuality(draws: result.draws, chains: ok, target: target)
@@ -69,7 +69,7 @@ final class SMCBaselineTests: XCTestCase {
         // On waste-free SMC runs the between-run MCSE covers the actual error of the exact mean.
         let target = try TestSupport.target("gmm25")
         let job = try PopulationJob(target: target, samplerName: "smc", settings: ["waste_free": .flag(true)], runs: 8, seed: 4, jobs: 2)
-        let result = job.run()
+        let result = try job.run()
         let rows = try PopulationSummary.summarize(result.draws, runs: Array(0..<8))
         let mean = try XCTUnwrap(target.moments.mean)
         for (j, row) in rows.enumerated() {
@@ -86,7 +86,7 @@ final class SMCBaselineTests: XCTestCase {
         let job = try PopulationJob(target: target, samplerName: "smc",
                                     settings: ["particles": .integer(400), "resampling": .text("multinomial"), "moves": .integer(5)],
                                     runs: 200, seed: 12, jobs: 2)
-        let runs = job.run().runs
+        let runs = try job.run().runs
         let z = runs.compactMap(\.logZ), v = runs.compactMap(\.logZVariance)
         XCTAssertEqual(z.count, 200); XCTAssertEqual(v.count, 200)
         let mz = z.reduce(0, +) / 200

@@ -225,7 +225,7 @@ final class ExactnessTests: XCTestCase {
             let job = try PopulationJob(target: mixture, samplerName: "smc",
                                         settings: ["resampling": .text("multinomial"), "kernel": .text(kernel), "particles": .integer(1000)],
                                         runs: 60, seed: 3, jobs: 2)
-            let runs = job.run().runs
+            let runs = try job.run().runs
             let z = runs.compactMap(\.logZ), se = runs.compactMap { $0.logZVariance?.squareRoot() }
             XCTAssertEqual(z.count, 60); XCTAssertEqual(se.count, 60)
             calibration("smc \(kernel) multinomial", errors: z, standardErrors: se)

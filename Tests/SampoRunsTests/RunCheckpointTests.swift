@@ -88,4 +88,45 @@ final class RunCheckpointTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("kernel"), "\(error)")
         }
     }
+
+    /// A population run's outcome, bit for bit.
+    private func fingerprint(_ result: PopulationJob.Result) -> [String] {
+        result.runs.map { r in
+            "\(r.particles.map(\.bitPattern)) \(r.count) \(r.logZ?.bitPattern as Any) \(r.schedule.map(\.bitPattern)) "
+                + "\(r.acceptancePerStage.map(\.bitPattern)) \(r.essPerStage.map(\.bitPattern)) \(r.counts) \(r.failure as Any) "
+                + "\(r.logZVariance?.bitPattern as Any) \(r.scoreQuality) \(r.warnings)"
+        }
+    }
+
+    /// SMC (RWM, MALA and fitted-mixture moves, waste-free, multinomial resampling with the genealogy
+    /// variance) and rdMC (Gaussian and nested starts) checkpointed between stages and resumed.
+    func testPopulationRunsResumeBetweenStages() throws {
+        // SMC takes five stages on the funnel with 300 particles, and rdMC as many as it is given.
+        let lau = try TargetFile.load(named: "lau-gmm"), funnel = try TargetFile.load(named: "funnel")
+        let cases: [(String, [String: ParameterValue], [Int])] = [
+            ("smc", ["particles": .integer(300)], [0, 2, 4]),
+            ("smc", ["particles": .integer(300), "kernel": .text("mala"), "resampling": .text("multinomial")], [1, 3]),
+            ("smc", ["particles": .integer(300), "kernel": .text("mixture")], [2]),
+            ("smc", ["particles": .integer(300), "waste_free": .text("true")], [3]),
+            ("rdmc", ["particles": .integer(60), "steps": .integer(8), "inner_samples": .integer(40)], [0, 3, 8]),
+            ("rdmc", ["particles": .integer(60), "steps": .integer(6), "inner_samples": .integer(40), "init": .text("nested")], [4]),
+        ]
+        for (name, parameters, stages) in cases {
+            let job = try PopulationJob(target: name == "smc" ? funnel : lau, sampler: try SamplerCatalog.named(name), parameters: parameters,
+                                        runs: 3, seed: 4, jobs: 2)
+            let plain = fingerprint(try job.run())
+            for k in stages {
+                let label = "\(name) \(parameters) at stage \(k)"
+                let control = CheckpointControl(snapshotIteration: k)
+                XCTAssertEqual(fingerprint(try job.run(checkpoints: control)), plain, "\(label): taking a checkpoint changed the run")
+                let checkpoint = try XCTUnwrap(control.captured, label)
+                XCTAssertEqual(checkpoint.chains.compactMap { $0 }.count, 3, label)
+                var w = CheckpointWriter()
+                checkpoint.write(to: &w)
+                var r = CheckpointReader(w.bytes)
+                let read = try job.readCheckpoint(from: &r)
+                XCTAssertEqual(fingerprint(try job.run(resumingFrom: read)), plain, "\(label): the resumed runs differ")
+            }
+        }
+    }
 }

@@ -30,7 +30,9 @@ final class CheckpointResumeTests: XCTestCase {
          ("pt", ["--target", "lau-gmm", "--sampler", "pt", "--steps", "15000", "--warmup", "8000", "--chains", "2"] + outputs),
          ("baoab", ["--target", "gmm25", "--sampler", "baoab", "--steps", "500000", "--thin", "30", "--chains", "2"] + outputs),
          ("mymala", ["--target", "lau-gmm-l1prior", "--sampler", "mymala", "--steps", "900000", "--thin", "30", "--chains", "2"] + outputs),
-         ("moments", ["--target", "lau-gmm", "--sampler", "mala", "--steps", "2500000", "--chains", "2", "--moments", "{out}/moments.csv"])]
+         ("moments", ["--target", "lau-gmm", "--sampler", "mala", "--steps", "2500000", "--chains", "2", "--moments", "{out}/moments.csv"]),
+         ("smc", ["--target", "gaussian-illcond", "--sampler", "smc", "--set", "particles=400", "--chains", "2"] + outputs),
+         ("rdmc", ["--target", "lau-gmm", "--sampler", "rdmc", "--set", "particles=400", "--chains", "2"] + outputs)]
     }
 
     private func check(_ label: String, _ r: InterruptedRuns.Result, stoppedWith status: Int32, file: StaticString = #filePath, line: UInt = #line) {
@@ -49,14 +51,14 @@ final class CheckpointResumeTests: XCTestCase {
             let r = try InterruptedRuns.run(exe, ["sample", "--seed", "5"] + args, folder: folder + "/term-\(k)", signal: SIGTERM,
                                             delays: 0.15...0.6, seed: UInt64(k + 1))
             check("\(label) (SIGTERM)", r, stoppedWith: 3)
-            XCTAssertTrue(r.errors.contains { $0.contains("checkpointed at iteration") && $0.contains("sampo resume") }, label)
+            XCTAssertTrue(r.errors.contains { $0.contains("checkpointed at \(label == "smc" || label == "rdmc" ? "stage" : "iteration")") && $0.contains("sampo resume") }, label)
         }
     }
 
     /// After SIGKILL nothing is written on the way out: the run continues from the last periodic checkpoint.
     func testSIGKILLResumesFromTheLastPeriodicCheckpoint() throws {
         let exe = try TestSupport.sampoExecutable()
-        for (k, (label, args)) in families.enumerated() where ["nuts mid-warm-up", "moments"].contains(label) {
+        for (k, (label, args)) in families.enumerated() where ["nuts mid-warm-up", "moments", "smc"].contains(label) {
             let r = try InterruptedRuns.run(exe, ["sample", "--seed", "6"] + args, folder: folder + "/kill-\(k)", signal: SIGKILL,
                                             delays: 0.35...0.8, seed: UInt64(k + 11), checkpointEvery: "0.1s")
             check("\(label) (SIGKILL)", r, stoppedWith: 128 + SIGKILL)

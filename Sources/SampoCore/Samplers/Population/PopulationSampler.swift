@@ -32,7 +32,9 @@ public struct PopulationRun: Sendable {
 public protocol PopulationSampler: Sendable {
     var name: String { get }
     var particles: Int { get }
-    func run(target: NamedTarget, noise: RandomStream) -> PopulationRun
+    /// One run; with `checkpoints`, its state is offered between stages, or it resumes from one.
+    /// Throws only for a resume state that cannot be read.
+    func run(target: NamedTarget, noise: RandomStream, checkpoints: (any StageCheckpoints)?) throws(SampoError) -> PopulationRun
     /// One line on a run's schedule, e.g. "12 stages".
     func describe(_ run: PopulationRun) -> String
     /// What `PopulationRun.acceptancePerStage` measures.
@@ -48,5 +50,36 @@ public protocol PopulationSampler: Sendable {
 
 extension PopulationSampler {
     public func scratch(dimension d: Int) -> (factors: [Int], parameter: String)? { nil }
+
+    /// One run from the start (nothing to read, so nothing to throw).
+    public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
+        do { return try run(target: target, noise: noise, checkpoints: nil) } catch {
+            return PopulationRun(particles: [], count: 0, logZ: nil, schedule: [], acceptancePerStage: [], counts: OracleCounts(),
+                                 failure: error.message)
+        }
+    }
+}
+
+/// Population state in checkpoints: arrays checked against the lengths the run built.
+extension CheckpointReader {
+    public mutating func readDoubles(count: Int, _ what: String) throws(SampoError) -> [Double] {
+        let v = try readDoubles()
+        guard v.count == count else { throw .runtime("checkpoint: \(v.count) values of \(what), expected \(count)") }
+        return v
+    }
+
+    public mutating func readOptionalString() throws(SampoError) -> String? {
+        try readBool() ? try readString() : nil
+    }
+
+    public mutating func readOptionalDouble() throws(SampoError) -> Double? {
+        let present = try readBool(), v = try readDouble()
+        return present ? v : nil
+    }
+}
+
+extension CheckpointWriter {
+    public mutating func write(optional v: String?) { write(v != nil); if let v { write(v) } }
+    public mutating func write(optional v: Double?) { write(v != nil); write(v ?? 0) }
 }
 

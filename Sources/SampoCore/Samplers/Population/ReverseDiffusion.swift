@@ -75,7 +75,7 @@ public struct ReverseDiffusion: PopulationSampler {
         return (max(50, (budget - reserved) / perParticle), 0)
     }
 
-    public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
+    public func run(target: NamedTarget, noise: RandomStream, checkpoints: (any StageCheckpoints)?) throws(SampoError) -> PopulationRun {
         let d = target.dimension
         var counts = OracleCounts()
         var x = [Double](repeating: 0, count: particles * d)
@@ -126,9 +126,37 @@ public struct ReverseDiffusion: PopulationSampler {
         if estimator != .ula && proposal.kind == .adaptive {
             fitProposal(proposal, x: x, s: t0, target: target, noise: noise, scratch: scratch, counts: &counts)
         }
+        /// What the outer loop carries from step to step (the proposal's fit and the stream too).
+        var next = 0
+        func write(_ w: inout CheckpointWriter) {
+            w.section("rdmc")
+            w.write(next); w.write(x); w.write(schedule); w.write(t0)
+            w.write(quality.map(\.time)); w.write(quality.map(\.minimum)); w.write(quality.map(\.median)); w.write(quality.map(\.samples))
+            w.write(counts.gradientEvaluations); w.write(counts.densityEvaluations)
+            proposal.write(to: &w)
+            noise.writeState(to: &w)
+        }
+        if let state = checkpoints?.resumeState {
+            var r = CheckpointReader(state)
+            try r.section("rdmc")
+            next = try r.readInt()
+            x = try r.readDoubles(count: particles * d, "particles"); schedule = try r.readDoubles(); t0 = try r.readDouble()
+            let times = try r.readDoubles(), minima = try r.readDoubles(), medians = try r.readDoubles(), samples = try r.readInts()
+            guard next >= 0, next <= steps, [minima.count, medians.count, samples.count].allSatisfy({ $0 == times.count }) else {
+                throw .runtime("checkpoint: rdMC's step \(next) of \(steps) or its score quality records do not fit")
+            }
+            quality = times.indices.map { ScoreQuality(time: times[$0], minimum: minima[$0], median: medians[$0], samples: samples[$0]) }
+            counts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+            try proposal.read(from: &r)
+            try noise.readState(from: &r)
+            guard r.isAtEnd else { throw .runtime("checkpoint: bytes left after rdMC's state") }
+        }
         // Reverse-time outer loop from s = t0 down to δ on a uniform grid.
         let span = t0 - earlyStop
-        for k in 0..<steps {
+        while next < steps {
+            checkpoints?.stage(next, final: false, write: write)
+            let k = next
+            next += 1
             let s = t0 - Double(k) * span / Double(steps), h = span / Double(steps)
             schedule.append(s)
             let eh = exp(h), noiseSD = expm1(2 * h).squareRoot()
@@ -143,6 +171,7 @@ public struct ReverseDiffusion: PopulationSampler {
             proposal.refit()
             if let q = ScoreQuality(time: s, ess: ess, samples: innerSamples) { quality.append(q) }
         }
+        checkpoints?.stage(steps, final: true, write: write)
         schedule.append(earlyStop)
         if denoise {
             let a = exp(-earlyStop), s2 = -expm1(-2 * earlyStop)

@@ -27,6 +27,22 @@ final class ScoreProposal {
     private var pool: [Double]
     private var pooled = 0
 
+    /// The fit and the pool of the sweep under way, for checkpoints between outer steps.
+    func write(to w: inout CheckpointWriter) {
+        w.section("score proposal")
+        w.write(fitted); w.write(lambda); w.write(vectors); w.write(meanRotated); w.write(pool); w.write(pooled)
+    }
+
+    func read(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("score proposal")
+        fitted = try r.readBool()
+        lambda = try r.readDoubles(count: lambda.count, "proposal eigenvalues")
+        vectors = try r.readDoubles(count: vectors.count, "proposal eigenvectors")
+        meanRotated = try r.readDoubles(count: meanRotated.count, "proposal mean")
+        pool = try r.readDoubles(count: pool.count, "proposal pool")
+        pooled = try r.readInt()
+    }
+
     init(d: Int, particles: Int, kind: Kind) {
         self.d = d; self.kind = kind; full = d <= 32
         lambda = [Double](repeating: 1, count: d)

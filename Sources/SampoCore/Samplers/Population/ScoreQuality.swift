@@ -31,3 +31,10 @@ extension ScoreQuality {
             + (adaptive ? " raise inner_samples" : " use proposal = adaptive or raise inner_samples")
     }
 }
+
+extension ScoreQuality {
+    /// As recorded (a checkpoint's copy).
+    init(time: Double, minimum: Double, median: Double, samples: Int) {
+        self.time = time; self.minimum = minimum; self.median = median; self.samples = samples
+    }
+}

@@ -79,7 +79,7 @@ public struct TemperedSMC: PopulationSampler {
         GaussianReference.choose(dimension: target.dimension, moments: target.moments, scale: referenceScale)
     }
 
-    public func run(target: NamedTarget, noise: RandomStream) -> PopulationRun {
+    public func run(target: NamedTarget, noise: RandomStream, checkpoints: (any StageCheckpoints)?) throws(SampoError) -> PopulationRun {
         let d = target.dimension, density = target.density
         let p0 = reference(for: target)
         let (m0, s0) = (p0.mean, p0.sd)
@@ -112,8 +112,36 @@ public struct TemperedSMC: PopulationSampler {
         // bisection allows still degenerated): log Ẑ and the population are then not to be trusted.
         var collapsed: [(stage: Int, ess: Double)] = []
         var essPerStage: [Double] = []
+        /// Everything the loop carries from stage to stage (the mover's kernels and the stream too).
+        func write(_ w: inout CheckpointWriter) {
+            w.section("smc")
+            w.write(x); w.write(lp); w.write(lr); w.write(eve); w.write(lambda); w.write(logZ); w.write(optional: logZVariance)
+            w.write(schedule); w.write(acceptance); w.write(scale); w.write(optional: failure)
+            w.write(collapsed.map(\.stage)); w.write(collapsed.map(\.ess)); w.write(essPerStage)
+            w.write(counts.gradientEvaluations); w.write(counts.densityEvaluations)
+            mover.write(to: &w)
+            noise.writeState(to: &w)
+        }
+        if let state = checkpoints?.resumeState {
+            var r = CheckpointReader(state)
+            try r.section("smc")
+            x = try r.readDoubles(count: n * d, "particles"); lp = try r.readDoubles(count: n, "log π̃")
+            lr = try r.readDoubles(count: n, "log p₀"); eve = try r.readInts()
+            guard eve.count == n else { throw .runtime("checkpoint: \(eve.count) ancestors, expected \(n)") }
+            lambda = try r.readDouble(); logZ = try r.readDouble(); logZVariance = try r.readOptionalDouble()
+            schedule = try r.readDoubles(); acceptance = try r.readDoubles(); scale = try r.readDouble(); failure = try r.readOptionalString()
+            let stages = try r.readInts(), esses = try r.readDoubles()
+            guard stages.count == esses.count else { throw .runtime("checkpoint: SMC's collapsed stages do not pair up") }
+            collapsed = Array(zip(stages, esses)).map { (stage: $0.0, ess: $0.1) }
+            essPerStage = try r.readDoubles()
+            counts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+            try mover.read(from: &r)
+            try noise.readState(from: &r)
+            guard r.isAtEnd else { throw .runtime("checkpoint: bytes left after SMC's state") }
+        }
 
-        while lambda < 1 {
+        while lambda < 1 && failure == nil {
+            checkpoints?.stage(schedule.count - 1, final: false, write: write)
             if schedule.count > Self.maxStages { failure = "schedule stalled after \(Self.maxStages) stages at λ = \(lambda)"; break }
             let ell = (0..<n).map { i -> Double in let v = lp[i] - lr[i]; return v.isNaN ? -.infinity : v }
             let delta = nextIncrement(ell, remaining: 1 - lambda)
@@ -186,6 +214,7 @@ public struct TemperedSMC: PopulationSampler {
             acceptance.append(Double(accepted) / Double(max(proposed, 1)))
             x = nx; lp = nlp; lr = nlr
         }
+        checkpoints?.stage(schedule.count - 1, final: true, write: write)
         var run = PopulationRun(particles: x, count: n, logZ: failure == nil ? logZ : nil, schedule: schedule,
                                 acceptancePerStage: acceptance, counts: counts + mover.counts, failure: failure,
                                 logZVariance: failure == nil ? logZVariance : nil)
@@ -208,9 +237,11 @@ public struct TemperedSMC: PopulationSampler {
     /// under the other schemes, where it is too small). Clamped at 0.
     static func genealogyVariance(weights w: [Double], eves: [Int], stages: Int) -> Double {
         let n = Double(w.count)
-        var byEve: [Int: Double] = [:]
-        for (i, e) in eves.enumerated() where i < w.count { byEve[e, default: 0] += w[i] }
-        let sameEve = byEve.values.reduce(0) { $0 + $1 * $1 }
+        // Summed in the order of the ancestors' indices: a dictionary's order (and so the rounding
+        // of the sum) changes from process to process, which made this value differ between runs.
+        var byEve = [Double](repeating: 0, count: (eves.max() ?? 0) + 1)
+        for (i, e) in eves.enumerated() where i < w.count && e >= 0 { byEve[e] += w[i] }
+        let sameEve = byEve.reduce(0) { $0 + $1 * $1 }
         let total = w.reduce(0, +)
         let distinct = total * total - sameEve
         return max(0, 1 - pow(n / (n - 1), Double(stages)) * distinct)
@@ -320,6 +351,9 @@ protocol ParticleMoving: AnyObject {
     func move(_ x: UnsafeMutablePointer<Double>, _ lp: inout Double, _ lr: inout Double, _ noise: RandomStream) -> Bool
     /// The kernels' oracle calls so far.
     var counts: OracleCounts { get }
+    /// The kernels' and the tempered density's state, for checkpoints between stages.
+    func write(to w: inout CheckpointWriter)
+    func read(from r: inout CheckpointReader) throws(SampoError)
 }
 
 final class ParticleMover<Target: LogDensity>: ParticleMoving {
@@ -341,6 +375,23 @@ final class ParticleMover<Target: LogDensity>: ParticleMoving {
     }
 
     var counts: OracleCounts { rwm.counts + mala.counts }
+
+    func write(to w: inout CheckpointWriter) {
+        w.section("particle mover")
+        w.write(kernel.rawValue)
+        density.write(to: &w)
+        rwm.writeState(to: &w)
+        mala.writeState(to: &w)
+    }
+
+    func read(from r: inout CheckpointReader) throws(SampoError) {
+        try r.section("particle mover")
+        guard let k = TemperedSMC.Kernel(rawValue: try r.readString()) else { throw .runtime("checkpoint: an SMC move kernel this Sampo does not know") }
+        kernel = k
+        try density.read(from: &r)
+        try rwm.readState(from: &r)
+        try mala.readState(from: &r)
+    }
 
     func prepare(kernel: TemperedSMC.Kernel, lambda: Double, factor: [Double], scale: Double) {
         let d = density.dimension
