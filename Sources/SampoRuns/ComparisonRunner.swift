@@ -8,18 +8,19 @@ import Foundation
 /// through their population size (split over `populationRuns` independent runs).
 public enum ComparisonRunner {
     /// `targets` turns a grid's target name into a target (the files layer passes its loader).
-    public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int,
+    /// With `checkpoint`, the cell's run can be checkpointed as it goes, or continues an earlier one.
+    public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int, checkpoint: CellCheckpoint? = nil,
                            targets: (String) throws(SampoError) -> NamedTarget) throws(SampoError) -> ComparisonRow {
         let target = try targets(cell.target)
         let info = try SamplerCatalog.named(cell.sampler.name)
         let given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let params = try info.parameters(given)
         if info.isPopulation {
-            return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs)
+            return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs, checkpoint: checkpoint)
         }
         let cost = info.stepCost(params)
         if cost.varies {
-            return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs)
+            return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs, checkpoint: checkpoint)
         }
         var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let calls = cost.charged(for: target.density)
@@ -41,7 +42,7 @@ public enum ComparisonRunner {
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given,
                                   settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
                                                         jobs: jobs, initialization: startingPoint(target)))
-        return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts)
+        return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts, checkpoint: checkpoint)
     }
 
     /// Samplers whose cost per step varies (NUTS; HMC with a trajectory length): the grid's warm-up
@@ -49,7 +50,8 @@ public enum ComparisonRunner {
     /// fewer, at least 150), then draws until each chain has spent the budget, warm-up included;
     /// chains are cut to the shortest. Oracle calls are counted exactly.
     static func variableCost(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo,
-                             given: [String: ParameterValue], target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
+                             given: [String: ParameterValue], target: NamedTarget, jobs: Int,
+                             checkpoint: CellCheckpoint?) throws(SampoError) -> ComparisonRow {
         let warmup = grid.warmup ?? max(150, min(1000, grid.budget / 50))
         var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs,
                                    initialization: startingPoint(target))
@@ -57,7 +59,7 @@ public enum ComparisonRunner {
         if let n = grid.steps { settings.steps = n; settings.oracleBudget = nil }
         let h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given, settings: settings)
-        let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts())
+        let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts(), checkpoint: checkpoint)
         guard (row.values["steps"] ?? nil).map({ $0 >= 10 }) ?? false else {
             throw .invalid(.argument(grid.steps == nil ? "budget" : "steps"), "\(grid.budget) oracle calls per chain leave fewer than 10 draws for \(info.name) "
                             + "after its \(warmup) warm-up iterations; raise the budget")
@@ -71,8 +73,10 @@ public enum ComparisonRunner {
     /// Runs a job and fills a comparison row; `steps` nil: the draws the healthy chains kept.
     /// With warm-up adaptation the row's step size is the chains' mean adapted one.
     static func measure(_ job: SamplingJob, cell: ComparisonGrid.Cell, grid: ComparisonGrid, target: NamedTarget,
-                        stepSize: Double, steps fixedSteps: Int?, extraCounts tuningCounts: OracleCounts) throws(SampoError) -> ComparisonRow {
-        let result = try job.runKeepingDivergedChains()
+                        stepSize: Double, steps fixedSteps: Int?, extraCounts tuningCounts: OracleCounts,
+                        checkpoint: CellCheckpoint?) throws(SampoError) -> ComparisonRow {
+        let result = try job.runKeepingDivergedChains(checkpoints: checkpoint?.control,
+                                                      resumingFrom: try checkpoint?.resumed { (r) throws(SampoError) in try job.readCheckpoint(from: &r) })
         let kept = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }.map { result.draws.recorded[$0] }
         let steps = fixedSteps ?? kept.min() ?? 0
         let adapted = result.outcomes.compactMap(\.adaptedStepSize)
@@ -114,7 +118,7 @@ public enum ComparisonRunner {
     static func logZ(_ outcomes: [ChainOutcome]) -> LogNormalizerEstimate? { LogNormalizerEstimate(outcomes: outcomes) }
 
     static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,
-                           target: NamedTarget, jobs: Int) throws(SampoError) -> ComparisonRow {
+                           target: NamedTarget, jobs: Int, checkpoint: CellCheckpoint?) throws(SampoError) -> ComparisonRow {
         var given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let runs = grid.populationRuns
         let total = grid.budget * grid.chains / runs
@@ -128,7 +132,8 @@ public enum ComparisonRunner {
             given["particles"] = .text("\(plan.particles)")
         }
         let job = try PopulationJob(target: target, sampler: info, parameters: given, runs: runs, seed: cell.seed, jobs: jobs)
-        let result = try job.run()
+        let result = try job.run(checkpoints: checkpoint?.control,
+                                 resumingFrom: try checkpoint?.resumed { (r) throws(SampoError) in try job.readCheckpoint(from: &r) })
         let ok = result.failedRuns.isEmpty
         let reporting = target.density as? any ReportedCoordinates
         let drawn = try reporting.map { (r) throws(SampoError) in try result.draws.reported(by: r, seed: cell.seed) } ?? result.draws

@@ -24,7 +24,7 @@ final class CheckpointSession: @unchecked Sendable {
     /// What a chain's position counts ("iteration", "stage") and of how many (nil: not known ahead).
     private let unit: String, total: Int?
     private let metadataOrder: [String]
-    private let readRun: (inout CheckpointReader) throws(SampoError) -> RunCheckpoint
+    private let readRun: ((inout CheckpointReader) throws(SampoError) -> RunCheckpoint)?
     let control = CheckpointControl()
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
@@ -32,8 +32,16 @@ final class CheckpointSession: @unchecked Sendable {
 
     /// `metadata`: every setting that determines the draws, in the order messages name them;
     /// `readRun` reads the run's state record back (checked against the run's shape).
-    init(path: String, every: Double, metadata: [(String, String)], target: NamedTarget, extraSettings: [String: String] = [:],
-         unit: String, total: Int?, readRun: @escaping (inout CheckpointReader) throws(SampoError) -> RunCheckpoint) throws(SampoError) {
+    convenience init(path: String, every: Double, metadata: [(String, String)], target: NamedTarget, extraSettings: [String: String] = [:],
+                     unit: String, total: Int?, readRun: @escaping (inout CheckpointReader) throws(SampoError) -> RunCheckpoint) throws(SampoError) {
+        try self.init(path: path, every: every, metadata: metadata, targetName: target.name, targetHash: try Self.hash(of: target),
+                      extraSettings: extraSettings, unit: unit, total: total, readRun: readRun)
+    }
+
+    /// The same for a target known by name and the hash of its files (a comparison cell's, whose
+    /// job reads the state itself: `readRun` nil).
+    init(path: String, every: Double, metadata: [(String, String)], targetName: String, targetHash: String, extraSettings: [String: String] = [:],
+         unit: String, total: Int?, readRun: ((inout CheckpointReader) throws(SampoError) -> RunCheckpoint)?) throws(SampoError) {
         self.path = path; self.every = every; self.unit = unit; self.total = total; self.readRun = readRun
         metadataOrder = metadata.map(\.0)
         var settings = Dictionary(metadata, uniquingKeysWith: { _, last in last })
@@ -44,7 +52,7 @@ final class CheckpointSession: @unchecked Sendable {
         }
         settings["arguments"] = arguments
         settings["directory"] = FileManager.default.currentDirectoryPath
-        header = .init(command: "sample", settings: settings, target: target.name, targetHash: try Self.hash(of: target))
+        header = .init(command: invocationArguments.first ?? "sample", settings: settings, target: targetName, targetHash: targetHash)
     }
 
     /// Settings that may differ between a run and its resumption: they do not change the draws.
@@ -62,13 +70,13 @@ final class CheckpointSession: @unchecked Sendable {
         return parts.joined(separator: " ")
     }
 
-    /// The run FILE holds, when it exists; refused (exit 2) when it is of another run, command,
-    /// version or target, or cannot be read whole.
-    func existing() throws(SampoError) -> RunCheckpoint? {
+    /// The state record FILE holds, when it exists; refused (exit 2) when it is of another run,
+    /// command, version or target, or cannot be read whole.
+    func existingState() throws(SampoError) -> [UInt8]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let (stored, state) = try CheckpointFile.read(path)
         guard stored.command == header.command else {
-            throw .badFile(path: path, "a checkpoint of `sampo \(stored.command)`, not of `sampo sample`")
+            throw .badFile(path: path, "a checkpoint of `sampo \(stored.command)`, not of `sampo \(header.command)`")
         }
         // In the order of the run's metadata (target, sampler, step size, seed, …), then the rest.
         let order = metadataOrder
@@ -78,9 +86,16 @@ final class CheckpointSession: @unchecked Sendable {
         guard differing.isEmpty else {
             let shown = differing.prefix(4).map { "\($0) \(stored.settings[$0] ?? "none") there, \(header.settings[$0] ?? "none") now" }
             throw .badFile(path: path, "a checkpoint of another run (\(shown.joined(separator: "; "))\(differing.count > 4 ? "; …" : "")): "
-                           + "give another --checkpoint file, or remove this one to start again")
+                           + "give another checkpoint file, or remove this one to start again")
         }
         try CheckpointFile.checkTarget(stored, currentHash: header.targetHash, path: path)
+        return state
+    }
+
+    /// The run FILE holds, read (refused as `existingState` refuses, or when its state cannot be read).
+    func existing() throws(SampoError) -> RunCheckpoint? {
+        guard let state = try existingState() else { return nil }
+        guard let readRun else { return nil }
         var r = CheckpointReader(state)
         do throws(SampoError) {
             let run = try readRun(&r)
@@ -97,6 +112,14 @@ final class CheckpointSession: @unchecked Sendable {
         if let resumed { note("resuming from the checkpoint \(path) (at \(describe(resumed)))") }
         start()
         return resumed
+    }
+
+    /// The state record to continue (nil: none), said on stderr, and the checkpoint thread started.
+    func startResumingState() throws(SampoError) -> [UInt8]? {
+        let state = try existingState()
+        if state != nil { note("resuming from the checkpoint \(path)") }
+        start()
+        return state
     }
 
     /// Starts the thread that writes checkpoints and answers signals.

@@ -31,6 +31,11 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Run only part i of n of the grid, e.g. 2/4; 'auto' takes i and n from a Slurm array task (SLURM_ARRAY_TASK_ID, _MIN, _COUNT).") var shard: String?
     @Flag(help: "Keep the rows --out already holds for cells of this grid (or shard) and run only the others: an interrupted or pre-empted comparison continues.") var resume = false
     @Option(help: "Read the grid from an experiment file (TOML).") var experiment: String?
+    @Option(help: "Checkpoint the cell in progress into this folder (cell-K.ckpt) every --checkpoint-every and on SIGINT, SIGTERM or SIGUSR1 (then exit with status 3); a cell whose checkpoint is there continues from it. Removed when the cell is done.")
+    var checkpoints: String?
+    @Option(name: .customLong("checkpoint-every"), help: "Time between checkpoints of a cell: seconds, or a number with s, m or h (default 5m).",
+            transform: CheckpointSession.parseInterval)
+    var checkpointEvery: Double = 300
     @Flag(help: "Report progress on stderr even when it is not a terminal.") var progress = false
     @Option(help: "A posteriordb posterior_database folder, for posteriordb:NAME targets (default: $SAMPO_POSTERIORDB); their rows get ref_max_abs_z and ref_max_sd_error.")
     var posteriordb: String?
@@ -98,9 +103,18 @@ struct CompareCommand: ParsableCommand {
             let start = Date()
             for (k, cell) in cells.enumerated() {
                 if Interruption.requested { note("interrupted: kept \(done.count) finished rows (--resume continues)"); break }
+                // A signal that came while a cell's outputs were measured (after its sampling): its row is kept; stop here.
+                if let sig = Interruption.checkpointSignal {
+                    note("stopped by signal \(sig): kept \(done.count) finished rows (--resume continues)")
+                    throw ExitCode(128 + sig)
+                }
                 if done[cell.index] != nil { continue }
-                done[cell.index] = try ComparisonRunner.run(cell, grid: grid, jobs: workers)
+                let session = try checkpoints.map { (dir) throws in try cellSession(cell, grid: grid, folder: dir) }
+                let state = try session?.startResumingState()
+                done[cell.index] = try ComparisonRunner.run(cell, grid: grid, jobs: workers,
+                                                            checkpoint: session.map { CellCheckpoint(control: $0.control, resumeState: state) })
                 try ComparisonCSV.write(ordered(), to: out, metadata: [("grid", grid.fingerprint)])   // finished rows survive an interruption
+                try session?.finish()
                 if showProgress {
                     let elapsed = Date().timeIntervalSince(start)
                     let eta = elapsed / Double(k + 1) * Double(cells.count - k - 1)
@@ -112,6 +126,21 @@ struct CompareCommand: ParsableCommand {
             try ComparisonCSV.write(all, to: out, metadata: [("grid", grid.fingerprint)])
             say("wrote \(all.count) rows to \(out)" + (finished.isEmpty ? "" : " (\(finished.count) kept from before)"))
         }
+    }
+
+    /// The checkpoint of a cell: what determines its run (the grid and the cell) and the hash of its
+    /// target's file, in `folder`.
+    private func cellSession(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, folder: String) throws -> CheckpointSession {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw SampoError.usage("--checkpoints \(folder): cannot create the folder (\(error.localizedDescription))")
+        }
+        let file = try? TargetFile.resolve(cell.target)
+        let hash = try file.map { (f) throws(SampoError) in try CheckpointFile.hash(ofFile: f) } ?? ""
+        let population = (try? SamplerCatalog.named(cell.sampler.name))?.isPopulation ?? false
+        return try CheckpointSession(path: folder + "/cell-\(cell.index + 1).ckpt", every: checkpointEvery,
+                                     metadata: [("sampo", "checkpoint"), ("grid", grid.fingerprint), ("cell", "\(cell.index + 1)"),
+                                                ("target", cell.target), ("sampler", cell.sampler.label), ("seed", "\(cell.seed)")],
+                                     targetName: cell.target, targetHash: hash, unit: population ? "stage" : "iteration", total: nil, readRun: nil)
     }
 }
 

@@ -39,7 +39,9 @@ struct SlurmScripts {
             "failed=\(quoted(dir))/\(ClusterSubmission.shardName("$i", of: n, ".failed"))",
             "if [ -f \"$shard\" ]; then echo \"shard $i of \(n): done before\"; exit 0; fi",
             "rm -f \"$failed\"",
-            "\(quoted(sampo)) compare --experiment \(quoted(submission.experiment)) --shard \"$i/\(n)\" --jobs \(cpus) --resume --out \"$partial\" &",
+            // The cell in progress is checkpointed when the task is stopped, and continued by the next run.
+            "\(quoted(sampo)) compare --experiment \(quoted(submission.experiment)) --shard \"$i/\(n)\" --jobs \(cpus) --resume --out \"$partial\" "
+                + "--checkpoints \(quoted(dir))/checkpoints &",
             "pid=$!",
             // The batch shell gets the signal: pass it on; compare keeps its finished rows.
             "trap 'kill -TERM $pid 2>/dev/null' TERM INT",
@@ -47,6 +49,7 @@ struct SlurmScripts {
             "while kill -0 $pid 2>/dev/null; do wait $pid; status=$?; done",
             "if [ $status -eq 0 ]; then mv \"$partial\" \"$shard\"; echo \"shard $i of \(n): done\"; exit 0; fi",
             "if [ $status -ge 128 ]; then echo \"stopped by signal $((status - 128)); the next run continues\" > \"$failed\"",
+            "elif [ $status -eq 3 ]; then echo \"stopped by a signal; the cell in progress was checkpointed; the next run continues\" > \"$failed\"",
             "else echo \"exit status $status\" > \"$failed\"; fi",
             "exit $status",
         ]).joined(separator: "\n") + "\n"

@@ -115,4 +115,40 @@ final class CheckpointResumeTests: XCTestCase {
         try refused(["resume", checkpoint], "the target 'lau-gmm' changed since the checkpoint was taken", "an edited target")
         XCTAssertEqual(FileManager.default.contents(atPath: checkpoint), bytes, "a refused resume leaves the checkpoint as it was")
     }
+
+    /// `compare --checkpoints DIR`: a cell stopped mid-run by SIGTERM writes its checkpoint and the
+    /// comparison exits 3; `--resume` keeps the finished rows and continues the cell from its
+    /// checkpoint, to the rows of the comparison never stopped (timing columns aside).
+    func testACompareCellInProgressResumesFromItsCheckpoint() throws {
+        let dir = folder + "/compare"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let grid = ["compare", "--targets", "lau-gmm", "--samplers", "nuts,smc", "--seeds", "1", "--budget", "200000", "--chains", "2"]
+        XCTAssertEqual(try sampo(grid + ["--out", dir + "/plain.csv"]).status, 0)
+        let command = grid + ["--out", dir + "/stopped.csv", "--checkpoints", dir + "/cells", "--resume"]
+        var statuses: [Int32] = [], log: [String] = [], sawCheckpoint = false
+        var generator = Mutator(state: 77)
+        for _ in 0..<6 {
+            let r = try sampo(command, stopAfter: 0.1 + 0.25 * Double(generator.next() >> 11) / Double(1 << 53))
+            statuses.append(r.status); log.append(r.err)
+            if r.status == 3 {
+                sawCheckpoint = sawCheckpoint || ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/cells")) ?? []).contains { $0.hasSuffix(".ckpt") }
+            }
+            if r.status == 0 { break }
+        }
+        let last = try sampo(command)
+        XCTAssertEqual(last.status, 0, last.err)
+        XCTAssertTrue(statuses.contains(3) && sawCheckpoint, "no cell was checkpointed mid-run: \(statuses)\n\(log.joined(separator: "\n---\n"))")
+        func rows(_ path: String) throws -> [[String: String]] {
+            let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+            let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return lines.dropFirst().map { line in
+                var row: [String: String] = [:]
+                for (k, v) in zip(header, line.split(separator: ",", omittingEmptySubsequences: false)) where k != "wall_seconds" && k != "ess_per_second" { row[k] = String(v) }
+                return row
+            }
+        }
+        XCTAssertEqual(try rows(dir + "/stopped.csv"), try rows(dir + "/plain.csv"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/cells"), [], "a finished cell's checkpoint is removed")
+    }
 }
