@@ -46,7 +46,7 @@ struct ChainProgress: Equatable {
         w.write(adaptationFinished); w.write(tuningBegun)
         w.write(adaptedStepSize != nil); w.write(adaptedStepSize ?? 0)
         w.write(inverseMetric != nil); inverseMetric?.write(to: &w)
-        w.write(metricFallbacks); w.write(warmupCounts.gradientEvaluations); w.write(warmupCounts.densityEvaluations)
+        w.write(metricFallbacks); warmupCounts.write(to: &w)
         w.write(divergentTransitions); w.write(acceptStatistics); w.write(treeDepthSaturations)
         w.write(energyCount); w.write(previousEnergy); w.write(squaredJumps); w.write(energyMean); w.write(energySquares)
     }
@@ -62,7 +62,7 @@ struct ChainProgress: Equatable {
         p.adaptedStepSize = hasStep ? step : nil
         p.inverseMetric = try r.readBool() ? try InverseMetric.read(from: &r) : nil
         p.metricFallbacks = try r.readInt()
-        p.warmupCounts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+        p.warmupCounts = try OracleCounts.read(from: &r)
         p.divergentTransitions = try r.readInt(); p.acceptStatistics = try r.readDouble(); p.treeDepthSaturations = try r.readInt()
         p.energyCount = try r.readInt(); p.previousEnergy = try r.readDouble(); p.squaredJumps = try r.readDouble()
         p.energyMean = try r.readDouble(); p.energySquares = try r.readDouble()

@@ -8,7 +8,7 @@ extension KernelBase: Checkpointable {
         w.write(String(describing: type(of: self)))
         w.write(buffers.count)
         w.write(stepSize)
-        w.write(counts.gradientEvaluations); w.write(counts.densityEvaluations)
+        counts.write(to: &w)
         w.write(UnsafeBufferPointer(buffers.all))
         writeFamilyState(to: &w)
     }
@@ -21,7 +21,7 @@ extension KernelBase: Checkpointable {
             throw .runtime("checkpoint: a \(kind) kernel with \(vectors) working vectors, expected \(own) with \(buffers.count)")
         }
         stepSize = try r.readDouble()
-        counts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+        counts = try OracleCounts.read(from: &r)
         try r.readDoubles(into: buffers.all)
         try readFamilyState(from: &r)
     }

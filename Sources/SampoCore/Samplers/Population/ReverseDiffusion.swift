@@ -132,7 +132,7 @@ public struct ReverseDiffusion: PopulationSampler {
             w.section("rdmc")
             w.write(next); w.write(x); w.write(schedule); w.write(t0)
             w.write(quality.map(\.time)); w.write(quality.map(\.minimum)); w.write(quality.map(\.median)); w.write(quality.map(\.samples))
-            w.write(counts.gradientEvaluations); w.write(counts.densityEvaluations)
+            counts.write(to: &w)
             proposal.write(to: &w)
             noise.writeState(to: &w)
         }
@@ -146,7 +146,7 @@ public struct ReverseDiffusion: PopulationSampler {
                 throw .runtime("checkpoint: rdMC's step \(next) of \(steps) or its score quality records do not fit")
             }
             quality = times.indices.map { ScoreQuality(time: times[$0], minimum: minima[$0], median: medians[$0], samples: samples[$0]) }
-            counts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+            counts = try OracleCounts.read(from: &r)
             try proposal.read(from: &r)
             try noise.readState(from: &r)
             guard r.isAtEnd else { throw .runtime("checkpoint: bytes left after rdMC's state") }

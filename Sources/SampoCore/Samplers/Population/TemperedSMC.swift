@@ -118,7 +118,7 @@ public struct TemperedSMC: PopulationSampler {
             w.write(x); w.write(lp); w.write(lr); w.write(eve); w.write(lambda); w.write(logZ); w.write(optional: logZVariance)
             w.write(schedule); w.write(acceptance); w.write(scale); w.write(optional: failure)
             w.write(collapsed.map(\.stage)); w.write(collapsed.map(\.ess)); w.write(essPerStage)
-            w.write(counts.gradientEvaluations); w.write(counts.densityEvaluations)
+            counts.write(to: &w)
             mover.write(to: &w)
             noise.writeState(to: &w)
         }
@@ -134,7 +134,7 @@ public struct TemperedSMC: PopulationSampler {
             guard stages.count == esses.count else { throw .runtime("checkpoint: SMC's collapsed stages do not pair up") }
             collapsed = Array(zip(stages, esses)).map { (stage: $0.0, ess: $0.1) }
             essPerStage = try r.readDoubles()
-            counts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+            counts = try OracleCounts.read(from: &r)
             try mover.read(from: &r)
             try noise.readState(from: &r)
             guard r.isAtEnd else { throw .runtime("checkpoint: bytes left after SMC's state") }

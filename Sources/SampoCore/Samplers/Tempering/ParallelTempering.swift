@@ -325,7 +325,7 @@ extension ParallelTempering: Checkpointable {
     public func writeState(to w: inout CheckpointWriter) {
         w.section("parallel tempering")
         w.write(betas.count)
-        w.write(ownCounts.gradientEvaluations); w.write(ownCounts.densityEvaluations)
+        ownCounts.write(to: &w)
         w.write(betas); w.write(stepSizes)
         w.write(UnsafeBufferPointer(buffers.all))
         w.write(slotOf); w.write(spare); w.write(logPi); w.write(logRef)
@@ -346,7 +346,7 @@ extension ParallelTempering: Checkpointable {
         // Lengths as built, to check what is read against (values used as indices are checked too).
         let lengths = [slotOf.count, logPi.count, logRef.count, stale.count, labelAt.count, tripState.count,
                        rejectionSum.count, swapTries.count, stoneLogSum.count]
-        ownCounts = OracleCounts(gradientEvaluations: try r.readInt(), densityEvaluations: try r.readInt())
+        ownCounts = try OracleCounts.read(from: &r)
         let b = try r.readDoubles(), h = try r.readDoubles()
         guard b.count == replicas, h.count == stepSizes.count else { throw .runtime("checkpoint: a schedule of another length") }
         betas = b; stepSizes = h
