@@ -1,7 +1,7 @@
 import SampoCore
 
 /// A run's checkpoint: each chain's state (its kernel, random stream, progress, warm-up and running
-/// moments, as ``CheckpointWriter`` bytes) and the draws and sampler statistics it had kept, or
+/// moments, as ``/SampoCore/CheckpointWriter`` bytes) and the draws and sampler statistics it had kept, or
 /// nothing for a chain that had not started (it starts afresh, and so the same). Chains are
 /// independent, so each chain's part may be taken at its own iteration.
 public struct RunCheckpoint: Sendable, Equatable {

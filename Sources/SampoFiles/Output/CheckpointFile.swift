@@ -4,7 +4,7 @@ import SampoCore
 
 /// The container of a run's checkpoint: a fixed opening line, the format version, a header naming
 /// the Sampo version, command, settings and target (with a hash of its file), the state record
-/// (``CheckpointWriter``), and a CRC-32 of all of it. It is written durably (temporary file, fsync,
+/// (``/SampoCore/CheckpointWriter``), and a CRC-32 of all of it. It is written durably (temporary file, fsync,
 /// rename), so a reader sees the previous checkpoint or this one, never a mix; a truncated or
 /// corrupt file, another format or Sampo version, or a target that changed is refused with a
 /// message that says which.
