@@ -49,7 +49,7 @@ let package = Package(
         ),
         // Tests, one target per module under test (each may reach `package` internals); they share
         // TestSupport (shipped targets, batch-means MCSE, moment checks) and Tests/Fixtures.
-        .target(name: "SampoTestSupport", dependencies: ["Sampo"], path: "Tests/SampoTestSupport"),
+        .target(name: "SampoTestSupport", dependencies: ["Sampo", "CZlib"], path: "Tests/SampoTestSupport"),
         .testTarget(name: "SampoCoreTests", dependencies: testDependencies),
         .testTarget(name: "SampoDiagnosticsTests", dependencies: testDependencies),
         .testTarget(name: "SampoRunsTests", dependencies: testDependencies),

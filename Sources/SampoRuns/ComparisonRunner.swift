@@ -9,18 +9,21 @@ import Foundation
 public enum ComparisonRunner {
     /// `targets` turns a grid's target name into a target (the files layer passes its loader).
     /// With `checkpoint`, the cell's run can be checkpointed as it goes, or continues an earlier one.
+    /// `keep` is handed the finished run (its draws, and for Hamiltonian samplers their per-transition
+    /// statistics) before the row is returned.
     public static func run(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, jobs: Int, checkpoint: CellCheckpoint? = nil,
+                           keep: ((CellRun) throws(SampoError) -> Void)? = nil,
                            targets: (String) throws(SampoError) -> NamedTarget) throws(SampoError) -> ComparisonRow {
         let target = try targets(cell.target)
         let info = try SamplerCatalog.named(cell.sampler.name)
         let given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let params = try info.parameters(given)
         if info.isPopulation {
-            return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs, checkpoint: checkpoint)
+            return try population(cell, grid: grid, info: info, parameters: params, target: target, jobs: jobs, checkpoint: checkpoint, keep: keep)
         }
         let cost = info.stepCost(params)
         if cost.varies {
-            return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs, checkpoint: checkpoint)
+            return try variableCost(cell, grid: grid, info: info, given: given, target: target, jobs: jobs, checkpoint: checkpoint, keep: keep)
         }
         var h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let calls = cost.charged(for: target.density)
@@ -39,10 +42,12 @@ public enum ComparisonRunner {
             h = tuned.stepSize
             tuningCounts = tuned.counts
         }
-        let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given,
-                                  settings: RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
-                                                        jobs: jobs, initialization: startingPoint(target)))
-        return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts, checkpoint: checkpoint)
+        var settings = RunSettings(chains: grid.chains, steps: steps, warmup: warmup, seed: cell.seed,
+                                   jobs: jobs, initialization: startingPoint(target))
+        settings.samplerStatistics = keep != nil && info.capabilities.contains(.divergences)
+        let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given, settings: settings)
+        return try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: steps, extraCounts: tuningCounts,
+                           checkpoint: checkpoint, keep: keep)
     }
 
     /// Samplers whose cost per step varies (NUTS; HMC with a trajectory length): the grid's warm-up
@@ -51,15 +56,17 @@ public enum ComparisonRunner {
     /// chains are cut to the shortest. Oracle calls are counted exactly.
     static func variableCost(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo,
                              given: [String: ParameterValue], target: NamedTarget, jobs: Int,
-                             checkpoint: CellCheckpoint?) throws(SampoError) -> ComparisonRow {
+                             checkpoint: CellCheckpoint?, keep: ((CellRun) throws(SampoError) -> Void)?) throws(SampoError) -> ComparisonRow {
         let warmup = grid.warmup ?? max(150, min(1000, grid.budget / 50))
         var settings = RunSettings(chains: grid.chains, steps: grid.budget, warmup: warmup, seed: cell.seed, jobs: jobs,
                                    initialization: startingPoint(target))
         settings.oracleBudget = grid.budget
         if let n = grid.steps { settings.steps = n; settings.oracleBudget = nil }
+        settings.samplerStatistics = keep != nil && info.capabilities.contains(.divergences)
         let h = cell.sampler.stepSize ?? SamplingJob.defaultStepSize(target: target, sampler: info, parameters: given) ?? 0
         let job = try SamplingJob(target: target, sampler: info, stepSize: h, parameters: given, settings: settings)
-        let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts(), checkpoint: checkpoint)
+        let row = try measure(job, cell: cell, grid: grid, target: target, stepSize: h, steps: nil, extraCounts: OracleCounts(),
+                              checkpoint: checkpoint, keep: keep)
         guard (row.values["steps"] ?? nil).map({ $0 >= 10 }) ?? false else {
             throw .invalid(.argument(grid.steps == nil ? "budget" : "steps"), "\(grid.budget) oracle calls per chain leave fewer than 10 draws for \(info.name) "
                             + "after its \(warmup) warm-up iterations; raise the budget")
@@ -74,7 +81,7 @@ public enum ComparisonRunner {
     /// With warm-up adaptation the row's step size is the chains' mean adapted one.
     static func measure(_ job: SamplingJob, cell: ComparisonGrid.Cell, grid: ComparisonGrid, target: NamedTarget,
                         stepSize: Double, steps fixedSteps: Int?, extraCounts tuningCounts: OracleCounts,
-                        checkpoint: CellCheckpoint?) throws(SampoError) -> ComparisonRow {
+                        checkpoint: CellCheckpoint?, keep: ((CellRun) throws(SampoError) -> Void)? = nil) throws(SampoError) -> ComparisonRow {
         let result = try job.runKeepingDivergedChains(checkpoints: checkpoint?.control,
                                                       resumingFrom: try checkpoint?.resumed { (r) throws(SampoError) in try job.readCheckpoint(from: &r) })
         let kept = result.outcomes.indices.filter { result.outcomes[$0].divergedAt == nil }.map { result.draws.recorded[$0] }
@@ -109,6 +116,7 @@ public enum ComparisonRunner {
         ]
         fill(&v, quality)
         try against(target, rows, &v)
+        try keep?(.chains(job: job, run: result, quality: quality, draws: reported, names: reporting?.reportedNames ?? target.parameterNames))
         return ComparisonRow(target: cell.target, sampler: cell.sampler.label, seed: cell.seed, values: v)
     }
 
@@ -118,7 +126,8 @@ public enum ComparisonRunner {
     static func logZ(_ outcomes: [ChainOutcome]) -> LogNormalizerEstimate? { LogNormalizerEstimate(outcomes: outcomes) }
 
     static func population(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, info: SamplerInfo, parameters: SamplerParameters,
-                           target: NamedTarget, jobs: Int, checkpoint: CellCheckpoint?) throws(SampoError) -> ComparisonRow {
+                           target: NamedTarget, jobs: Int, checkpoint: CellCheckpoint?,
+                           keep: ((CellRun) throws(SampoError) -> Void)?) throws(SampoError) -> ComparisonRow {
         var given = cell.sampler.settings.mapValues { ParameterValue.text($0) }
         let runs = grid.populationRuns
         let total = grid.budget * grid.chains / runs
@@ -150,6 +159,7 @@ public enum ComparisonRunner {
         // A population's MCSE comes from the spread between runs: one run has none, so its z is not defined.
         let rows = ok && drawn.chains > 1 ? try? PopulationSummary.summarize(drawn, names: reporting?.reportedNames, runs: Array(0..<drawn.chains)) : nil
         try against(target, rows, &v)
+        try keep?(.population(job: job, result: result, quality: quality, draws: drawn, names: reporting?.reportedNames ?? target.parameterNames))
         return ComparisonRow(target: cell.target, sampler: cell.sampler.label, seed: cell.seed, values: v)
     }
 

@@ -36,6 +36,8 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: "Time between checkpoints of a cell: seconds, or a number with s, m or h (default 5m).",
             transform: CheckpointSession.parseInterval)
     var checkpointEvery: Double = 300
+    @Option(help: "Keep each cell's draws and run report in this folder (TARGET/SAMPLER/seed-N/draws.csv and report.json), for sampo report --runs.")
+    var runs: String?
     @Flag(help: "Report progress on stderr even when it is not a terminal.") var progress = false
     @Option(help: "A posteriordb posterior_database folder, for posteriordb:NAME targets (default: $SAMPO_POSTERIORDB); their rows get ref_max_abs_z and ref_max_sd_error.")
     var posteriordb: String?
@@ -69,6 +71,17 @@ struct CompareCommand: ParsableCommand {
             if let steps { grid.steps = steps }
             try grid.validate()
             var cells = grid.cells
+            if let runs {
+                // Two cells whose names reduce to one folder would overwrite each other's runs.
+                var folders: [String: ComparisonGrid.Cell] = [:]
+                for cell in cells {
+                    let f = RunsFolder.folder(root: runs, target: cell.target, sampler: cell.sampler.label, seed: cell.seed)
+                    if let other = folders[f] {
+                        throw SampoError.usage("--runs: cells \(other.target) × \(other.sampler.label) and \(cell.target) × \(cell.sampler.label) (seed \(cell.seed)) would share the folder \(f); rename a target file or sampler label")
+                    }
+                    folders[f] = cell
+                }
+            }
             if let shard {
                 let (i, n) = shard == "auto" ? try ComparisonGrid.slurmShard(environment: ProcessInfo.processInfo.environment)
                     : try ComparisonGrid.parseShard(shard)
@@ -109,10 +122,17 @@ struct CompareCommand: ParsableCommand {
                     throw ExitCode(128 + sig)
                 }
                 if done[cell.index] != nil { continue }
-                let session = try checkpoints.map { (dir) throws in try cellSession(cell, grid: grid, folder: dir) }
+                let session = try checkpoints.map { (dir) throws in try cellSession(cell, grid: grid, folder: dir, keepsRuns: runs != nil) }
                 let state = try session?.startResumingState()
+                var keep: ((CellRun) throws(SampoError) -> Void)?
+                if let root = runs {
+                    keep = { (run: CellRun) throws(SampoError) -> Void in
+                        try RunsFolder.write(run, root: root, target: cell.target, sampler: cell.sampler.label, seed: cell.seed)
+                    }
+                }
                 done[cell.index] = try ComparisonRunner.run(cell, grid: grid, jobs: workers,
-                                                            checkpoint: session.map { CellCheckpoint(control: $0.control, resumeState: state) })
+                                                            checkpoint: session.map { CellCheckpoint(control: $0.control, resumeState: state) },
+                                                            keep: keep)
                 try ComparisonCSV.write(ordered(), to: out, metadata: [("grid", grid.fingerprint)])   // finished rows survive an interruption
                 try session?.finish()
                 if showProgress {
@@ -130,7 +150,7 @@ struct CompareCommand: ParsableCommand {
 
     /// The checkpoint of a cell: what determines its run (the grid and the cell) and the hash of its
     /// target's file, in `folder`.
-    private func cellSession(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, folder: String) throws -> CheckpointSession {
+    private func cellSession(_ cell: ComparisonGrid.Cell, grid: ComparisonGrid, folder: String, keepsRuns: Bool) throws -> CheckpointSession {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw SampoError.usage("--checkpoints \(folder): cannot create the folder (\(error.localizedDescription))")
         }
@@ -139,7 +159,9 @@ struct CompareCommand: ParsableCommand {
         let population = (try? SamplerCatalog.named(cell.sampler.name))?.isPopulation ?? false
         return try CheckpointSession(path: folder + "/cell-\(cell.index + 1).ckpt", every: checkpointEvery,
                                      metadata: [("sampo", "checkpoint"), ("grid", grid.fingerprint), ("cell", "\(cell.index + 1)"),
-                                                ("target", cell.target), ("sampler", cell.sampler.label), ("seed", "\(cell.seed)")],
+                                                ("target", cell.target), ("sampler", cell.sampler.label), ("seed", "\(cell.seed)"),
+                                                // --runs records the transitions' statistics, which the checkpoint then holds.
+                                                ("runs", keepsRuns ? "kept" : "not kept")],
                                      targetName: cell.target, targetHash: hash, unit: population ? "stage" : "iteration", total: nil, readRun: nil)
     }
 }

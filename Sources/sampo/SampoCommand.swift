@@ -12,7 +12,7 @@ struct SampoCommand: ParsableCommand {
         commandName: "sampo",
         abstract: "MCMC and Langevin sampling: targets, samplers, diagnostics.",
         subcommands: [SampleCommand.self, ExactCommand.self, DiagnoseCommand.self, CompareCommand.self, MergeCommand.self, PlotCommand.self, DensityCommand.self, BiasCommand.self, MapCommand.self, SamplersCommand.self,
-                      TargetsCommand.self, BenchCommand.self, ClusterCommand.self, ResumeCommand.self]
+                      TargetsCommand.self, BenchCommand.self, ClusterCommand.self, ResumeCommand.self, ReportCommand.self]
     )
 
     /// Like ArgumentParser's own entry point, but bad usage exits with status 2 (the README's contract)

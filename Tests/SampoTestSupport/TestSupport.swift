@@ -21,6 +21,24 @@ package enum TestSupport {
         return url
     }
 
+    /// Runs the built `sampo` with `args` in `directory` (default: the repository root).
+    package static func runSampo(_ args: [String], in directory: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = try sampoExecutable()
+        p.arguments = args
+        p.currentDirectoryURL = directory ?? root
+        // stderr goes to a file, so that a full pipe cannot stall the process while stdout is read.
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-stderr-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt")
+        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        let out = Pipe()
+        p.standardOutput = out; p.standardError = try FileHandle(forWritingTo: errFile)
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+    }
+
     package static func target(_ name: String) throws -> NamedTarget {
         try TargetFile.load(root.appendingPathComponent("targets/\(name).toml").path)
     }

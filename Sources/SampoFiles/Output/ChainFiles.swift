@@ -24,6 +24,9 @@ public struct ChainFiles: Sendable {
     /// Sampo draws of a population sampler (`# draws: population`): summarised with standard
     /// errors between runs (`PopulationSummary`).
     public var population = false
+    /// The sampler's per-draw columns (`stepsize__`, `treedepth__`, `divergent__`, …; not `lp__`)
+    /// of the chains in `values`, in the same order: column → chain → draws.
+    public var samplerColumns: [String: [[Double]]] = [:]
 
     public var chainCount: Int { values.first?.count ?? 0 }
     public var drawsPerChain: Int { values.first?.first?.count ?? 0 }
@@ -59,7 +62,9 @@ public struct ChainFiles: Sendable {
         let first = files[0]
         // Sampler columns (`accept_stat__`, …, from `--sampler-stats`) are not parameters.
         let names = first.header.filter { $0 != "chain" && $0 != "draw" && !$0.hasSuffix("__") }
+        let statNames = first.header.filter { $0.hasSuffix("__") && $0 != "lp__" }
         var chains: [[[Double]]] = []   // [chain][param][draw]
+        var statChains: [[[Double]]] = []   // [chain][sampler column][draw]
         var divergences: Int?
         var acceptSum = 0.0, acceptCount = 0
         var labels: [String] = []       // "chain 3" or "a.csv chain 3" when several files
@@ -95,6 +100,7 @@ public struct ChainFiles: Sendable {
                 var stop = start
                 while stop < f.rowCount && f[stop, chainCol] == id { stop += 1 }
                 chains.append(paramCols.map { col in (start..<stop).map { f[$0, col] } })
+                statChains.append(statNames.map { name in f.column(name).map { col in (start..<stop).map { f[$0, col] } } ?? [] })
                 if !divergedIDs.contains(id) {
                     if let col = f.column("divergent__") { divergences = (divergences ?? 0) + (start..<stop).filter { f[$0, col] != 0 }.count }
                     if let col = f.column("accept_stat__") { acceptSum += (start..<stop).reduce(0) { $0 + f[$1, col] }; acceptCount += stop - start }
@@ -110,13 +116,13 @@ public struct ChainFiles: Sendable {
         }
         // Summarise the complete chains, as `sample --summary` does, and say which were left out.
         let longest = chains.map { $0.first?.count ?? 0 }.max() ?? 0
-        var kept: [[[Double]]] = []
+        var kept: [[[Double]]] = [], keptStats: [[[Double]]] = []
         var leftOut: [String] = noRows
         for (c, chain) in chains.enumerated() {
             let n = chain.first?.count ?? 0
             if diverged[c] { leftOut.append("\(labels[c]) (diverged; \(n) draws)") } else if n < longest {
                 leftOut.append("\(labels[c]) (\(n) of \(longest) draws: stopped early)")
-            } else { kept.append(chain) }
+            } else { kept.append(chain); keptStats.append(statChains[c]) }
         }
         guard !kept.isEmpty || chains.isEmpty else {
             throw .badFile(path: files.map(\.path).joined(separator: ", "), "no complete chain to summarise (left out: \(leftOut.joined(separator: ", ")))")
@@ -124,6 +130,7 @@ public struct ChainFiles: Sendable {
         var set = try assemble(.sampo, names: names, chains: kept, sources: files.map(\.path), divergences: divergences,
                                accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
         set.leftOut = leftOut
+        for (k, name) in statNames.enumerated() { set.samplerColumns[name] = keptStats.map { $0[k] } }
         set.population = files.allSatisfy { $0.comments.contains("draws: population") }
         return set
     }
@@ -140,18 +147,24 @@ public struct ChainFiles: Sendable {
         var chains: [[[Double]]] = []
         var divergences: Int?
         var acceptSum = 0.0, acceptCount = 0
+        var samplerColumns: [String: [[Double]]] = [:]
         for f in files {
             guard f.header == first.header else {
                 throw .badFile(path: f.path, "columns differ from \(first.path)")
             }
             try checkSamplerColumns(f)
             chains.append(names.map { f.values(column: f.column($0)!) })
+            for name in first.header where name.hasSuffix("__") && name != "lp__" {
+                if let c = f.column(name) { samplerColumns[name, default: []].append(f.values(column: c)) }
+            }
             if let d = f.column("divergent__") { divergences = (divergences ?? 0) + f.values(column: d).filter { $0 != 0 }.count }
             if let a = f.column("accept_stat__") { acceptSum += f.values(column: a).reduce(0, +); acceptCount += f.rowCount }
         }
         // CmdStan's dotted names (theta.1) in the bracket form Stan programs and posteriordb use (theta[1]).
-        return try assemble(.stan, names: names.map(StanNames.bracketed), chains: chains, sources: files.map(\.path), divergences: divergences,
-                            accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
+        var set = try assemble(.stan, names: names.map(StanNames.bracketed), chains: chains, sources: files.map(\.path), divergences: divergences,
+                               accept: acceptCount > 0 ? acceptSum / Double(acceptCount) : nil)
+        set.samplerColumns = samplerColumns
+        return set
     }
 
     /// Stan's sampler columns hold values of known ranges: one outside them means the columns are

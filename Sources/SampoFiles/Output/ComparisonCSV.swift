@@ -32,6 +32,12 @@ public enum ComparisonCSV {
         return out
     }
 
+    /// The columns a comparison CSV's header names (an older version's file has fewer).
+    public static func header(_ path: String) throws(SampoError) -> [String] {
+        let line = try TextFile.text(path).split(whereSeparator: \.isNewline).first { !$0.hasPrefix("#") }
+        return line.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? []
+    }
+
     /// Reads a comparison CSV (for `sampo merge`), also one of an older version with fewer
     /// columns (those read as empty); errors name the file, line and column.
     public static func read(_ path: String) throws(SampoError) -> [ComparisonRow] {

@@ -50,13 +50,27 @@ public enum Gnuplot {
         }
         try AtomicFile.write(bytes, to: path)
     }
+
+    /// A figure as SVG text to inline in a page: `draw` renders an .svg file at the path it is
+    /// given (any of `Plots` or `render`); the XML prolog is dropped.
+    public static func svg(_ draw: (String) throws(SampoError) -> Void) throws(SampoError) -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sampo-figure-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).svg").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try draw(path)
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw .runtime("plot: gnuplot wrote no figure") }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if let start = text.range(of: "<svg") { text.removeSubrange(text.startIndex..<start.lowerBound) }
+        return text
+    }
 }
 
 /// The figures of `sampo plot`.
 public enum Plots {
-    /// Draws (first two coordinates) over the target's contours; `names` label the axes (default x1, x2).
+    /// Draws (first two coordinates) over the target's contours; `names` label the axes (default x1, x2);
+    /// the density is evaluated on a `grid` × `grid` lattice for the contours.
     public static func scatter(draws: Draws, target: NamedTarget?, names: [String]? = nil, to path: String,
-                               maxPoints: Int = 5000) throws(SampoError) {
+                               maxPoints: Int = 5000, grid gridSize: Int = 120) throws(SampoError) {
         guard draws.dimension >= 2 else { throw .usage("plot scatter: needs draws with at least x1 and x2") }
         let pts = Distances.evenlyThinned(draws.points(), cap: maxPoints)
         guard !pts.isEmpty else { throw .usage("plot scatter: no draws") }
@@ -68,7 +82,7 @@ public enum Plots {
             let (x0, x1) = (xs.min() ?? 0, xs.max() ?? 0), (y0, y1) = (ys.min() ?? 0, ys.max() ?? 0)
             let padX = 0.15 * (x1 - x0) + 0.5, padY = 0.15 * (y1 - y0) + 0.5
             var grid = ""
-            let n = 120
+            let n = gridSize
             for i in 0...n {
                 let x = x0 - padX + (x1 - x0 + 2 * padX) * Double(i) / Double(n)
                 for j in 0...n {
@@ -135,7 +149,7 @@ public enum Plots {
     }
 
     /// Mean of a comparison metric against grad_evals, one line per sampler (log–log).
-    public static func metricVersusBudget(rows: [ComparisonRow], metric: String, to path: String) throws(SampoError) {
+    public static func metricVersusBudget(rows: [ComparisonRow], metric: String, to path: String, size: (Int, Int) = (900, 700)) throws(SampoError) {
         guard ComparisonRow.columns.contains(metric) else { throw .invalid(.argument("metric"), "unknown column '\(metric)'") }
         var data: [String: String] = [:], plots: [String] = []
         for (k, sampler) in Set(rows.map(\.sampler)).sorted().enumerated() {
@@ -152,7 +166,7 @@ public enum Plots {
         }
         guard !plots.isEmpty else { throw .usage("plot budget: no rows with both grad_evals and \(metric)") }
         try Gnuplot.render(script: "set logscale xy; set xlabel 'oracle calls'; set ylabel '\(metric)'; set key top right\nplot " + plots.joined(separator: ", "),
-                           data: data, to: path)
+                           data: data, to: path, size: size)
     }
 
     /// Exact stationary W₂ bias against the step size, one line per sampler (log–log). Unstable step
