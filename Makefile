@@ -3,7 +3,7 @@ SWIFT     ?= swift
 SAMPO     := .build/release/sampo
 DEMO_SEED ?= 1
 
-.PHONY: setup stan-toolchain slurm build demo test cluster-test bench notebooks docs clean
+.PHONY: setup stan-toolchain browser slurm build demo test cluster-test bench notebooks docs clean
 
 # Installs what is missing, silently when nothing is: GSL, pkg-config and gnuplot (for `sampo plot`),
 # a C++17 compiler and zlib (apt-get), and the Stan toolchain (`stan-toolchain`).
@@ -33,6 +33,15 @@ stan-toolchain:
 	  python3 scripts/unpack-stan-wheel.py $$tmp/httpstan-4.13.0-*.whl $(STAN_HOME) && rm -rf $$tmp || { rm -rf $$tmp; exit 1; }; \
 	fi
 
+# Debian's chromium (apt-get), only when missing: for the browser test of `sampo report`
+# (Tests/SampoTests/ReportTests, which is skipped with a message without it). Sampo itself needs none.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "make test: installing chromium (for the browser test of sampo report) with apt-get"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
 build: setup
 	$(SWIFT) build -c release
 
@@ -51,7 +60,7 @@ demo: build
 # tests' own cache, which the Swift tests then reuse), the downstream package that
 # uses Sampo by path through public API only, then the library's tests in release mode
 # (statistical tests are too slow in debug builds).
-test: setup
+test: setup browser
 	$(SWIFT) build -c release
 	SAMPO_CACHE=$(CURDIR)/.build/stan-test-cache bash notebooks-md/run.sh --check
 	$(SWIFT) test --package-path Examples/Downstream --disable-swift-testing

@@ -4,7 +4,7 @@
 #   bash notebooks-md/run.sh --check    small budgets into a temporary folder; changes nothing (used by make test)
 #   bash notebooks-md/run.sh --tables   only refresh the tables from the existing results/
 #   bash notebooks-md/run.sh [MODE] 09  only the notebooks whose names start with the given prefixes
-# Commands see: $SAMPO (the binary), $RES (results folder), $FIG (figures folder), and q FULL QUICK,
+# Commands see: $SAMPO (the binary), $RES (results folder), $FIG (figures folder), $REP (HTML reports), and q FULL QUICK,
 # which prints FULL normally and QUICK under --check.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,11 +17,11 @@ check=0 tables_only=0
 only=("$@")
 if (( check )); then
   tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-  export RES="$tmp/results" FIG="$tmp/figures"
+  export RES="$tmp/results" FIG="$tmp/figures" REP="$tmp/reports"
 else
-  export RES="$here/results" FIG="$here/figures"
+  export RES="$here/results" FIG="$here/figures" REP="$here/reports"
 fi
-mkdir -p "$RES" "$FIG"
+mkdir -p "$RES" "$FIG" "$REP"
 export NOTEBOOK_CHECK=$check
 q() { if [[ $NOTEBOOK_CHECK == 1 ]]; then echo "$2"; else echo "$1"; fi; }
 export -f q

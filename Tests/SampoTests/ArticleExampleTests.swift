@@ -73,6 +73,16 @@ final class ArticleExampleTests: XCTestCase {
         XCTAssertThrowsError(try NumericCSV.parse("y,x\n1,oops\n", path: "data.csv")) {
             XCTAssertTrue("\($0)".contains("data.csv") && "\($0)".contains("line 2"), "\($0)")
         }
+        let htmlPath = scratch("run.html")
+        defer { try? FileManager.default.removeItem(atPath: htmlPath) }
+        // --- article
+        let page = try RunPage.page(draws: [drawsPath], report: nil, reference: nil, facts: [("by", "my script")])
+        for w in page.warnings { print("warning:", w.message) }      // also the page's first panel
+        try page.render().write(toFile: htmlPath, atomically: true, encoding: .utf8)
+        // --- end
+        let html = try String(contentsOfFile: htmlPath, encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "<figure>").count - 1, 2 * 3 + 1, "x1, x2: trace, rank, autocorrelation; the pair scatter")
+        XCTAssertTrue(html.contains("<dt>by</dt><dd>my script</dd>"))
     }
 
     /// TypedErrors.md

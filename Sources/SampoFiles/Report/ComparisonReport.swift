@@ -76,8 +76,10 @@ public enum ComparisonReport {
         }
         // A cell whose run is shown has its warnings from the run (finer: per parameter and chain).
         for (k, row) in rows.enumerated() where cellAnchor[k] == nil {
-            for message in rowWarnings(row) {
-                page.warnings.append(.init(message: "\(row.target) × \(row.sampler) × seed \(row.seed): \(message)", anchor: "row-\(k + 1)"))
+            let messages = rowWarnings(row)
+            if !messages.isEmpty {
+                page.warnings.append(.init(message: "\(row.target) × \(row.sampler) × seed \(row.seed)\(budget(row)): " + messages.joined(separator: "; "),
+                                           anchor: "row-\(k + 1)"))
             }
         }
 
@@ -147,6 +149,11 @@ public enum ComparisonReport {
         if let x = v("divergent_transitions"), x > 0 { out.append("\(Int(x)) divergent transitions after warm-up") }
         if let x = v("ref_max_abs_z"), x > ReferenceAgreement.zLimit { out.append("a mean \(String(format: "%.1f", x)) MCSE from the reference (> 4)") }
         return out
+    }
+
+    /// ", 8000 oracle calls" when a file holds runs of several budgets (a merged sweep).
+    static func budget(_ row: ComparisonRow) -> String {
+        (row.values["grad_evals"] ?? nil).map { ", \(String(format: "%.0f", $0)) oracle calls" } ?? ""
     }
 
     static func unique(_ xs: [String]) -> [String] {

@@ -25,6 +25,9 @@ public struct HTMLPage: Sendable {
 
     public init(title: String) { self.title = title }
 
+    /// Warnings listed before the rest are folded away.
+    static let warningsShown = 15
+
     public mutating func addSection(id: String, heading: String, html: String) { sections.append((id, heading, html)) }
 
     /// Text for HTML content and attribute values.
@@ -108,7 +111,13 @@ public struct HTMLPage: Sendable {
         if warnings.isEmpty {
             out += "<p>No warning: every check passed (R-hat ≤ 1.01, bulk and tail ESS ≥ 100 per chain, no divergence, no diverged or stuck chain, references within 4 MCSE where there are any).</p>"
         } else {
-            out += "<ul>" + warnings.map { "<li><strong>Warning:</strong> <a href=\"#\(Self.escape($0.anchor))\">\(Self.escape($0.message))</a></li>" }.joined() + "</ul>"
+            func item(_ w: Warning) -> String { "<li><strong>Warning:</strong> <a href=\"#\(Self.escape(w.anchor))\">\(Self.escape(w.message))</a></li>" }
+            // A long list shows its first entries; the others are one click away.
+            out += "<ul>" + warnings.prefix(Self.warningsShown).map(item).joined() + "</ul>"
+            if warnings.count > Self.warningsShown {
+                out += "<details><summary>\(warnings.count - Self.warningsShown) more warnings</summary><ul>"
+                    + warnings.dropFirst(Self.warningsShown).map(item).joined() + "</ul></details>"
+            }
         }
         if !notes.isEmpty { out += "<h3>Notes on the inputs</h3><ul>" + notes.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>" }
         out += "</section>\n<nav aria-label=\"Contents\"><h2>Contents</h2><ul>"
@@ -125,7 +134,7 @@ public struct HTMLPage: Sendable {
     body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 1em;color:#111;background:#fff;line-height:1.4}
     h1{font-size:1.5em}h2{font-size:1.25em;border-bottom:1px solid #999}h3{font-size:1.05em}
     dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:0 1em}dl.facts dt{font-weight:bold}dl.facts dd{margin:0;word-break:break-all}
-    #warnings{border:3px solid #b00;padding:0 1em;margin:1em 0}#warnings.ok{border-color:#070}#warnings li{color:#900}#warnings a{color:inherit}
+    #warnings{border:3px solid #b00;padding:0 1em;margin:1em 0}#warnings.ok{border-color:#070}#warnings li{color:#900}#warnings summary{cursor:pointer;font-weight:bold}#warnings a{color:inherit}
     .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}th,td{border:1px solid #bbb;padding:2px 6px;text-align:right}
     th[scope=row],td:first-child{text-align:left}caption{text-align:left;font-weight:bold;padding:.3em 0}
     th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;text-decoration:underline dotted}

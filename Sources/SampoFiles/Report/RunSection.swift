@@ -11,13 +11,15 @@ public enum RunSection {
     /// page stays small).
     public struct Detail: Sendable {
         /// Parameters with figures: the first ones, and up to `flagged` more with a warning (the
-        /// largest R-hat first); every parameter is in the summary table.
+        /// largest R-hat first).
         public var parameters: Int
         public var flagged: Int
         /// Points per chain in a trace.
         public var tracePoints: Int
-        public static let page = Detail(parameters: 12, flagged: 24, tracePoints: 1000)
-        public static let cell = Detail(parameters: 4, flagged: 4, tracePoints: 250)
+        /// Rows of the summary table of a target with more parameters: the first ones and the flagged.
+        public var tableRows: Int
+        public static let page = Detail(parameters: 12, flagged: 12, tracePoints: 1000, tableRows: 200)
+        public static let cell = Detail(parameters: 4, flagged: 4, tracePoints: 250, tableRows: 100)
     }
 
     /// The run's HTML (figures added to `page`) and its warnings; `id` prefixes every anchor.
@@ -30,20 +32,20 @@ public enum RunSection {
         func anchor(_ p: String) -> String { "\(id)-p-" + HTMLPage.slug(p) }
         let essFloor = RunWarning.essPerChain * Double(max(chains, 1))
         // One warning per check, naming every parameter it flags and linking to the worst one.
-        func group(_ check: String, _ hits: [(String, Double)], worstFirst: (Double, Double) -> Bool, _ format: String) {
+        func group(_ check: String, short: String, _ hits: [(String, Double)], worstFirst: (Double, Double) -> Bool, _ format: String) {
             guard !hits.isEmpty else { return }
             let sorted = hits.sorted { worstFirst($0.1, $1.1) }
-            for (p, _) in hits { flagged[p, default: []].append(check) }
+            for (p, _) in hits { flagged[p, default: []].append(short) }
             let listed = sorted.prefix(8).map { "\($0.0) (\(String(format: format, $0.1)))" }.joined(separator: ", ") + (sorted.count > 8 ? ", …" : "")
             warnings.append(.init(message: "\(check) for \(hits.count) parameter\(hits.count == 1 ? "" : "s"): \(listed)", anchor: anchor(sorted[0].0)))
         }
         // A population's particles are not chains: R-hat and ESS do not apply to them.
         if !draws.population {
-        group("R-hat > \(RunWarning.rhatThreshold)", summaries.compactMap { s in s.rhat.flatMap { $0 > RunWarning.rhatThreshold ? (s.parameter, $0) : nil } },
+        group("R-hat > \(RunWarning.rhatThreshold)", short: "R-hat", summaries.compactMap { s in s.rhat.flatMap { $0 > RunWarning.rhatThreshold ? (s.parameter, $0) : nil } },
               worstFirst: >, "%.3f")
-        group("bulk ESS < \(Int(essFloor)) (100 per chain)", summaries.compactMap { s in s.essBulk.flatMap { $0 < essFloor ? (s.parameter, $0) : nil } },
+        group("bulk ESS < \(Int(essFloor)) (100 per chain)", short: "bulk ESS", summaries.compactMap { s in s.essBulk.flatMap { $0 < essFloor ? (s.parameter, $0) : nil } },
               worstFirst: <, "%.0f")
-        group("tail ESS < \(Int(essFloor)) (100 per chain)", summaries.compactMap { s in s.essTail.flatMap { $0 < essFloor ? (s.parameter, $0) : nil } },
+        group("tail ESS < \(Int(essFloor)) (100 per chain)", short: "tail ESS", summaries.compactMap { s in s.essTail.flatMap { $0 < essFloor ? (s.parameter, $0) : nil } },
               worstFirst: <, "%.0f")
         }
         // Gold-standard reference draws (a posteriordb target): means within 4 MCSE.
@@ -61,7 +63,7 @@ public enum RunSection {
                         far.append((p, abs(z)))
                     }
                 }
-                group("mean more than 4 MCSE from the reference's", far, worstFirst: >, "|z| %.1f")
+                group("mean more than 4 MCSE from the reference's", short: "reference", far, worstFirst: >, "|z| %.1f")
             } catch {
                 notes.append("reference draws of \(reference?.name ?? "the target") not compared: \(error.localizedDescription)")
             }
@@ -100,7 +102,10 @@ public enum RunSection {
         var headers = ["parameter", "mean", "sd", "mcse_mean", "mcse_sd", "ess_bulk", "ess_tail", "rhat", "q05", "q50", "q95"]
         if !agreement.isEmpty { headers += ["ref_mean", "ref_sd", "z_mean"] }
         headers.append("warnings")
-        let rows = summaries.map { s -> (id: String?, cells: [(String, String)]) in
+        // A huge target (an image posterior) lists its first parameters and every flagged one.
+        let listed = summaries.count <= detail.tableRows ? summaries
+            : summaries.enumerated().filter { $0.offset < detail.tableRows || flagged[$0.element.parameter] != nil }.prefix(2 * detail.tableRows).map(\.element)
+        let rows = listed.map { s -> (id: String?, cells: [(String, String)]) in
             var cells: [(String, String)] = [(s.parameter, s.parameter)]
             for x in [s.mean, s.sd, s.mcseMean, s.mcseSD, s.essBulk, s.essTail, s.rhat, s.q05, s.q50, s.q95] as [Double?] { cells.append(HTMLPage.number(x)) }
             if !agreement.isEmpty {
@@ -111,33 +116,9 @@ public enum RunSection {
             cells.append((f.joined(separator: ", "), f.joined(separator: ", ")))
             return ("\(id)-row-" + HTMLPage.slug(s.parameter), cells)
         }
-        html += HTMLPage.table(caption: "Summary (rank-normalised split R-hat and ESS, Vehtari et al. 2021)", headers: headers, rows: rows,
-                               sortable: true, rowHeaders: true)
-
-        // Figures for the first parameters and every flagged one.
-        let worst = summaries.indices.filter { $0 >= detail.parameters && flagged[summaries[$0].parameter] != nil }
-            .sorted { (summaries[$0].rhat ?? 1, -$0) > (summaries[$1].rhat ?? 1, -$1) }.prefix(detail.flagged)
-        let shown = summaries.indices.filter { $0 < detail.parameters || worst.contains($0) }
-        if shown.count < summaries.count {
-            let more = summaries.indices.filter { $0 >= detail.parameters && flagged[summaries[$0].parameter] != nil }.count
-            html += "<p>Figures for \(shown.count) of \(summaries.count) parameters: the first \(min(detail.parameters, summaries.count))"
-                + (more == 0 ? "" : more > worst.count ? " and the \(worst.count) of the \(more) others with a warning that have the largest R-hat" : " and the \(more) others with a warning")
-                + "; every parameter is in the table.</p>\n"
-        }
-        for k in shown {
-            let name = summaries[k].parameter, series = draws.values[k]
-            html += "<h3 id=\"\(anchor(name))\">\(HTMLPage.escape(name))</h3><div class=\"figures\">\n"
-            if !draws.population {
-            html += page.figure(svg: try ReportFigures.trace(name: name, chains: series, maxPoints: detail.tracePoints),
-                                alt: "Trace of \(name), one line per chain", caption: "Trace of \(name) per chain" + (draws.drawsPerChain > detail.tracePoints ? " (one draw in \((draws.drawsPerChain + detail.tracePoints - 1) / detail.tracePoints))" : "") + ".")
-            }
-            html += page.figure(svg: try ReportFigures.rank(name: name, chains: series),
-                                alt: "Rank histograms of \(name) per chain", caption: "Ranks of \(name) pooled over \(draws.population ? "runs, histogram per run" : "chains, histogram per chain"): flat near 1 when they agree.")
-            if !draws.population, let acf = try ReportFigures.autocorrelation(name: name, chains: series) {
-                html += page.figure(svg: acf, alt: "Autocorrelation of \(name) per chain", caption: "Autocorrelation of \(name) per chain.")
-            }
-            html += "</div>\n"
-        }
+        html += HTMLPage.table(caption: "Summary (rank-normalised split R-hat and ESS, Vehtari et al. 2021)"
+                                 + (listed.count < summaries.count ? ": \(listed.count) of \(summaries.count) parameters, the first \(detail.tableRows) and those with a warning" : ""),
+                               headers: headers, rows: rows, sortable: true, rowHeaders: true)
 
         // A 2-D target: the draws over its density's contours.
         let parameterIndices = draws.parameters.indices.filter { draws.parameters[$0] != "lp__" }
@@ -166,7 +147,38 @@ public enum RunSection {
                                                                     caption: "Truth, observation, posterior mean and pixel-wise posterior sd.")
         }
 
+        // Figures for the first parameters and every flagged one.
+        let worst = summaries.indices.filter { $0 >= detail.parameters && flagged[summaries[$0].parameter] != nil }
+            .sorted { (summaries[$0].rhat ?? 1, -$0) > (summaries[$1].rhat ?? 1, -$1) }.prefix(detail.flagged)
+        let shown = summaries.indices.filter { $0 < detail.parameters || worst.contains($0) }
+        if shown.count < summaries.count {
+            let more = summaries.indices.filter { $0 >= detail.parameters && flagged[summaries[$0].parameter] != nil }.count
+            html += "<p>Figures for \(shown.count) of \(summaries.count) parameters: the first \(min(detail.parameters, summaries.count))"
+                + (more == 0 ? "" : more > worst.count ? " and the \(worst.count) of the \(more) others with a warning that have the largest R-hat" : " and the \(more) others with a warning")
+                + ".</p>\n"
+        }
+        for k in shown {
+            let name = summaries[k].parameter, series = draws.values[k]
+            html += "<h3 id=\"\(anchor(name))\">\(HTMLPage.escape(name))</h3><div class=\"figures\">\n"
+            if !draws.population {
+            html += page.figure(svg: try ReportFigures.trace(name: name, chains: series, maxPoints: detail.tracePoints),
+                                alt: "Trace of \(name), one line per chain", caption: "Trace of \(name) per chain" + (draws.drawsPerChain > detail.tracePoints ? " (one draw in \((draws.drawsPerChain + detail.tracePoints - 1) / detail.tracePoints))" : "") + ".")
+            }
+            html += page.figure(svg: try ReportFigures.rank(name: name, chains: series),
+                                alt: "Rank histograms of \(name) per chain", caption: "Ranks of \(name) pooled over \(draws.population ? "runs, histogram per run" : "chains, histogram per chain"): flat near 1 when they agree.")
+            if !draws.population, let acf = try ReportFigures.autocorrelation(name: name, chains: series) {
+                html += page.figure(svg: acf, alt: "Autocorrelation of \(name) per chain", caption: "Autocorrelation of \(name) per chain.")
+            }
+            html += "</div>\n"
+        }
+
         if hasStats { html += try samplerStatistics(id: id, draws: draws, report: report, page: &page) }
+        // A warning links to the parameter's figures, else to its table row, else to the run.
+        let figured = Set(shown.map { anchor(summaries[$0].parameter) }), tabled = Set(rows.compactMap(\.id))
+        for k in warnings.indices where warnings[k].anchor.hasPrefix("\(id)-p-") && !figured.contains(warnings[k].anchor) {
+            let row = "\(id)-row-" + warnings[k].anchor.dropFirst("\(id)-p-".count)
+            warnings[k].anchor = tabled.contains(row) ? row : id
+        }
         return (html, warnings)
     }
 
