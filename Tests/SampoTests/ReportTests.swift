@@ -125,6 +125,20 @@ final class ReportTests: XCTestCase {
         XCTAssertLessThan(Double(sizes[1]), 1.15 * Double(sizes[0]), "page sizes \(sizes) for 10⁴ and 10⁵ draws × 10 parameters")
     }
 
+    /// A 12-cell grid with its runs (lau-gmm and the 10-D funnel × MALA, NUTS, SMC × 2 seeds, 4
+    /// chains; the funnel's chains flag most parameters) stays under the 5 MB the issue allows: each
+    /// cell shows at most 8 parameters' figures with 250-point traces. (3.2 MB when written.)
+    func testTwelveCellGridReportIsUnderFiveMegabytes() throws {
+        let r = try sampo(["compare", "--targets", "lau-gmm,funnel", "--samplers", "mala,nuts,smc", "--seeds", "1-2", "--budget", "20000",
+                           "--steps", "1000", "--warmup", "150", "--out", "g.csv", "--runs", "runs"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let page = try sampo(["report", "--comparison", "g.csv", "--runs", "runs", "--out", "g.html"])
+        XCTAssertEqual(page.status, 0, page.err)
+        let html = try String(contentsOf: dir.appendingPathComponent("g.html"), encoding: .utf8)
+        XCTAssertEqual(html.components(separatedBy: "<section id=\"cell-").count - 1, 12, "every cell's run is shown")
+        XCTAssertLessThan(html.utf8.count, 5_000_000)
+    }
+
     func testBadInputsAreNamed() throws {
         _ = try comparisonWithRuns()
         // A comparison CSV of an older version: fewer columns, named in stderr and on the page.
