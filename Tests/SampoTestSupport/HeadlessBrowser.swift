@@ -23,20 +23,10 @@ package struct HeadlessBrowser {
 
     /// Runs Chromium headless (as root it needs --no-sandbox); returns stdout and stderr.
     func run(_ arguments: [String], workingIn dir: URL) throws -> (out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                       "--user-data-dir=\(dir.appendingPathComponent("chromium-profile").path)", "--enable-logging=stderr", "--v=0"] + arguments
-        // stderr goes to a file, so that a full pipe cannot stall the process while stdout is read.
-        let errFile = dir.appendingPathComponent("chromium-stderr-\(UInt32.random(in: 0...UInt32.max)).txt")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errFile) }
-        let out = Pipe()
-        p.standardOutput = out; p.standardError = try FileHandle(forWritingTo: errFile)
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: o, as: UTF8.self), (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+        let r = try TestSupport.run(executable, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                                                 "--user-data-dir=\(dir.appendingPathComponent("chromium-profile").path)",
+                                                 "--enable-logging=stderr", "--v=0"] + arguments, in: dir)
+        return (r.out, r.err)
     }
 
     /// Opens a copy of `page` with `check` (JavaScript that returns a JSON-able object) run after

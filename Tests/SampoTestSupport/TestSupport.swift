@@ -23,11 +23,16 @@ package enum TestSupport {
 
     /// Runs the built `sampo` with `args` in `directory` (default: the repository root).
     package static func runSampo(_ args: [String], in directory: URL? = nil) throws -> (status: Int32, out: String, err: String) {
+        try run(try sampoExecutable().path, args, in: directory ?? root)
+    }
+
+    /// Runs a program and waits; stderr goes to a file, so that a full pipe cannot stall the program
+    /// while its stdout is read.
+    package static func run(_ executable: String, _ args: [String], in directory: URL) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = try sampoExecutable()
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
-        p.currentDirectoryURL = directory ?? root
-        // stderr goes to a file, so that a full pipe cannot stall the process while stdout is read.
+        p.currentDirectoryURL = directory
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-stderr-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt")
         FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
