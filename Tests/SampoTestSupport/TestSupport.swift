@@ -34,7 +34,7 @@ package enum TestSupport {
         p.arguments = args
         p.currentDirectoryURL = directory
         let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("sampo-stderr-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).txt")
-        FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: errFile) }
         let out = Pipe()
         p.standardOutput = out; p.standardError = try FileHandle(forWritingTo: errFile)

@@ -65,7 +65,9 @@ final class CheckpointResumeTests: XCTestCase {
         }
     }
 
-    private func sampo(_ args: [String], stopAfter: Double? = nil) throws -> (status: Int32, err: String) {
+    /// With `stopWhenExists`: SIGTERM as soon as that file appears (a periodic checkpoint: the run is
+    /// sampling), or never if the run ends first.
+    private func sampo(_ args: [String], stopAfter: Double? = nil, stopWhenExists file: String? = nil) throws -> (status: Int32, err: String) {
         let p = Process()
         p.executableURL = try TestSupport.sampoExecutable()
         p.arguments = args
@@ -74,6 +76,10 @@ final class CheckpointResumeTests: XCTestCase {
         p.standardError = err
         try p.run()
         if let stopAfter { usleep(UInt32(stopAfter * 1e6)); kill(p.processIdentifier, SIGTERM) }
+        if let file {
+            while p.isRunning && !FileManager.default.fileExists(atPath: file) { usleep(2_000) }
+            if p.isRunning { kill(p.processIdentifier, SIGTERM) }
+        }
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: e, as: UTF8.self))
@@ -128,7 +134,13 @@ final class CheckpointResumeTests: XCTestCase {
         let command = grid + ["--out", dir + "/stopped.csv", "--checkpoints", dir + "/cells", "--resume"]
         var statuses: [Int32] = [], log: [String] = [], sawCheckpoint = false
         var generator = Mutator(state: 77)
-        for _ in 0..<6 {
+        // The first stop comes when the first cell's first periodic checkpoint appears, so that it lands
+        // mid-cell on a machine of any speed (a fixed delay can fall between cells, or after the grid);
+        // the later ones at pseudo-random delays.
+        let first = try sampo(command + ["--checkpoint-every", "0.05"], stopWhenExists: dir + "/cells/cell-1.ckpt")
+        statuses.append(first.status); log.append(first.err)
+        if first.status == 3 { sawCheckpoint = FileManager.default.fileExists(atPath: dir + "/cells/cell-1.ckpt") }
+        for _ in 0..<6 where statuses.last != 0 {
             let r = try sampo(command, stopAfter: 0.1 + 0.25 * Double(generator.next() >> 11) / Double(1 << 53))
             statuses.append(r.status); log.append(r.err)
             if r.status == 3 {

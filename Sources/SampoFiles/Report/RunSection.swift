@@ -87,7 +87,9 @@ public enum RunSection {
             if let c = r.chains { facts.append(("chains", "\(c)")) }
             if let s = r.steps { facts.append(("steps", "\(s)")) }
             if let w = r.warmup { facts.append(("warm-up", "\(w)")) }
-            if let h = r.stepSize { facts.append(("step size", String(format: "%.4g", h))) }
+            if let adapted = r.adaptedStepSizes, !adapted.isEmpty {
+                facts.append(("adapted step size per chain", adapted.map { String(format: "%.4g", $0) }.joined(separator: ", ")))
+            } else if let h = r.stepSize { facts.append(("step size", String(format: "%.4g", h))) }
             if let n = r.runs, let p = r.particles { facts.append(("runs × particles", "\(n) × \(p)")) }
             if let z = r.logZ { facts.append(("log Ẑ", String(format: "%.5g", z) + (r.logZStandardError.map { " ± " + String(format: "%.3g", $0) } ?? ""))) }
             facts.append(("gradient / density evaluations", "\(r.gradientEvaluations) / \(r.densityEvaluations)"))
