@@ -144,14 +144,14 @@ final class ReportTests: XCTestCase {
         // A comparison CSV of an older version: fewer columns, named in stderr and on the page.
         let text = try String(contentsOf: dir.appendingPathComponent("c.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let drop = Set(["ref_max_abs_z", "ref_max_sd_error", "ksd"].compactMap { lines[0].firstIndex(of: Substring($0)) })
+        let drop = Set(["ref_max_abs_z", "ref_max_sd_error", "ksd", "grad_evals"].compactMap { lines[0].firstIndex(of: Substring($0)) })
         let older = lines.map { row in row.indices.filter { !drop.contains($0) }.map { String(row[$0]) }.joined(separator: ",") }.joined(separator: "\n") + "\n"
         try older.write(to: dir.appendingPathComponent("old.csv"), atomically: true, encoding: .utf8)
         let r1 = try sampo(["report", "--comparison", "old.csv", "--out", "old.html"])
         XCTAssertEqual(r1.status, 0, r1.err)
-        XCTAssertTrue(r1.err.contains("'ksd'") && r1.err.contains("'ref_max_abs_z'") && r1.err.contains("older version"), r1.err)
+        XCTAssertTrue(r1.err.contains("'grad_evals'") && r1.err.contains("'ksd'") && r1.err.contains("'ref_max_abs_z'") && r1.err.contains("older version"), r1.err)
         let oldPage = try String(contentsOf: dir.appendingPathComponent("old.html"), encoding: .utf8)
-        XCTAssertTrue(oldPage.contains("has no column &#39;ksd&#39;, &#39;ref_max_abs_z&#39;"), "the page names the missing columns")
+        XCTAssertTrue(oldPage.contains("has no column &#39;grad_evals&#39;, &#39;ksd&#39;, &#39;ref_max_abs_z&#39;"), "the page names the missing columns")
         // A runs folder that misses a cell: the report says which, and shows the others.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("runs/lau-gmm/mala/seed-2"))
         let r2 = try sampo(["report", "--comparison", "c.csv", "--runs", "runs", "--out", "partial.html"])

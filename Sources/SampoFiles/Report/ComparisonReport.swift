@@ -105,7 +105,8 @@ public enum ComparisonReport {
         for target in targets {
             let mine = rows.filter { $0.target == target }
             var html = "<div class=\"figures\">\n"
-            for metric in accuracyColumns.filter({ c in mine.contains { ($0.values[c] ?? nil) != nil } }).prefix(2) {
+            // Against oracle calls: only rows that have both (an older file may lack grad_evals).
+            for metric in accuracyColumns.filter({ c in mine.contains { ($0.values[c] ?? nil) != nil && ($0.values["grad_evals"] ?? nil) != nil } }).prefix(2) {
                 let svg = try Gnuplot.svg { (p) throws(SampoError) in try Plots.metricVersusBudget(rows: mine, metric: metric, to: p, size: (520, 340)) }
                 html += page.figure(svg: svg, alt: "\(metric) against oracle calls per sampler on \(target)",
                                     caption: "\(metric) (mean over seeds) against oracle calls per sampler, log–log.")
