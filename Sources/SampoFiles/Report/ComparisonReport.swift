@@ -38,7 +38,7 @@ public enum ComparisonReport {
         if let runs {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: runs, isDirectory: &isDir), isDir.boolValue else {
-                throw .badFile(path: runs, "not a folder (expected the folder of compare --runs)")
+                throw .badFile(path: runs, "not a folder (expected a runs folder: TARGET/SAMPLER/seed-N/ holding draws.csv and report.json)")
             }
             var loadedTargets: [String: ReportTarget?] = [:]
             for (k, row) in rows.enumerated() {

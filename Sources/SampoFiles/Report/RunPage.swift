@@ -12,7 +12,7 @@ public enum RunPage {
         if let reportPath {
             let data = try TextFile.text(reportPath)
             do { report = try JSONDecoder().decode(RunReport.self, from: Data(data.utf8)) } catch {
-                throw .badFile(path: reportPath, "not a run report of sample --report (\(error.localizedDescription))")
+                throw .badFile(path: reportPath, "not a run report (the JSON Sampo writes for a run) (\(error.localizedDescription))")
             }
         }
         let name = report.map { "\($0.sampler) on \($0.target), seed \($0.seed)" } ?? paths.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
